@@ -1,14 +1,41 @@
-"""mandaat: who is responsible for what in a Dutch primary school, and why."""
+"""mandaat: who is responsible for what in a Dutch primary school, and why.
 
-from .errors import MandaatInputError, Problem, RulePackError, SchoolFileError, UnknownSignalError
+>>> import mandaat
+>>> school = mandaat.load_school(mandaat.example_school_path())
+>>> report = mandaat.check(school)
+>>> report.summary["violation"] > 0
+True
+>>> mandaat.escalate(school, "s-tom").acts_now
+'anna'
+"""
+
+__version__ = "0.1.0"
+
+from .check import check, escalate
+from .cli import example_school_path
+from .errors import (
+    MandaatInputError,
+    Problem,
+    RulePackError,
+    SchoolFileError,
+    UnknownSignalError,
+)
+from .graph import build_graph
 from .loader import dump_school, load_school
-from .model import Mandate, Person, School, Signal, Task, Team
+from .model import Mandate, Person, School, Signal, Task, Team, json_schema
+from .report import Escalation, Explanation, Finding, Report
+from .rules import RulePack, default_pack, load_rules
 
 __all__ = [
-    "Mandate",
+    "Escalation",
+    "Explanation",
+    "Finding",
     "MandaatInputError",
+    "Mandate",
     "Person",
     "Problem",
+    "Report",
+    "RulePack",
     "RulePackError",
     "School",
     "SchoolFileError",
@@ -16,6 +43,14 @@ __all__ = [
     "Task",
     "Team",
     "UnknownSignalError",
+    "__version__",
+    "build_graph",
+    "check",
+    "default_pack",
     "dump_school",
+    "escalate",
+    "example_school_path",
+    "json_schema",
+    "load_rules",
     "load_school",
 ]

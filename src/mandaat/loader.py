@@ -252,26 +252,23 @@ def _check_references(data: Mapping[str, Any], src: Source) -> list[Problem]:
 
     people: dict[str, int] = {}
     teams: dict[str, int] = {}
-    for section, registry in (("people", people), ("teams", teams), ("tasks", {}),
-                              ("mandates", {}), ("signals", {})):
-        seen: dict[str, int] = {}
+    registries = {"people": people, "teams": teams}
+    seen: dict[str, str] = {}  # ids are unique across the whole file
+    for section in ("people", "teams", "tasks", "mandates", "signals"):
         for i, item in _items(data, section):
             ident = item.get("id")
             if not isinstance(ident, str):
                 continue
-            if ident == V.ALL_STAFF and section in ("people", "teams"):
+            if ident == V.ALL_STAFF:
                 add(src.problem((section, i, "id"), "reserved_id",
                                 f"id '{V.ALL_STAFF}' is reserved: it means all staff"))
             if ident in seen:
                 add(src.problem((section, i, "id"), "duplicate_id",
-                                f"duplicate id '{ident}' (also {section}[{seen[ident]}])"))
-            else:
-                seen[ident] = i
-        registry.update(seen)
-    for ident, i in teams.items():
-        if ident in people:
-            add(src.problem(("teams", i, "id"), "duplicate_id",
-                            f"id '{ident}' is both a person and a team"))
+                                f"duplicate id '{ident}' (also {seen[ident]})"))
+                continue
+            seen[ident] = f"{section}[{i}]"
+            if section in registries:
+                registries[section][ident] = i
 
     def ref(loc: Loc, value: str, allowed: dict[str, int], what: str, extra: tuple[str, ...] = ()):
         if value in allowed or value in extra:

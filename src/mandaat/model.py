@@ -54,20 +54,29 @@ Id = Annotated[str, Field(strict=True), StringConstraints(pattern=ID_PATTERN)]
 IdList = Annotated[list[Id], BeforeValidator(_one_or_many)]
 Text = Annotated[str, Field(strict=True), StringConstraints(min_length=1)]
 Number = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
-Role = Annotated[str, Field(strict=True), AfterValidator(_in_vocabulary("role", V.ROLES))]
-TaskType = Annotated[
-    str, Field(strict=True), AfterValidator(_in_vocabulary("task type", V.TASK_TYPES))
+Role = Annotated[
+    str, Field(strict=True, json_schema_extra={"enum": list(V.ROLES)}),
+    AfterValidator(_in_vocabulary("role", V.ROLES)),
 ]
-Domain = Annotated[str, Field(strict=True), AfterValidator(_in_vocabulary("domain", V.DOMAINS))]
+TaskType = Annotated[
+    str, Field(strict=True, json_schema_extra={"enum": list(V.TASK_TYPES)}),
+    AfterValidator(_in_vocabulary("task type", V.TASK_TYPES)),
+]
+Domain = Annotated[
+    str, Field(strict=True, json_schema_extra={"enum": list(V.DOMAINS)}),
+    AfterValidator(_in_vocabulary("domain", V.DOMAINS)),
+]
 SignalType = Annotated[
-    str, Field(strict=True), AfterValidator(_in_vocabulary("signal type", V.SIGNAL_TYPES))
+    str, Field(strict=True, json_schema_extra={"enum": list(V.SIGNAL_TYPES)}),
+    AfterValidator(_in_vocabulary("signal type", V.SIGNAL_TYPES)),
 ]
 TeamKind = Annotated[
-    str, Field(strict=True), AfterValidator(_in_vocabulary("team kind", V.TEAM_KINDS))
+    str, Field(strict=True, json_schema_extra={"enum": list(V.TEAM_KINDS)}),
+    AfterValidator(_in_vocabulary("team kind", V.TEAM_KINDS)),
 ]
 Scope = Annotated[
     str,
-    Field(strict=True),
+    Field(strict=True, json_schema_extra={"enum": [*V.TASK_TYPES, *V.DOMAINS]}),
     AfterValidator(_in_vocabulary("task type or domain", (*V.TASK_TYPES, *V.DOMAINS))),
 ]
 
@@ -160,7 +169,7 @@ class Signal(_Model):
 class School(_Model):
     """A school's proposed task division: the input of :func:`mandaat.check`."""
 
-    format: str
+    format: Annotated[str, Field(json_schema_extra={"enum": list(SUPPORTED_FORMATS)})]
     school: SchoolInfo
     as_of: dt.date | None = None
     params: dict[
@@ -175,6 +184,15 @@ class School(_Model):
 
     _source: Any = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        # Equal when the data is: not where it was read from, nor which defaults were
+        # written out.
+        if not isinstance(other, School):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
     @property
     def reference_date(self) -> dt.date:
         """The date time-based rules measure against: ``as_of``, or today."""
@@ -184,3 +202,18 @@ class School(_Model):
         """Return the person with this id, or ``None``."""
         return next((p for p in self.people if p.id == person_id), None)
 
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of format ``mandaat/1``, for apps that validate before they send.
+
+    The schema covers shape and vocabulary; cross-references (does ``accountable`` name
+    a person in the file?) are checked by :func:`mandaat.load_school` only.
+    """
+    schema = School.model_json_schema(by_alias=True, mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://mandaat.invalid/schema/mandaat-1.json",
+        "title": "mandaat/1 school file",
+        **schema,
+    }

@@ -184,3 +184,29 @@ def domain_of(task_type: str, domain: str | None = None) -> str:
     if task_type == OTHER_TASK_TYPE:
         return domain or DEFAULT_OTHER_DOMAIN
     return DOMAIN_OF_TASK_TYPE[task_type]
+
+
+#: Readable names of the domains, for messages.
+DOMAIN_LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "leren_en_ontwikkeling": "leren en ontwikkeling (leercoördinator)",
+        "data_monitoring_reflectie": "data, monitoring en reflectie (trendanalist)",
+        "zorg_en_ondersteuning": "zorg en ondersteuning (zorgregisseur)",
+        "beleid_en_beheer": "beleid en beheer",
+    },
+    "en": {
+        "leren_en_ontwikkeling": "learning and development (learning coordinator)",
+        "data_monitoring_reflectie": "data, monitoring and reflection (trend analyst)",
+        "zorg_en_ondersteuning": "care and support (care director)",
+        "beleid_en_beheer": "policy and administration",
+    },
+}
+ALL_STAFF_LABEL: dict[str, str] = {"nl": "het hele team", "en": "all staff"}
+
+#: Readable names of the RACI values, for messages.
+RACI_LABELS: dict[str, dict[str, str]] = {
+    "nl": {"accountable": "eindverantwoordelijk", "responsible": "uitvoerend",
+           "consulted": "meedenkend", "informed": "geïnformeerd"},
+    "en": {"accountable": "accountable", "responsible": "responsible",
+           "consulted": "consulted", "informed": "informed"},
+}

@@ -1,0 +1,359 @@
+"""``check`` and ``escalate``: evaluate a school against rule packs, and explain.
+
+Every part of a finding (subjects, message, ``because``, ``path``, suggestion) is rendered
+from the matches durable_rules produced in that one evaluation; nothing is worked out a
+second way.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from . import vocabulary as V
+from ._engine import CompiledRules, Match
+from .errors import Problem, RulePackError, SchoolFileError, UnknownSignalError
+from .facts import FACT_KINDS, public_fact, school_facts
+from .model import School
+from .report import Escalation, Explanation, Finding, PackInfo, Report, SourceText
+from .rules import Rule, RulePack, default_pack, load_rules, packs_params
+
+__all__ = ["check", "escalate"]
+
+Lang = Literal["nl", "en"]
+SEVERITY_ORDER = {"violation": 0, "warning": 1, "advice": 2}
+
+
+def check(
+    school: School,
+    *,
+    rules: Iterable[RulePack | str | Path] | None = None,
+    rules_only: bool = False,
+    lang: Lang = "nl",
+) -> Report:
+    """Check a school's task division and return the report.
+
+    Parameters
+    ----------
+    school
+        A school from :func:`mandaat.load_school`.
+    rules
+        Extra rule packs (loaded packs, or paths to a pack file or folder), added to the
+        bundled pack ``lbbo-2022``.
+    rules_only
+        Use only ``rules``, without the bundled pack.
+    lang
+        The language of messages and suggestions: ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    Report
+        Findings in a stable order; ``report.model_dump(mode="json")`` is the JSON report.
+
+    Raises
+    ------
+    SchoolFileError
+        When the school's ``params`` name a param no pack defines.
+    RulePackError
+        When a pack cannot be loaded, or packs define the same rule id.
+    """
+    return _evaluate(school, rules, rules_only, lang).report
+
+
+def escalate(
+    school: School,
+    signal_id: str,
+    *,
+    rules: Iterable[RulePack | str | Path] | None = None,
+    rules_only: bool = False,
+    lang: Lang = "nl",
+) -> Escalation:
+    """Answer "who acts now on this signal, and why?".
+
+    The answer is the escalation finding of the same evaluation :func:`check` makes.
+    When no escalation rule fires (an agreement broken, the conversation held, the count
+    still below ``breach_count``), whoever handles the signal goes on.
+
+    Raises
+    ------
+    UnknownSignalError
+        When the school has no signal ``signal_id`` (the known ids are suggested).
+    """
+    known = [s.id for s in school.signals]
+    if signal_id not in known:
+        msg = f"no signal with id '{signal_id}'{V.did_you_mean(signal_id, known)}"
+        msg += f"; known: {', '.join(known)}" if known else "; the school has no signals"
+        src = school._source
+        name = src.name if src is not None else "<school>"
+        line = src.line_of(("signals",)) if src is not None else None
+        raise UnknownSignalError([Problem(name, line, ("signals",), "unknown_signal", msg)])
+    result = _evaluate(school, rules, rules_only, lang)
+    for finding, kind in zip(result.report.findings, result.kinds, strict=True):
+        if kind in ("escalation", "no_target") and finding.subjects[:1] == [signal_id]:
+            return Escalation(
+                signal=signal_id, acts_now=finding.escalate_to,
+                chain=finding.explanation.path, rule=finding.rule, severity=finding.severity,
+                message=finding.message, explanation=finding.explanation,
+            )
+    signal = next(s for s in school.signals if s.id == signal_id)
+    who = signal.handled_by
+    labels = _labels(school, lang)
+    name = labels.get(who, who) if who else None
+    if lang == "nl":
+        message = (f"Geen escalatie: geen regel draagt signaal {signal_id} over. "
+                   + (f"{name} ({who}) gaat ermee door." if who else "Niemand is ermee bezig."))
+    else:
+        message = (f"No escalation: no rule hands signal {signal_id} on. "
+                   + (f"{name} ({who}) carries on." if who else "Nobody is handling it."))
+    return Escalation(signal=signal_id, acts_now=who, chain=[who] if who else [], rule=None,
+                      severity=None, message=message, explanation=None)
+
+
+# --- packs and their compiled form, cached per process -------------------------------------
+
+_COMPILED: dict[tuple[int, ...], tuple[tuple[RulePack, ...], CompiledRules]] = {}
+_COMPILED_LOCK = threading.Lock()
+
+
+def _packs(rules: Iterable[RulePack | str | Path] | None, rules_only: bool) -> tuple[RulePack, ...]:
+    extra = [r if isinstance(r, RulePack) else load_rules(r) for r in (rules or ())]
+    packs = tuple(extra) if rules_only else (default_pack(), *extra)
+    if not packs:
+        raise RulePackError([Problem("<rules>", None, (), "no_rules",
+                                     "no rule packs: give at least one with --rules")])
+    return packs
+
+
+def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
+    key = tuple(id(p) for p in packs)
+    with _COMPILED_LOCK:
+        cached = _COMPILED.get(key)
+        if cached is not None and cached[0] == packs:
+            return cached[1]
+        seen: dict[str, str] = {}
+        problems = []
+        for pack in packs:
+            for rule in pack.rules:
+                if rule.id in seen:
+                    file, line = pack.locations[rule.id]
+                    problems.append(Problem(file, line, ("rules",), "duplicate_rule",
+                                            f"rule '{rule.id}' is also defined by pack "
+                                            f"'{seen[rule.id]}'"))
+                seen[rule.id] = pack.name
+        all_rules = [r for p in packs for r in p.rules]
+        if any(r.kind == "escalation" for r in all_rules) and not any(
+                r.kind == "no_target" for r in all_rules):
+            problems.append(Problem(packs[-1].origin, None, ("rules",), "no_target_rule",
+                                    "escalation rules need a rule of kind 'no_target' to "
+                                    "report a signal whose target role nobody holds"))
+        if problems:
+            raise RulePackError(problems)
+        compiled = CompiledRules(all_rules)
+        _COMPILED[key] = (packs, compiled)
+        return compiled
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+class _Result:
+    def __init__(self, report: Report, kinds: list[str]):
+        self.report, self.kinds = report, kinds
+
+
+def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
+    if lang not in ("nl", "en"):
+        raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
+    packs = _packs(rules, rules_only)
+    compiled = _compiled(packs)
+    params = _params(school, packs)
+    sf = school_facts(school, workload_groups=compiled.workload_groups)
+    matches = compiled.evaluate(sf.facts, params)
+    rule_params = {rid: names for p in packs for rid, names in p.rule_params.items()}
+    no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)
+
+    groups: dict[tuple[str, tuple[str, ...]], list[Match]] = {}
+    for m in matches:
+        rule = compiled.rules[m.rule]
+        subjects = tuple(str(_ref(m, ref)) for ref in rule.subjects)
+        finding_rule = no_target if m.alternative == -1 and no_target else rule
+        groups.setdefault((finding_rule.id, subjects), []).append(m)
+
+    labels = _labels(school, lang)
+    renderer = _Renderer(school, labels, lang, params)
+    built: list[tuple[Finding, str]] = []
+    by_id = {r.id: r for r in compiled.rules}
+    for (rule_id, subjects), group in groups.items():
+        group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
+        rule = by_id[rule_id]
+        origin = compiled.rules[group[0].rule]
+        finding = renderer.finding(rule, origin, list(subjects), group,
+                                   rule_params.get(origin.id, ()))
+        built.append((finding, rule.kind))
+    built.sort(key=lambda fk: (SEVERITY_ORDER[fk[0].severity], fk[0].rule, fk[0].subjects))
+    findings = [f for f, _ in built]
+    summary = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
+    report = Report(
+        school=school.school.name,
+        as_of=school.reference_date,
+        rule_packs=[PackInfo(name=p.name, version=p.version, rules=len(p.rules)) for p in packs],
+        findings=findings,
+        summary=summary,
+    )
+    return _Result(report, [k for _, k in built])
+
+
+def _params(school: School, packs: Sequence[RulePack]) -> dict[str, float]:
+    params = packs_params(packs)
+    problems = []
+    for name in school.params:
+        if name not in params:
+            src = school._source
+            msg = (f"unknown param '{name}'{V.did_you_mean(name, params)}; "
+                   f"the rule packs define: {', '.join(sorted(params)) or 'none'}")
+            problems.append(src.problem(("params", name), "unknown_param", msg) if src else
+                            Problem("<school>", None, ("params", name), "unknown_param", msg))
+    if problems:
+        raise SchoolFileError(problems)
+    return {**params, **school.params}
+
+
+def _ref(m: Match, ref: str) -> Any:
+    return m.value(ref)
+
+
+def _labels(school: School, lang: str) -> dict[str, str]:
+    labels = {**V.DOMAIN_LABELS[lang], **V.RACI_LABELS[lang]}
+    labels[V.ALL_STAFF] = V.ALL_STAFF_LABEL[lang]
+    labels.update({t.id: t.name or t.id for t in school.teams})
+    labels.update({t.id: t.label for t in school.tasks})
+    labels.update({p.id: p.label for p in school.people})
+    return labels
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class _Renderer:
+    def __init__(self, school: School, labels: Mapping[str, str], lang: str,
+                 params: Mapping[str, float]):
+        self.school, self.labels, self.lang, self.params = school, labels, lang, params
+        self._accountable = {t.id: list(t.accountable) for t in school.tasks}
+
+    def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
+                param_names: Sequence[str]) -> Finding:
+        primary = group[0]
+        if rule.collect:
+            values = {}
+            alias = rule.collect.partition(".")[0]
+            for m in group:
+                fact = m.facts.get(alias, {})
+                value = str(_ref(m, rule.collect))
+                rank = (fact.get("seq", 0), value)
+                values[value] = min(values.get(value, rank), rank)
+            subjects = subjects + sorted(values, key=values.__getitem__)
+        because: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for m in group:
+            aliases = [p.alias for b in origin.branches for p in b if p.alias]
+            ordered = sorted(m.facts.items(), key=lambda kv: aliases.index(kv[0]))
+            for item in [public_fact(f) for _, f in ordered] + [dict(a) for a in m.absent]:
+                key = repr(sorted(item.items(), key=lambda kv: kv[0]))
+                if key not in seen:
+                    seen.add(key)
+                    because.append(_ordered(item))
+        no_target = rule is not origin
+        target = None if no_target else primary.target
+        extra = {"target": target or "", "rule": origin.id,
+                 "subjects": ", ".join(subjects)}
+        if no_target:
+            extra["target"] = ", ".join(a.target or a.field or "" for a in origin.escalate_to)
+        path = self._path(origin, primary, target)
+        return Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            subjects=subjects,
+            escalate_to=target,
+            message=self.render(getattr(rule.message, self.lang), group, extra),
+            explanation=Explanation(
+                because=because,
+                path=path,
+                params={n: self.params[n] for n in param_names},
+                source=SourceText(text=rule.source.text, quote=rule.source.quote),
+                suggestion=self.render(getattr(rule.suggestion, self.lang), group, extra),
+            ),
+        )
+
+    def _path(self, rule: Rule, m: Match, target: str | None) -> list[str]:
+        path: list[str] = []
+        for item in rule.path:
+            if item == "target":
+                values = [target] if target else []
+            else:
+                ref, _, step = item.partition(">")
+                value = str(_ref(m, ref))
+                values = self._accountable.get(value, []) if step == "accountable" else [value]
+            for v in values:
+                if v and (not path or path[-1] != v):
+                    path.append(v)
+        return path
+
+    def render(self, template: str, group: list[Match], extra: Mapping[str, str]) -> str:
+        def sub(match: re.Match[str]) -> str:
+            ref, _, fmt = match.group(1).partition("|")
+            if ref in extra:
+                value = extra[ref]
+                return self._name(value) if fmt == "name" and value else value
+            if ref.startswith("param."):
+                value = self.params[ref[6:]]
+                return f"{value:.0%}" if fmt == "pct" else f"{value:g}"
+            if fmt in ("all", "names"):
+                values = sorted({str(_ref(m, ref)) for m in group}, key=_vocab_order)
+                shown = [self._name(v) for v in values] if fmt == "names" else values
+                return _join(shown, self.lang)
+            value = _ref(group[0], ref)
+            if fmt == "pct":
+                return f"{float(value):.0%}"
+            if isinstance(value, float):
+                return f"{value:g}"
+            return self._name(str(value)) if fmt == "name" else str(value)
+
+        return _PLACEHOLDER.sub(sub, template)
+
+    def _name(self, value: str) -> str:
+        if not value:
+            return "(niemand)" if self.lang == "nl" else "(nobody)"
+        return self.labels.get(value, value)
+
+
+def _vocab_order(value: str) -> tuple[int, str]:
+    order = {d: i for i, d in enumerate(V.DOMAINS)}
+    return (order.get(value, len(order)), value)
+
+
+def _join(values: Sequence[str], lang: str) -> str:
+    if len(values) <= 1:
+        return "".join(values)
+    word = " en " if lang == "nl" else " and "
+    return ", ".join(values[:-1]) + word + values[-1]
+
+
+def _ordered(item: dict[str, Any]) -> dict[str, Any]:
+    """Order a fact's keys as its kind declares them; drop role flags a person lacks."""
+    kind = item.get("fact")
+    schema = FACT_KINDS.get(kind, {})
+    out: dict[str, Any] = {"fact": kind}
+    if item.get("absent"):
+        out["absent"] = True
+    for key in schema:
+        if key in item:
+            if kind == "person" and key in V.ROLES and item[key] is False:
+                continue
+            out[key] = item[key]
+    for key, value in item.items():
+        if key not in out and key not in schema:
+            out[key] = value
+    return out

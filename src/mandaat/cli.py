@@ -1,0 +1,171 @@
+"""The ``mandaat`` command line: thin, over the library (see ``docs/cli.md``).
+
+Exit status: 0 no violations, 1 at least one violation (or lint findings), 2 bad input or
+bad rules, with the message on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .check import check, escalate
+from .errors import MandaatInputError
+from .graph import build_graph, to_dot, to_mermaid
+from .loader import load_school
+from .model import School, json_schema
+from .report import render_escalation_text, render_text
+from .rules import RulePack, default_pack, load_rules
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def example_school_path() -> Path:
+    """The bundled example school file."""
+    return Path(str(resources.files("mandaat") / "data" / "example-school.yaml"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mandaat",
+        description="Check who is responsible for what in a Dutch primary school, and why.",
+    )
+    parser.add_argument("--version", action="version", version=f"mandaat {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def rules_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--rules", action="append", default=[], metavar="PATH",
+                       help="add a rule pack (a YAML file or a folder); may be repeated")
+        p.add_argument("--rules-only", action="store_true",
+                       help="use only the --rules packs, not the bundled lbbo-2022")
+
+    def output_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=("text", "json"), default=None,
+                       help="text for people (default on a terminal) or json for apps")
+        p.add_argument("--lang", choices=("nl", "en"), default="nl",
+                       help="language of messages (default nl)")
+
+    p = sub.add_parser("check", help="check a school's task division",
+                       description="Check a school file against the rule packs. Without a "
+                       "file, checks the bundled example school.")
+    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
+    rules_options(p)
+    output_options(p)
+
+    p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
+                       description="Answer who acts now on one signal of a school file.")
+    p.add_argument("school", metavar="SCHOOL_FILE")
+    p.add_argument("signal", metavar="SIGNAL_ID")
+    rules_options(p)
+    output_options(p)
+
+    p = sub.add_parser("graph", help="draw the responsibility graph (Mermaid or DOT)",
+                       description="Print the school's responsibility graph.")
+    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+
+    sub.add_parser("schema", help="print the JSON Schema of the school file format",
+                   description="Print the JSON Schema of format mandaat/1.")
+
+    sub.add_parser("example", help="print the bundled example school file",
+                   description="Print the bundled example school, a start for your own.")
+
+    p = sub.add_parser("rules", help="list or lint rule packs",
+                       description="List the rules of the packs, or lint a pack.")
+    rsub = p.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    lp = rsub.add_parser("list", help="list the rules", description="List the rules.")
+    rules_options(lp)
+    lp.add_argument("--format", choices=("text", "json"), default="text")
+    lint = rsub.add_parser("lint", help="check a rule pack for mistakes",
+                           description="Load a rule pack and report its mistakes.")
+    lint.add_argument("path", metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the command line; return the exit status (the console script exits with it)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args, out, err)
+    except MandaatInputError as exc:
+        print(str(exc), file=err)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
+        return EXIT_OK
+
+
+def _packs(args: argparse.Namespace) -> list[RulePack]:
+    return [load_rules(p) for p in args.rules]
+
+
+def _school(path: str | None) -> School:
+    return load_school(Path(path) if path else example_school_path())
+
+
+def _fmt(args: argparse.Namespace, out: TextIO) -> str:
+    if args.format:
+        return args.format
+    return "text" if out.isatty() else "json"
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command == "check":
+        school = _school(args.school)
+        report = check(school, rules=_packs(args), rules_only=args.rules_only, lang=args.lang)
+        if _fmt(args, out) == "json":
+            out.write(report.to_json())
+        else:
+            out.write(render_text(report, args.lang))
+        return report.exit_code
+    if args.command == "escalate":
+        school = _school(args.school)
+        answer = escalate(school, args.signal, rules=_packs(args),
+                          rules_only=args.rules_only, lang=args.lang)
+        if _fmt(args, out) == "json":
+            out.write(answer.to_json())
+        else:
+            out.write(render_escalation_text(answer, args.lang))
+        return EXIT_OK
+    if args.command == "graph":
+        graph = build_graph(_school(args.school))
+        out.write(to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
+        return EXIT_OK
+    if args.command == "schema":
+        out.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    if args.command == "example":
+        out.write(example_school_path().read_text(encoding="utf-8"))
+        return EXIT_OK
+    if args.command == "rules":
+        if args.rules_command == "lint":
+            pack = load_rules(args.path)
+            for problem in pack.lint:
+                print(str(problem), file=out)
+            print(f"{pack.name} v{pack.version}: {len(pack.rules)} rules, "
+                  f"{len(pack.lint)} lint finding(s)", file=out)
+            return EXIT_VIOLATIONS if pack.lint else EXIT_OK
+        packs = ([] if args.rules_only else [default_pack()]) + _packs(args)
+        rows = [{"pack": p.name, "rule": r.id, "severity": r.severity, "kind": r.kind,
+                 "source": r.source.text} for p in packs for r in p.rules]
+        if args.format == "json":
+            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        else:
+            for row in rows:
+                out.write(f"{row['pack']:<12} {row['rule']:<28} {row['severity']:<9} "
+                          f"{row['kind']:<10} {row['source']}\n")
+        return EXIT_OK
+    raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
+
+
+def console() -> None:
+    """Entry point of the ``mandaat`` console script."""
+    sys.exit(main())

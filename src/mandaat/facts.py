@@ -1,0 +1,222 @@
+"""Generic facts about a school: what the rules match on.
+
+The facts layer knows the vocabulary, never a rule: a new rule over these facts needs no
+change here. ``FACT_KINDS`` declares every kind and the type of each field, and the rule
+validator checks rule packs against it (see ``docs/rules.md`` for the table in words).
+
+Field types: ``id`` (an id from the school file, or ``""`` where absent), ``text``,
+``bool``, ``number``, a vocabulary name (``role``, ``task_type``, ``domain``,
+``signal_type``, ``raci``, ``who_kind``, ``target``), or ``domain_set`` (a set of domains,
+written in rules as a list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import vocabulary as V
+from .model import School
+
+ROLE_FLAGS = {role: "bool" for role in V.ROLES}
+
+FACT_KINDS: dict[str, dict[str, str]] = {
+    "person": {
+        "person": "id", "name": "text", "leader": "bool", "ib": "bool", "teacher": "bool",
+        **ROLE_FLAGS,
+        "n_accountable": "number", "n_responsible": "number", "task_hours": "number",
+    },
+    "assignment": {
+        "task": "id", "as": "raci", "who": "id", "who_kind": "who_kind",
+        "who_leader": "bool", "who_ib": "bool", "who_teacher": "bool",
+        "task_type": "task_type", "domain": "domain", "personnel": "bool",
+        "task_about": "id", "seq": "number",
+    },
+    "task": {
+        "task": "id", "type": "task_type", "domain": "domain", "personnel": "bool",
+        "case_holder": "id", "about": "id", "n_accountable": "number",
+        "n_accountable_people": "number", "n_responsible": "number",
+        "sole_responsible": "id",
+    },
+    "mandate": {
+        "mandate": "id", "from": "id", "to": "id", "from_leader": "bool",
+        "communicated_to_team": "bool",
+    },
+    "covers": {
+        "mandate": "id", "task": "id", "from": "id", "to": "id", "from_leader": "bool",
+        "communicated_to_team": "bool", "task_type": "task_type", "domain": "domain",
+    },
+    "workload": {
+        "person": "id", "domains": "domain_set", "hours": "number", "task_hours": "number",
+        "share": "number",
+    },
+    "signal": {
+        "signal": "id", "type": "signal_type", "about": "id", "handled_by": "id",
+        "age_days": "number", "age_weeks": "number", "count": "number",
+        "conversation_held": "bool", "willful": "bool",
+    },
+    "holder": {"target": "target", "person": "id"},
+}
+
+VOCABULARY_OF_TYPE: dict[str, tuple[str, ...]] = {
+    "role": V.ROLES,
+    "task_type": V.TASK_TYPES,
+    "domain": V.DOMAINS,
+    "signal_type": V.SIGNAL_TYPES,
+    "raci": V.RACI,
+    "who_kind": ("person", "team", "all_staff"),
+    "target": tuple(V.TARGETS),
+}
+
+#: The field of each kind that names the thing the fact is about (used for labels).
+KEY_FIELD = {"person": "person", "assignment": "task", "task": "task", "mandate": "mandate",
+             "covers": "mandate", "workload": "person", "signal": "signal", "holder": "person"}
+
+
+def domain_set_key(domains: Iterable[str]) -> str:
+    """The value a ``domain_set`` field holds: the domains in vocabulary order, joined by ``+``.
+
+    >>> domain_set_key(["zorg_en_ondersteuning", "beleid_en_beheer"])
+    'zorg_en_ondersteuning+beleid_en_beheer'
+    """
+    wanted = set(domains)
+    return "+".join(d for d in V.DOMAINS if d in wanted)
+
+
+@dataclass(frozen=True)
+class SchoolFacts:
+    """The facts of one school, in a canonical order, with display labels for ids."""
+
+    facts: tuple[dict[str, Any], ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> SchoolFacts:
+    """Return the facts of ``school``.
+
+    Parameters
+    ----------
+    school
+        A validated school.
+    workload_groups
+        The ``domain_set`` keys the rules ask about; a ``workload`` fact is made for each
+        person with task hours and each group (single domains are always included).
+
+    The order of the school's lists does not change the facts, except where file order
+    means something: the ``holder`` of an escalation target is its first holder in the file.
+    """
+    people = {p.id: p for p in school.people}
+    flags = {p.id: V.role_classes(p.roles) for p in school.people}
+    team_ids = {t.id for t in school.teams}
+    facts: list[dict[str, Any]] = []
+
+    n_accountable = dict.fromkeys(people, 0)
+    n_responsible = dict.fromkeys(people, 0)
+    hours: dict[str, dict[str, float]] = {}
+    for task in school.tasks:
+        domain = task.task_domain
+        for holder in set(task.accountable):
+            if holder in n_accountable:
+                n_accountable[holder] += 1
+        for holder in set(task.responsible):
+            if holder in n_responsible:
+                n_responsible[holder] += 1
+        for person, h in task.hours.items():
+            per_domain = hours.setdefault(person, {})
+            per_domain[domain] = per_domain.get(domain, 0.0) + h
+
+    for p in school.people:
+        held = set(p.roles)
+        facts.append({
+            "k": "person", "person": p.id, "name": p.label, **flags[p.id],
+            **{role: role in held for role in V.ROLES},
+            "n_accountable": n_accountable[p.id], "n_responsible": n_responsible[p.id],
+            "task_hours": sum(hours.get(p.id, {}).values()),
+        })
+
+    groups = {domain_set_key([d]) for d in V.DOMAINS} | set(workload_groups)
+    for person, per_domain in hours.items():
+        total = sum(per_domain.values())
+        if total <= 0:
+            continue  # hour-based rules do not fire for a person with no hours
+        for group in sorted(groups):
+            h = sum(per_domain.get(d, 0.0) for d in group.split("+"))
+            facts.append({"k": "workload", "person": person, "domains": group, "hours": h,
+                          "task_hours": total, "share": h / total})
+
+    for task in school.tasks:
+        domain = task.task_domain
+        personnel = task.type in V.PERSONNEL_TASK_TYPES
+        accountable_people = [a for a in task.accountable if a in people]
+        facts.append({
+            "k": "task", "task": task.id, "type": task.type, "domain": domain,
+            "personnel": personnel, "case_holder": task.case_holder or "",
+            "about": task.about or "", "n_accountable": len(set(task.accountable)),
+            "n_accountable_people": len(set(accountable_people)),
+            "n_responsible": len(set(task.responsible)),
+            "sole_responsible": task.responsible[0] if len(set(task.responsible)) == 1 else "",
+        })
+        for seq, raci in enumerate(V.RACI):
+            for who in sorted(set(getattr(task, raci))):
+                kind = ("person" if who in people else
+                        "team" if who in team_ids else "all_staff")
+                who_flags = flags.get(who, {"leader": False, "ib": False, "teacher": False})
+                facts.append({
+                    "k": "assignment", "task": task.id, "as": raci, "who": who,
+                    "who_kind": kind, "who_leader": who_flags["leader"],
+                    "who_ib": who_flags["ib"], "who_teacher": who_flags["teacher"],
+                    "task_type": task.type, "domain": domain, "personnel": personnel,
+                    "task_about": task.about or "", "seq": seq,
+                })
+
+    for m in school.mandates:
+        from_leader = flags.get(m.from_, {}).get("leader", False)
+        base = {"mandate": m.id, "from": m.from_, "to": m.to, "from_leader": from_leader,
+                "communicated_to_team": m.communicated_to_team}
+        facts.append({"k": "mandate", **base})
+        for task in school.tasks:
+            if task.type in m.scope or task.task_domain in m.scope:
+                facts.append({"k": "covers", **base, "task": task.id,
+                              "task_type": task.type, "domain": task.task_domain})
+
+    today = school.reference_date
+    for s in school.signals:
+        days = (today - s.since).days if s.since else 0
+        facts.append({
+            "k": "signal", "signal": s.id, "type": s.type, "about": s.about,
+            "handled_by": s.handled_by or "", "age_days": days, "age_weeks": days / 7,
+            "count": s.count, "conversation_held": s.conversation_held, "willful": s.willful,
+        })
+
+    for target, roles in V.TARGETS.items():
+        first = next((p.id for p in school.people if set(p.roles) & set(roles)), None)
+        if first is not None:
+            facts.append({"k": "holder", "target": target, "person": first})
+
+    facts.sort(key=_canonical)
+    return SchoolFacts(tuple(facts), _labels(school))
+
+
+def _canonical(fact: Mapping[str, Any]) -> tuple:
+    return (fact["k"], tuple(sorted((k, str(v)) for k, v in fact.items())))
+
+
+def _labels(school: School) -> dict[str, str]:
+    labels = {p.id: p.label for p in school.people}
+    labels.update({t.id: t.name or t.id for t in school.teams})
+    labels.update({t.id: t.label for t in school.tasks})
+    return labels
+
+
+def public_fact(fact: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a matched fact as the report shows it: ``fact`` first, engine keys dropped.
+
+    >>> public_fact({"k": "role", "id": "f3", "sid": "1", "person": "ilse"})
+    {'fact': 'role', 'person': 'ilse'}
+    """
+    out: dict[str, Any] = {"fact": fact["k"]}
+    for key, value in fact.items():
+        if key not in ("k", "id", "sid"):
+            out[key] = value
+    return out

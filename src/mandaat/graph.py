@@ -1,0 +1,266 @@
+"""The responsibility graph of a school, and pure queries over it.
+
+Nodes are the ids of the school file (plus ``team``, all staff), each with a ``kind``
+attribute: ``person``, ``team``, ``all_staff``, ``task``, ``mandate`` or ``signal``. Edges
+are typed by their key:
+
+======================  =====================  ==========================================
+edge (key)              from → to              meaning
+======================  =====================  ==========================================
+``accountable``         holder → task          eindverantwoordelijk
+``responsible``         holder → task          uitvoerend
+``consulted``           holder → task          meedenkend
+``informed``            holder → task          geinformeerd
+``member_of``           person → team          team membership
+``grants``              person → mandate       the mandate's ``from``
+``holds``               person → mandate       the mandate's ``to``
+``covers``              mandate → task         the task's type or domain is in the scope
+``case_holder``         person → task          casushouder of a pupil-care task
+``about``               task/signal → subject  whom a personnel task or a signal concerns
+``handled_by``          person → signal        who is on the signal now
+======================  =====================  ==========================================
+
+>>> from mandaat import load_school
+>>> G = build_graph(load_school('''
+... format: mandaat/1
+... school: {name: X}
+... people: [{id: anna, roles: [schoolleider]}, {id: ilse, roles: [intern_begeleider]}]
+... tasks:
+...   - {id: analyse, type: schoolanalyse, accountable: anna, responsible: [ilse],
+...      hours: {ilse: 20}}
+... mandates: [{id: m1, from: anna, to: ilse, scope: [schoolanalyse],
+...             communicated_to_team: true}]
+... '''))
+>>> accountable_for(G, "analyse")
+['anna']
+>>> tasks_covered(G, "m1")
+['analyse']
+>>> hours_per_domain(G, "ilse")
+{'data_monitoring_reflectie': 20.0}
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from . import vocabulary as V
+from .model import School
+
+__all__ = [
+    "accountable_for",
+    "build_graph",
+    "holders",
+    "hours_per_domain",
+    "mandates_of",
+    "members",
+    "tasks_covered",
+    "tasks_of",
+    "to_dot",
+    "to_mermaid",
+]
+
+
+def build_graph(school: School) -> nx.MultiDiGraph:
+    """Return the responsibility graph of ``school`` (see the module docstring)."""
+    G = nx.MultiDiGraph(school=school.school.name)
+    for p in school.people:
+        G.add_node(p.id, kind="person", label=p.label, roles=tuple(p.roles),
+                   hours_per_week=p.hours_per_week)
+    G.add_node(V.ALL_STAFF, kind="all_staff", label="het hele team")
+    for t in school.teams:
+        G.add_node(t.id, kind="team", label=t.name or t.id, team_kind=t.kind)
+        for member in t.members:
+            G.add_edge(member, t.id, key="member_of")
+    for task in school.tasks:
+        G.add_node(task.id, kind="task", label=task.label, task_type=task.type,
+                   domain=task.task_domain, personnel=task.type in V.PERSONNEL_TASK_TYPES)
+        for raci in V.RACI:
+            for holder in getattr(task, raci):
+                G.add_edge(holder, task.id, key=raci)
+        if task.case_holder:
+            G.add_edge(task.case_holder, task.id, key="case_holder")
+        if task.about:
+            G.add_edge(task.id, task.about, key="about")
+        for person, hours in task.hours.items():
+            G.add_edge(person, task.id, key="hours", hours=hours)
+    for m in school.mandates:
+        G.add_node(m.id, kind="mandate", label=m.id, scope=tuple(m.scope),
+                   communicated_to_team=m.communicated_to_team)
+        G.add_edge(m.from_, m.id, key="grants")
+        G.add_edge(m.to, m.id, key="holds")
+        for task in school.tasks:
+            if task.type in m.scope or task.task_domain in m.scope:
+                G.add_edge(m.id, task.id, key="covers")
+    for s in school.signals:
+        G.add_node(s.id, kind="signal", label=s.id, signal_type=s.type)
+        if s.about in G:
+            G.add_edge(s.id, s.about, key="about")
+        if s.handled_by:
+            G.add_edge(s.handled_by, s.id, key="handled_by")
+    return G
+
+
+def _require(G: nx.MultiDiGraph, node: str, kind: str) -> None:
+    if node not in G or G.nodes[node].get("kind") != kind:
+        raise nx.NodeNotFound(f"no {kind} '{node}' in the graph")
+
+
+def holders(G: nx.MultiDiGraph, task: str, raci: str) -> list[str]:
+    """Return who holds ``raci`` (accountable, responsible, ...) for ``task``, in file order.
+
+    Raises ``networkx.NodeNotFound`` when ``task`` is not a task of the graph.
+    """
+    _require(G, task, "task")
+    return [u for u, _, k in G.in_edges(task, keys=True) if k == raci]
+
+
+def accountable_for(G: nx.MultiDiGraph, task: str) -> list[str]:
+    """Return the accountable holders of ``task`` (exactly one person is expected)."""
+    return holders(G, task, "accountable")
+
+
+def tasks_of(G: nx.MultiDiGraph, holder: str, raci: str) -> list[str]:
+    """Return the tasks on which ``holder`` (a person or team id) is ``raci``."""
+    if holder not in G:
+        raise nx.NodeNotFound(f"no '{holder}' in the graph")
+    return [v for _, v, k in G.out_edges(holder, keys=True) if k == raci]
+
+
+def members(G: nx.MultiDiGraph, team: str) -> list[str]:
+    """Return the members of ``team``."""
+    _require(G, team, "team")
+    return [u for u, _, k in G.in_edges(team, keys=True) if k == "member_of"]
+
+
+def tasks_covered(G: nx.MultiDiGraph, mandate: str) -> list[str]:
+    """Return the tasks whose type or domain is in the scope of ``mandate``."""
+    _require(G, mandate, "mandate")
+    return [v for _, v, k in G.out_edges(mandate, keys=True) if k == "covers"]
+
+
+def mandates_of(G: nx.MultiDiGraph, person: str) -> list[str]:
+    """Return the mandates ``person`` holds (is the ``to`` of)."""
+    _require(G, person, "person")
+    return [v for _, v, k in G.out_edges(person, keys=True) if k == "holds"]
+
+
+def hours_per_domain(G: nx.MultiDiGraph, person: str) -> dict[str, float]:
+    """Return ``person``'s task hours per domain, domains in vocabulary order."""
+    _require(G, person, "person")
+    totals: dict[str, float] = {}
+    for _, task, key, data in G.out_edges(person, keys=True, data=True):
+        if key == "hours":
+            domain = G.nodes[task]["domain"]
+            totals[domain] = totals.get(domain, 0.0) + data["hours"]
+    return {d: totals[d] for d in V.DOMAINS if d in totals}
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+_RACI_MERMAID = {"accountable": "==>", "responsible": "-->", "consulted": "-.->",
+                 "informed": "-.-"}
+_RACI_LETTER = {"accountable": "A", "responsible": "R", "consulted": "C", "informed": "I"}
+_DOMAIN_COLOUR = {
+    "leren_en_ontwikkeling": "#d8ecd0",
+    "data_monitoring_reflectie": "#d5e3f3",
+    "zorg_en_ondersteuning": "#f6e0c8",
+    "beleid_en_beheer": "#e6e6e6",
+}
+
+
+def _node_id(node: str) -> str:
+    return "n_" + "".join(c if c.isalnum() else "_" for c in node)
+
+
+def _escape(text: str) -> str:
+    return text.replace('"', "'").replace("<", "‹").replace(">", "›")
+
+
+def _person_role(G: nx.MultiDiGraph, node: str) -> str:
+    roles = G.nodes[node].get("roles", ())
+    return ", ".join(roles)
+
+
+def _drawn_edges(G: nx.MultiDiGraph):
+    for u, v, k in sorted(G.edges(keys=True)):
+        if k in _RACI_MERMAID or k in ("member_of", "grants", "holds", "handled_by"):
+            yield u, v, k
+
+
+def to_mermaid(G: nx.MultiDiGraph) -> str:
+    """Return the graph as a Mermaid flowchart: people by role, tasks by domain.
+
+    Accountable edges are thick (``==>``), responsible plain, consulted dotted, informed a
+    dotted line without an arrow.
+    """
+    lines = ["flowchart LR"]
+    for node, data in sorted(G.nodes(data=True)):
+        kind = data["kind"]
+        label = _escape(data.get("label", node))
+        if kind == "person":
+            lines.append(f'  {_node_id(node)}(["{label}<br/><small>{_person_role(G, node)}</small>"])')
+        elif kind in ("team", "all_staff"):
+            lines.append(f'  {_node_id(node)}{{{{"{label}"}}}}')
+        elif kind == "task":
+            lines.append(f'  {_node_id(node)}["{label}<br/><small>{data["task_type"]}</small>"]')
+        elif kind == "mandate":
+            lines.append(f'  {_node_id(node)}[/"mandaat {label}"/]')
+        else:
+            lines.append(f'  {_node_id(node)}>"signaal {label}"]')
+    for u, v, k in _drawn_edges(G):
+        arrow = _RACI_MERMAID.get(k, "-->")
+        text = _RACI_LETTER.get(k, k)
+        lines.append(f"  {_node_id(u)} {arrow}|{text}| {_node_id(v)}")
+    for domain, colour in _DOMAIN_COLOUR.items():
+        lines.append(f"  classDef {domain} fill:{colour},stroke:#555")
+    lines.append("  classDef leader fill:#fff3b0,stroke:#8a6d00,stroke-width:2px")
+    lines.append("  classDef ib fill:#e8d8f5,stroke:#5b3a7a,stroke-width:2px")
+    for node, data in sorted(G.nodes(data=True)):
+        if data["kind"] == "task":
+            lines.append(f"  class {_node_id(node)} {data['domain']}")
+        elif data["kind"] == "person":
+            flags = V.role_classes(data.get("roles", ()))
+            if flags["leader"]:
+                lines.append(f"  class {_node_id(node)} leader")
+            elif set(data.get("roles", ())) & V.IB_ROLES:
+                lines.append(f"  class {_node_id(node)} ib")
+    return "\n".join(lines) + "\n"
+
+
+_RACI_DOT = {
+    "accountable": 'style=bold, penwidth=2.5, label="A"',
+    "responsible": 'label="R"',
+    "consulted": 'style=dashed, label="C"',
+    "informed": 'style=dotted, arrowhead=none, label="I"',
+}
+
+
+def to_dot(G: nx.MultiDiGraph) -> str:
+    """Return the graph in Graphviz DOT, styled like :func:`to_mermaid`."""
+    name = _escape(G.graph.get("school", "school"))
+    lines = [f'digraph "{name}" {{', "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    for node, data in sorted(G.nodes(data=True)):
+        kind = data["kind"]
+        label = _escape(data.get("label", node))
+        if kind == "person":
+            flags = V.role_classes(data.get("roles", ()))
+            fill = "#fff3b0" if flags["leader"] else (
+                "#e8d8f5" if set(data.get("roles", ())) & V.IB_ROLES else "#ffffff")
+            attrs = (f'shape=ellipse, style=filled, fillcolor="{fill}", '
+                     f'label="{label}\\n{_person_role(G, node)}"')
+        elif kind in ("team", "all_staff"):
+            attrs = f'shape=hexagon, label="{label}"'
+        elif kind == "task":
+            fill = _DOMAIN_COLOUR[data["domain"]]
+            attrs = (f'shape=box, style=filled, fillcolor="{fill}", '
+                     f'label="{label}\\n{data["task_type"]}"')
+        elif kind == "mandate":
+            attrs = f'shape=parallelogram, label="mandaat {label}"'
+        else:
+            attrs = f'shape=cds, label="signaal {label}"'
+        lines.append(f'  "{node}" [{attrs}];')
+    for u, v, k in _drawn_edges(G):
+        attrs = _RACI_DOT.get(k, f'label="{k}", color="#888888"')
+        lines.append(f'  "{u}" -> "{v}" [{attrs}];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"

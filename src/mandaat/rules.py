@@ -1,0 +1,558 @@
+"""Rule packs: mandaat's declarative rule language, its loader and its linter.
+
+A rule pack is YAML data (see ``docs/rules.md``): no Python, no ``eval``. Loading checks
+every rule against the fact kinds of :mod:`mandaat.facts` and the vocabulary, so a typo
+fails at load time with file, line, field path and the closest valid name. ``lint`` runs
+the same loader and adds the checks that are advice rather than errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from . import facts as F
+from . import vocabulary as V
+from ._source import ParseFailure, Source, parse, read_source
+from .errors import Loc, Problem, RulePackError
+
+__all__ = ["DEFAULT_PACK", "Rule", "RulePack", "default_pack", "lint_rules", "load_rules"]
+
+DEFAULT_PACK = "lbbo-2022"
+SEVERITIES = ("violation", "warning", "advice")
+OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "same_as", "not_same_as")
+COMPARISONS = ("lt", "lte", "gt", "gte")
+GRAPH_STEPS = ("accountable",)
+LANGS = ("nl", "en")
+TEMPLATE_FORMATS = ("name", "names", "all", "pct")
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
+Alias = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+Ref = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z_][a-z0-9_]*$")]
+Scalar = str | bool | int | float
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Pattern(_Model):
+    """One pattern of a rule: a fact that must exist (``fact``) or must not (``absent``)."""
+
+    fact: str | None = None
+    absent: str | None = None
+    alias: Alias | None = Field(default=None, alias="as")
+    where: dict[str, Any] = {}
+
+    @property
+    def kind(self) -> str:
+        return self.fact or self.absent or ""
+
+
+class Text2(_Model):
+    """A text in Dutch and English."""
+
+    nl: Annotated[str, StringConstraints(min_length=1)]
+    en: Annotated[str, StringConstraints(min_length=1)]
+
+
+class SourceRef(_Model):
+    """Where a rule comes from: a source text and a short quote."""
+
+    text: Annotated[str, StringConstraints(min_length=1)]
+    quote: Annotated[str, StringConstraints(min_length=1)]
+
+
+class TargetAlternative(_Model):
+    """One way to find who acts: a person id from a matched fact, or a target role's holder."""
+
+    field: Ref | None = None
+    target: str | None = None
+
+
+class Rule(_Model):
+    """A rule of a pack (the YAML shape; see ``docs/rules.md``)."""
+
+    id: RuleId
+    severity: Literal["violation", "warning", "advice"]
+    kind: Literal["structural", "escalation", "no_target"] = "structural"
+    title: Text2 | None = None
+    when: list[Pattern] | None = None
+    any_of: list[list[Pattern]] | None = None
+    subjects: list[Ref] = []
+    collect: Ref | None = None
+    escalate_to: list[TargetAlternative] = []
+    path: list[str] = []
+    message: Text2
+    suggestion: Text2
+    source: SourceRef
+
+    @property
+    def branches(self) -> list[list[Pattern]]:
+        """The rule's alternatives: ``any_of``, or the single ``when``."""
+        if self.any_of is not None:
+            return self.any_of
+        return [self.when] if self.when is not None else []
+
+
+class Param(_Model):
+    """A named threshold, with its default and what it means."""
+
+    default: Annotated[float, Field(allow_inf_nan=False)]
+    description: Annotated[str, StringConstraints(min_length=1)]
+
+
+class PackHeader(_Model):
+    """The head of a pack: its name, version and params."""
+
+    pack: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+    version: Annotated[str, StringConstraints(min_length=1)]
+    description: str | None = None
+    params: dict[str, Param] = {}
+    rules: list[Rule] = []
+
+
+class RulesOnly(_Model):
+    """A further file of a pack folder: rules only."""
+
+    rules: list[Rule]
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """A loaded, validated rule pack."""
+
+    name: str
+    version: str
+    params: dict[str, Param]
+    rules: tuple[Rule, ...]
+    origin: str
+    # Where each rule stands, for error messages: rule id -> (file, line)
+    locations: dict[str, tuple[str, int | None]]
+    # The params each rule uses, in name order: rule id -> names
+    rule_params: dict[str, tuple[str, ...]]
+    lint: tuple[Problem, ...] = ()
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def default_pack() -> RulePack:
+    """Return the bundled pack ``lbbo-2022``."""
+    return _default_pack_cached()
+
+
+_DEFAULT: list[RulePack] = []
+
+
+def _default_pack_cached() -> RulePack:
+    if not _DEFAULT:
+        folder = resources.files("mandaat") / "rules" / DEFAULT_PACK
+        _DEFAULT.append(load_rules(Path(str(folder))))
+    return _DEFAULT[0]
+
+
+def load_rules(path: str | Path) -> RulePack:
+    """Load and validate a rule pack: a YAML file, or a folder of them.
+
+    A folder's ``pack.yaml`` holds the pack's name, version and params; every other
+    ``*.yaml`` file in it holds ``rules:``. A single file holds all of it.
+
+    Raises
+    ------
+    RulePackError
+        With every problem found, each with file, line, field path and a suggestion.
+    """
+    p = Path(path)
+    if p.is_dir():
+        head = p / "pack.yaml"
+        files = [head] + sorted(f for f in p.glob("*.yaml") if f.name != "pack.yaml")
+        if not head.exists():
+            raise RulePackError([Problem(str(p), None, (), "missing_pack_yaml",
+                                         "a rule-pack folder needs a pack.yaml with "
+                                         "'pack', 'version' and 'params'")])
+    else:
+        files = [p]
+    problems: list[Problem] = []
+    header: PackHeader | None = None
+    rules: list[tuple[Rule, Source, int]] = []
+    for i, file in enumerate(files):
+        try:
+            src = read_source(file)
+            data = parse(src)
+        except ParseFailure as exc:
+            problems.append(exc.problem)
+            continue
+        model: type[BaseModel] = PackHeader if i == 0 else RulesOnly
+        try:
+            parsed = model.model_validate(data if data is not None else {})
+        except ValidationError as exc:
+            problems.extend(_from_pydantic(exc, src, model))
+            continue
+        if isinstance(parsed, PackHeader):
+            header = parsed
+        rules.extend((r, src, j) for j, r in enumerate(parsed.rules))  # type: ignore[attr-defined]
+    if problems or header is None:
+        raise RulePackError(problems or [Problem(str(p), None, (), "empty", "no pack header")])
+    locations: dict[str, tuple[str, int | None]] = {}
+    lint: list[Problem] = []
+    seen: dict[str, str] = {}
+    used_params: set[str] = set()
+    rule_params: dict[str, tuple[str, ...]] = {}
+    for rule, src, j in rules:
+        loc: Loc = ("rules", j)
+        if rule.id in seen:
+            problems.append(src.problem((*loc, "id"), "duplicate_rule",
+                                        f"duplicate rule id '{rule.id}' (also in {seen[rule.id]})"))
+            continue
+        seen[rule.id] = src.name
+        locations[rule.id] = (src.name, src.line_of(loc))
+        checker = _RuleChecker(rule, src, loc, header.params)
+        problems.extend(checker.check())
+        lint.extend(checker.lint())
+        used_params |= checker.params_used
+        rule_params[rule.id] = tuple(sorted(checker.params_used))
+    head_src = Source(str(files[0]), read_source(files[0]).text)
+    for name in sorted(set(header.params) - used_params):
+        lint.append(head_src.problem(("params", name), "unused_param",
+                                     f"param '{name}' is used by no rule"))
+    lint.extend(_duplicate_conditions(rules))
+    if problems:
+        raise RulePackError(problems)
+    return RulePack(header.pack, header.version, dict(header.params),
+                    tuple(r for r, _, _ in rules), str(p), locations, rule_params, tuple(lint))
+
+
+def lint_rules(path: str | Path) -> list[Problem]:
+    """Return the lint problems of a pack (load errors raise ``RulePackError`` as usual)."""
+    return list(load_rules(path).lint)
+
+
+def _from_pydantic(exc: ValidationError, src: Source, root: type[BaseModel]) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "missing":
+            msg = f"missing required field '{loc[-1]}'"
+        elif kind == "extra_forbidden":
+            allowed = _fields_at(root, loc[:-1])
+            msg = f"unknown field '{loc[-1]}'{V.did_you_mean(str(loc[-1]), allowed)}"
+            kind = "unknown_field"
+        elif kind == "literal_error":
+            expected = err["ctx"]["expected"]
+            msg = f"expected one of {expected}, got {err['input']!r}"
+            choices = re.findall(r"'([^']+)'", expected)
+            msg += V.did_you_mean(err["input"], choices)
+        elif kind == "string_pattern_mismatch":
+            msg = f"{err['input']!r} does not match the form {err['ctx']['pattern']}"
+        else:
+            msg = err["msg"][0].lower() + err["msg"][1:]
+        out.append(src.problem(loc, kind, msg))
+    return out
+
+
+def _fields_at(model: Any, loc: Loc) -> list[str]:
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        if field is None:
+            return []
+        model = _inner(field.annotation)
+        if model is None:
+            return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _inner(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# --- the checks of one rule ------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class _RuleChecker:
+    def __init__(self, rule: Rule, src: Source, loc: Loc, params: dict[str, Param]):
+        self.rule, self.src, self.loc, self.params = rule, src, loc, params
+        self.problems: list[Problem] = []
+        self.params_used: set[str] = set()
+        self._contradictions: list[Problem] = []
+
+    def add(self, where: Loc, kind: str, msg: str) -> None:
+        self.problems.append(self.src.problem((*self.loc, *where), kind, msg))
+
+    def check(self) -> list[Problem]:
+        rule = self.rule
+        if rule.kind == "no_target":
+            if rule.when is not None or rule.any_of is not None:
+                self.add(("when",), "no_target_conditions",
+                         "a no_target rule has no conditions: it reports escalations whose "
+                         "target role nobody holds")
+            self._check_templates({"rule", "target", "subjects"}, {})
+            return self.problems
+        if (rule.when is None) == (rule.any_of is None):
+            self.add((), "conditions", "a rule needs exactly one of 'when' or 'any_of'")
+            return self.problems
+        branch_aliases: list[dict[str, str]] = []
+        for b, branch in enumerate(rule.branches):
+            where: Loc = ("any_of", b) if rule.any_of is not None else ("when",)
+            if not branch:
+                self.add(where, "empty_branch", "a branch needs at least one pattern")
+                continue
+            branch_aliases.append(self._check_branch(branch, where))
+        common = (set.intersection(*(set(a) for a in branch_aliases))
+                  if branch_aliases else set())
+        kinds = {k: v for a in branch_aliases for k, v in a.items() if k in common}
+        for i, ref in enumerate(rule.subjects):
+            self._check_ref(ref, common, kinds, ("subjects", i))
+        if rule.collect:
+            self._check_ref(rule.collect, common, kinds, ("collect",))
+        for i, item in enumerate(rule.path):
+            if item == "target":
+                continue
+            ref, _, step = item.partition(">")
+            if step and step not in GRAPH_STEPS:
+                self.add(("path", i), "unknown_graph_step",
+                         f"unknown graph step '{step}'{V.did_you_mean(step, GRAPH_STEPS)}")
+            if re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z_][a-z0-9_]*", ref):
+                self._check_ref(ref, common, kinds, ("path", i))
+            else:
+                self.add(("path", i), "bad_reference",
+                         f"'{item}' is not 'alias.field', 'alias.field>accountable' or 'target'")
+        if rule.kind == "escalation":
+            if not rule.escalate_to:
+                self.add(("escalate_to",), "no_target",
+                         "an escalation rule needs 'escalate_to': a field or a target role")
+            for i, alt in enumerate(rule.escalate_to):
+                if (alt.field is None) == (alt.target is None):
+                    self.add(("escalate_to", i), "bad_target",
+                             "give exactly one of 'field' or 'target'")
+                elif alt.target is not None and alt.target not in V.TARGETS:
+                    self.add(("escalate_to", i, "target"), "unknown_value",
+                             f"unknown target '{alt.target}'"
+                             f"{V.did_you_mean(alt.target, V.TARGETS)}")
+                elif alt.field is not None:
+                    self._check_ref(alt.field, common, kinds, ("escalate_to", i, "field"))
+        elif rule.escalate_to:
+            self.add(("escalate_to",), "target_on_structural",
+                     "only escalation rules have 'escalate_to'")
+        extra = {"target"} if rule.kind == "escalation" else set()
+        self._check_templates(extra, kinds, common)
+        return self.problems
+
+    def lint(self) -> list[Problem]:
+        return self._contradictions
+
+    def _check_branch(self, branch: list[Pattern], where: Loc) -> dict[str, str]:
+        """Check a branch; return every alias (``absent`` ones too) with its fact kind."""
+        aliases: dict[str, str] = {}  # joinable: 'fact' patterns only
+        named: dict[str, str] = {}
+        for i, pattern in enumerate(branch):
+            ploc = (*where, i)
+            if (pattern.fact is None) == (pattern.absent is None):
+                self.add(ploc, "pattern_kind", "a pattern needs exactly one of 'fact' or 'absent'")
+                continue
+            kind = pattern.kind
+            if kind not in F.FACT_KINDS:
+                key = "fact" if pattern.fact else "absent"
+                self.add((*ploc, key), "unknown_fact",
+                         f"unknown fact kind '{kind}'{V.did_you_mean(kind, F.FACT_KINDS)}")
+                continue
+            if pattern.fact and pattern.alias is None:
+                self.add(ploc, "missing_alias", "a 'fact' pattern needs 'as': its alias")
+            if pattern.alias is not None:
+                if pattern.alias in named:
+                    self.add((*ploc, "as"), "duplicate_alias",
+                             f"alias '{pattern.alias}' is already used in this rule")
+                if pattern.alias in ("target", "param", "rule", "subjects"):
+                    self.add((*ploc, "as"), "reserved_alias",
+                             f"alias '{pattern.alias}' is reserved")
+            self._check_where(pattern, kind, aliases, ploc)
+            if pattern.alias is not None:
+                named[pattern.alias] = kind
+                if pattern.fact:
+                    aliases[pattern.alias] = kind
+        return named
+
+    def _check_where(self, pattern: Pattern, kind: str, aliases: dict[str, str], ploc: Loc):
+        fields = F.FACT_KINDS[kind]
+        constraints: dict[str, list[tuple[str, Any]]] = {}
+        for name, cond in pattern.where.items():
+            wloc = (*ploc, "where", name)
+            if name not in fields:
+                self.add(wloc, "unknown_field",
+                         f"fact '{kind}' has no field '{name}'{V.did_you_mean(name, fields)}")
+                continue
+            ftype = fields[name]
+            ops = cond if isinstance(cond, dict) and "param" not in cond else {"eq": cond}
+            if not ops:
+                self.add(wloc, "empty_condition", "an empty condition")
+            for op, value in ops.items():
+                if op not in OPERATORS:
+                    self.add((*wloc, op), "unknown_operator",
+                             f"unknown operator '{op}'{V.did_you_mean(op, OPERATORS)}; "
+                             f"known: {', '.join(OPERATORS)}")
+                    continue
+                self._check_operand(op, value, ftype, aliases,
+                                    (*wloc, op) if isinstance(cond, dict) and op in cond else wloc)
+                constraints.setdefault(name, []).append((op, value))
+        self._find_contradictions(constraints, ploc)
+
+    def _check_operand(self, op: str, value: Any, ftype: str, aliases: dict[str, str], loc: Loc):
+        if op in ("same_as", "not_same_as"):
+            if not isinstance(value, str) or "." not in value:
+                self.add(loc, "bad_reference", f"'{op}' takes 'alias.field', not {value!r}")
+                return
+            alias, _, field = value.partition(".")
+            if alias not in aliases:
+                self.add(loc, "undefined_alias",
+                         f"'{value}': alias '{alias}' is not defined by an earlier 'fact' pattern"
+                         f"{V.did_you_mean(alias, aliases)}")
+                return
+            other = F.FACT_KINDS[aliases[alias]]
+            if field not in other:
+                self.add(loc, "unknown_field", f"fact '{aliases[alias]}' has no field '{field}'"
+                         f"{V.did_you_mean(field, other)}")
+            elif _join_type(other[field]) != _join_type(ftype):
+                self.add(loc, "type_mismatch",
+                         f"cannot join a {ftype} field with {value} (a {other[field]})")
+            return
+        if op in ("in", "not_in"):
+            if not isinstance(value, list) or not value:
+                self.add(loc, "bad_operand", f"'{op}' takes a non-empty list")
+                return
+            for v in value:
+                self._check_value(v, ftype, loc)
+            return
+        if isinstance(value, dict) and set(value) == {"param"}:
+            name = value["param"]
+            if op not in COMPARISONS + ("eq", "ne"):
+                self.add(loc, "bad_operand", f"'{op}' cannot take a param")
+            elif ftype != "number":
+                self.add(loc, "type_mismatch", f"a param compares with numbers only, not {ftype}")
+            elif name not in self.params:
+                self.add(loc, "undefined_param", f"param '{name}' is not defined in the pack"
+                         f"{V.did_you_mean(name, self.params)}")
+            else:
+                self.params_used.add(name)
+            return
+        if op in COMPARISONS and ftype != "number":
+            self.add(loc, "type_mismatch", f"'{op}' compares numbers; this field is {ftype}")
+            return
+        self._check_value(value, ftype, loc)
+
+    def _check_value(self, value: Any, ftype: str, loc: Loc) -> None:
+        if ftype == "bool":
+            ok = isinstance(value, bool)
+        elif ftype == "number":
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and value == value
+        elif ftype == "domain_set":
+            ok = isinstance(value, list) and all(v in V.DOMAINS for v in value) and bool(value)
+            if not ok:
+                self.add(loc, "bad_value", f"expected a list of domains, got {value!r}")
+                return
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            self.add(loc, "type_mismatch", f"expected a {ftype} value, got {value!r}")
+            return
+        vocab = F.VOCABULARY_OF_TYPE.get(ftype)
+        if vocab is not None and value not in vocab:
+            self.add(loc, "unknown_value",
+                     f"unknown {ftype.replace('_', ' ')} '{value}'{V.did_you_mean(value, vocab)}")
+
+    def _find_contradictions(self, constraints: dict[str, list[tuple[str, Any]]], ploc: Loc):
+        for name, conds in constraints.items():
+            eqs = {repr(v) for op, v in conds if op == "eq" and not isinstance(v, dict)}
+            nes = {repr(v) for op, v in conds if op == "ne"}
+            if len(eqs) > 1 or eqs & nes:
+                self._contradictions.append(self.src.problem(
+                    (*self.loc, *ploc, "where", name), "unreachable",
+                    f"rule '{self.rule.id}' can never fire: '{name}' cannot meet all of "
+                    f"{[c for c in conds]}"))
+
+    def _check_ref(self, ref: str, common: set[str], kinds: dict[str, str], loc: Loc) -> None:
+        alias, _, field = ref.partition(".")
+        if alias not in common:
+            self.add(loc, "undefined_alias",
+                     f"'{ref}': alias '{alias}' is not defined in every branch"
+                     f"{V.did_you_mean(alias, common)}")
+        elif kinds.get(alias) and field not in F.FACT_KINDS[kinds[alias]]:
+            fields = F.FACT_KINDS[kinds[alias]]
+            self.add(loc, "unknown_field", f"'{ref}': fact '{kinds[alias]}' has no field "
+                     f"'{field}'{V.did_you_mean(field, fields)}")
+
+    def _check_templates(self, extra: set[str], kinds: dict[str, str],
+                         common: set[str] | None = None) -> None:
+        common = common if common is not None else set()
+        for part in ("message", "suggestion"):
+            texts = getattr(self.rule, part)
+            for lang in LANGS:
+                for placeholder in _PLACEHOLDER.findall(getattr(texts, lang)):
+                    self._check_placeholder(placeholder, extra, kinds, common, (part, lang))
+
+    def _check_placeholder(self, ph: str, extra: set[str], kinds: dict[str, str],
+                           common: set[str], loc: Loc) -> None:
+        ref, _, fmt = ph.partition("|")
+        if fmt and fmt not in TEMPLATE_FORMATS:
+            self.add(loc, "bad_placeholder", f"{{{ph}}}: unknown format '{fmt}'"
+                     f"{V.did_you_mean(fmt, TEMPLATE_FORMATS)}; use {', '.join(TEMPLATE_FORMATS)}")
+            return
+        if ref in extra:
+            return
+        if ref.startswith("param."):
+            name = ref[6:]
+            if name not in self.params:
+                self.add(loc, "undefined_param", f"{{{ph}}}: param '{name}' is not defined"
+                         f"{V.did_you_mean(name, self.params)}")
+            else:
+                self.params_used.add(name)
+            return
+        if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z_][a-z0-9_]*", ref):
+            self.add(loc, "bad_placeholder", f"{{{ph}}} is not {{alias.field}}")
+            return
+        self._check_ref(ref, common, kinds, loc)
+
+
+def _join_type(ftype: str) -> str:
+    return "text" if ftype in ("id", "text") or ftype in F.VOCABULARY_OF_TYPE else ftype
+
+
+def _duplicate_conditions(rules: Sequence[tuple[Rule, Source, int]]) -> list[Problem]:
+    seen: dict[str, str] = {}
+    out = []
+    for rule, src, j in rules:
+        if rule.kind == "no_target":
+            continue
+        key = repr([[p.model_dump(by_alias=True) for p in b] for b in rule.branches])
+        if key in seen:
+            out.append(src.problem(("rules", j, "id"), "duplicate_conditions",
+                                   f"rule '{rule.id}' has the same conditions as "
+                                   f"'{seen[key]}': one of them is redundant"))
+        else:
+            seen[key] = rule.id
+    return out
+
+
+def packs_params(packs: Iterable[RulePack]) -> dict[str, float]:
+    """The default value of every param of the given packs (a later pack wins)."""
+    out: dict[str, float] = {}
+    for pack in packs:
+        out.update({name: p.default for name, p in pack.params.items()})
+    return out
