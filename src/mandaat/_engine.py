@@ -16,6 +16,9 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
   fact and never fires.
 - Exceptions inside an action are swallowed into the session state: actions only append
   to a list, and anything they raise is re-raised after the run.
+- ``delete_state`` frees a session's action context, which is only initialised once an
+  action has run: a session in which no rule fired crashes there. A heartbeat rule fires
+  once in every evaluation.
 - Ruleset names are global and reloading leaks: each ruleset is registered once.
 """
 
@@ -37,6 +40,7 @@ from .rules import Pattern, Rule
 _OPS = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _SID = "1"
 _NO_TARGET = -1
+_HEARTBEAT = "heartbeat"
 
 
 class EngineError(RuntimeError):
@@ -130,6 +134,7 @@ class CompiledRules:
             "all": [{"i_any": {"$ex": {"k": 1}}}, {"i_never": {"k": "__never__"}}],
             "run": "sink",
         }
+        definition[_HEARTBEAT] = {"all": [{"i_trigger": {"k": "trigger"}}], "run": _HEARTBEAT}
         self.definition = definition
         self.key = hashlib.sha256(
             json.dumps(definition, sort_keys=True).encode()
@@ -269,6 +274,11 @@ class _QuietHost(_durable.Host):
 
     def get_action(self, action_name: str):
         fired = self._mandaat.fired
+        if action_name == _HEARTBEAT:
+            def heartbeat(c):
+                return None
+
+            return heartbeat
 
         def action(c):  # durable_rules reads __code__: a plain one-argument function
             try:

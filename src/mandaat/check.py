@@ -295,7 +295,8 @@ class _Renderer:
             else:
                 ref, _, step = item.partition(">")
                 value = str(_ref(m, ref))
-                values = self._accountable.get(value, []) if step == "accountable" else [value]
+                values = (sorted(self._accountable.get(value, [])) if step == "accountable"
+                          else [value])
             for v in values:
                 if v and (not path or path[-1] != v):
                     path.append(v)

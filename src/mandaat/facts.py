@@ -12,6 +12,7 @@ written in rules as a list).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,7 +114,9 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
 
     n_accountable = dict.fromkeys(people, 0)
     n_responsible = dict.fromkeys(people, 0)
-    hours: dict[str, dict[str, float]] = {}
+    # person -> domain -> the hours of each task; summed with fsum, so list order never
+    # changes a share in the last bit
+    hours: dict[str, dict[str, list[float]]] = {}
     for task in school.tasks:
         domain = task.task_domain
         for holder in set(task.accountable):
@@ -123,8 +126,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
             if holder in n_responsible:
                 n_responsible[holder] += 1
         for person, h in task.hours.items():
-            per_domain = hours.setdefault(person, {})
-            per_domain[domain] = per_domain.get(domain, 0.0) + h
+            hours.setdefault(person, {}).setdefault(domain, []).append(h)
+    totals = {p: math.fsum(h for hs in d.values() for h in hs) for p, d in hours.items()}
 
     for p in school.people:
         held = set(p.roles)
@@ -132,16 +135,16 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
             "k": "person", "person": p.id, "name": p.label, **flags[p.id],
             **{role: role in held for role in V.ROLES},
             "n_accountable": n_accountable[p.id], "n_responsible": n_responsible[p.id],
-            "task_hours": sum(hours.get(p.id, {}).values()),
+            "task_hours": totals.get(p.id, 0.0),
         })
 
     groups = {domain_set_key([d]) for d in V.DOMAINS} | set(workload_groups)
     for person, per_domain in hours.items():
-        total = sum(per_domain.values())
+        total = totals[person]
         if total <= 0:
             continue  # hour-based rules do not fire for a person with no hours
         for group in sorted(groups):
-            h = sum(per_domain.get(d, 0.0) for d in group.split("+"))
+            h = math.fsum(x for d in group.split("+") for x in per_domain.get(d, ()))
             facts.append({"k": "workload", "person": person, "domains": group, "hours": h,
                           "task_hours": total, "share": h / total})
 
