@@ -35,6 +35,71 @@ def format_loc(loc: Loc) -> str:
     return out or "(file)"
 
 
+#: Every problem type, a stable slug, with what it means. ``docs/errors.md`` documents each.
+ERROR_TYPES: dict[str, str] = {
+    # reading a file
+    "file_not_found": "the file does not exist",
+    "is_a_directory": "a folder was given where a file is expected",
+    "not_utf8": "the file is not UTF-8 text",
+    "unreadable": "the file cannot be read",
+    "not_yaml": "the text is not valid YAML",
+    "not_json": "the text is not valid JSON",
+    "yaml_tag": "a YAML tag that would construct an object",
+    "not_a_mapping": "the document is not a mapping of keys",
+    # shape and vocabulary
+    "unsupported_format": "the format is not one this version reads",
+    "missing": "a required field is missing",
+    "unknown_field": "a field the format does not have",
+    "unknown_value": "a value outside the vocabulary (role, task type, ...)",
+    "wrong_type": "a value of the wrong type",
+    "invalid_id": "an id not of the form ^[a-z0-9][a-z0-9_-]{0,63}$",
+    "negative": "a number below zero where it must be 0 or more",
+    "too_small": "a number below its minimum",
+    "too_short": "an empty text or list where one is needed",
+    "invalid_value": "a value the format does not accept, for another reason",
+    "invalid": "the document cannot be read as a school at all",
+    # references and dates
+    "reserved_id": "the id 'team' is used for a person or team",
+    "duplicate_id": "an id used twice in one file",
+    "unknown_reference": "a reference to an id that does not exist",
+    "missing_since": "a lagging-development signal without 'since'",
+    "since_after_as_of": "a 'since' date after 'as_of'",
+    "unknown_param": "a param no rule pack defines",
+    "unknown_signal": "escalate was asked about a signal the school does not have",
+    # rule packs
+    "missing_pack_yaml": "a rule-pack folder without pack.yaml",
+    "empty": "a rule pack without a header",
+    "no_rules": "no rule packs at all",
+    "duplicate_rule": "a rule id defined twice",
+    "no_target_rule": "escalation rules without a no_target rule",
+    "conditions": "a rule without exactly one of 'when' or 'any_of'",
+    "no_target_conditions": "a no_target rule with conditions",
+    "empty_branch": "a branch without patterns",
+    "pattern_kind": "a pattern without exactly one of 'fact' or 'absent'",
+    "unknown_fact": "a fact kind that does not exist",
+    "missing_alias": "a 'fact' pattern without 'as'",
+    "duplicate_alias": "an alias used twice in one rule",
+    "reserved_alias": "an alias the engine reserves",
+    "empty_condition": "a condition without an operator",
+    "unknown_operator": "an operator outside the closed set",
+    "undefined_alias": "a reference to an alias not defined before it",
+    "type_mismatch": "a value or join of the wrong type for its field",
+    "bad_operand": "an operand an operator does not take",
+    "bad_value": "a value that cannot be used for its field",
+    "undefined_param": "a param the pack does not define",
+    "bad_reference": "a reference not of the form alias.field",
+    "unknown_graph_step": "a path step that does not exist",
+    "no_target": "an escalation rule without escalate_to",
+    "bad_target": "an escalate_to entry without exactly one of field or target",
+    "target_on_structural": "escalate_to on a rule that is not an escalation",
+    "bad_placeholder": "a message placeholder that cannot be filled",
+    # lint (advice, not errors)
+    "unused_param": "a param no rule uses",
+    "unreachable": "a rule whose conditions contradict each other",
+    "duplicate_conditions": "two rules with the same conditions",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file.
@@ -47,6 +112,10 @@ class Problem:
     loc: Loc
     type: str
     msg: str
+
+    def __post_init__(self) -> None:
+        if self.type not in ERROR_TYPES:
+            raise ValueError(f"undocumented problem type {self.type!r}")
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -167,8 +167,13 @@ def _from_pydantic(exc: ValidationError, src: Source, data: Any) -> list[Problem
             kind = "negative" if err["ctx"].get("ge") == 0 else "too_small"
         elif kind in _EXPECTED:
             msg = f"{_EXPECTED[kind]}, got {_show(err['input'])}"
+            kind = "wrong_type"
+        elif kind in ("too_short", "string_too_short"):
+            msg = "must not be empty"
+            kind = "too_short"
         else:
             msg = err["msg"][0].lower() + err["msg"][1:]
+            kind = "invalid_value"
         problems.append(src.problem(loc, kind, msg))
     return problems
 

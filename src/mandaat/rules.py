@@ -250,10 +250,16 @@ def _from_pydantic(exc: ValidationError, src: Source, root: type[BaseModel]) -> 
             msg = f"expected one of {expected}, got {err['input']!r}"
             choices = re.findall(r"'([^']+)'", expected)
             msg += V.did_you_mean(err["input"], choices)
+            kind = "unknown_value"
         elif kind == "string_pattern_mismatch":
             msg = f"{err['input']!r} does not match the form {err['ctx']['pattern']}"
+            kind = "bad_value"
+        elif kind.endswith("_type"):
+            msg = err["msg"][0].lower() + err["msg"][1:] + f", got {err['input']!r}"
+            kind = "wrong_type"
         else:
             msg = err["msg"][0].lower() + err["msg"][1:]
+            kind = "invalid_value"
         out.append(src.problem(loc, kind, msg))
     return out
 

@@ -1,0 +1,211 @@
+"""Every class of bad input in school-format.md gives a located, helpful SchoolFileError."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mandaat
+from mandaat import SchoolFileError
+from mandaat.errors import ERROR_TYPES, Problem
+from tests.conftest import BASE, school_data
+
+GOOD = """\
+format: mandaat/1
+school: {name: OBS De Regenboog}
+as_of: 2026-11-22
+people:
+  - {id: anna, roles: [schoolleider]}
+  - {id: ilse, roles: [intern_begeleider]}
+teams:
+  - {id: lt, kind: leerteam, members: [anna]}
+tasks:
+  - {id: t1, type: schoolanalyse, accountable: anna, responsible: [lt], hours: {ilse: 3}}
+mandates:
+  - {id: m1, from: anna, to: ilse, scope: [schoolanalyse], communicated_to_team: true}
+signals:
+  - {id: s1, type: ontwikkeling_blijft_achter, about: ilse, since: 2026-09-01}
+"""
+
+
+def error_of(text: str) -> SchoolFileError:
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(text)
+    return info.value
+
+
+def one(text: str) -> str:
+    err = error_of(text)
+    assert len(err.problems) == 1, str(err)
+    return str(err.problems[0])
+
+
+def test_the_good_file_loads():
+    school = mandaat.load_school(GOOD)
+    assert [p.id for p in school.people] == ["anna", "ilse"]
+    assert school.tasks[0].accountable == ["anna"]
+    assert school.mandates[0].from_ == "anna"
+
+
+def test_unknown_top_level_key():
+    msg = one(GOOD.replace("as_of:", "as_off:"))
+    assert msg == ("<string>:3: as_off: unknown field 'as_off' (did you mean 'as_of'?); "
+                   "allowed: as_of, format, mandates, params, people, school, signals, "
+                   "tasks, teams")
+
+
+def test_missing_required_field():
+    assert one(GOOD.replace(" communicated_to_team: true", "")) == (
+        "<string>:12: mandates[0].communicated_to_team: missing required field "
+        "'communicated_to_team'")
+
+
+def test_unknown_role_suggests_the_closest():
+    assert one(GOOD.replace("[intern_begeleider]", "[intern-begeleider]")) == (
+        "<string>:6: people[1].roles[0]: unknown role 'intern-begeleider' "
+        "(did you mean 'intern_begeleider'?)")
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("type: schoolanalyse", "type: schoolanalyze",
+     "unknown task type 'schoolanalyze' (did you mean 'schoolanalyse'?)"),
+    ("type: ontwikkeling_blijft_achter", "type: ontwikkeling_blijft_achterr",
+     "unknown signal type 'ontwikkeling_blijft_achterr' (did you mean "
+     "'ontwikkeling_blijft_achter'?)"),
+    ("kind: leerteam", "kind: leerteams", "unknown team kind 'leerteams' (did you mean "
+     "'leerteam'?)"),
+])
+def test_unknown_vocabulary(old, new, expected):
+    assert one(GOOD.replace(old, new)).endswith(expected)
+
+
+@pytest.mark.parametrize("old, new, loc, expected", [
+    ("accountable: anna", "accountable: anne", "tasks[0].accountable",
+     "no person or team with id 'anne' (did you mean 'anna'?)"),
+    ("responsible: [lt]", "responsible: [ltt]", "tasks[0].responsible[0]",
+     "no person or team with id 'ltt' (did you mean 'lt'?)"),
+    ("from: anna", "from: ana", "mandates[0].from", "no person with id 'ana'"),
+    ("about: ilse", "about: ils", "signals[0].about", "no person with id 'ils'"),
+    ("members: [anna]", "members: [bob]", "teams[0].members[0]", "no person with id 'bob'"),
+    ("hours: {ilse: 3}", "hours: {ilsa: 3}", "tasks[0].hours.ilsa",
+     "no person with id 'ilsa'"),
+])
+def test_references_to_ids_that_do_not_exist(old, new, loc, expected):
+    msg = one(GOOD.replace(old, new))
+    assert f": {loc}: " in msg
+    assert expected in msg
+
+
+def test_duplicate_ids_across_the_whole_file():
+    err = error_of(GOOD.replace("{id: t1,", "{id: ilse,"))
+    assert [str(p) for p in err.problems] == [
+        "<string>:10: tasks[0].id: duplicate id 'ilse' (also people[1])"]
+
+
+def test_negative_hours():
+    assert one(GOOD.replace("{ilse: 3}", "{ilse: -3}")) == (
+        "<string>:10: tasks[0].hours.ilse: must be 0 or more, not -3")
+
+
+def test_since_after_as_of():
+    assert one(GOOD.replace("since: 2026-09-01", "since: 2026-12-01")) == (
+        "<string>:14: signals[0].since: 'since' 2026-12-01 is after 'as_of' 2026-11-22")
+
+
+def test_lagging_development_needs_since():
+    assert one(GOOD.replace(", since: 2026-09-01", "")).endswith(
+        "signals[0]: a signal 'ontwikkeling_blijft_achter' needs 'since': the lag is measured "
+        "from that date")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- just\n- a list\n", "a school file is a mapping of keys, not list"),
+    ("", "a school file is a mapping of keys, not empty"),
+    ("format: [unclosed\n", "not valid YAML"),
+    ("a: b\n\tc: d\n", "not valid YAML"),
+])
+def test_not_yaml_or_not_a_mapping(text, expected):
+    assert expected in one(text if "\n" in text else text + "\n")
+
+
+def test_wrong_format_names_the_supported_ones():
+    assert "unsupported format 'mandaat/2'; supported: mandaat/1" in str(
+        error_of(GOOD.replace("mandaat/1", "mandaat/2")))
+
+
+def test_yaml_tags_that_construct_objects_are_refused_and_never_run(tmp_path: Path):
+    marker = tmp_path / "ran"
+    text = f"!!python/object/apply:os.system ['touch {marker}']\n"
+    msg = one(text)
+    assert "YAML tag '!!python/object/apply:os.system' is not allowed" in msg
+    assert not marker.exists()
+    nested = GOOD.replace("name: OBS De Regenboog", f"name: !!python/object/apply:os.system "
+                                                    f"['touch {marker}']")
+    assert "is not allowed" in one(nested)
+    assert not marker.exists()
+
+
+def test_duplicate_yaml_keys_are_refused():
+    assert "duplicate key 'as_of' (first on line 3)" in one(
+        GOOD.replace("as_of: 2026-11-22\n", "as_of: 2026-11-22\nas_of: 2026-11-21\n"))
+
+
+def test_all_problems_of_a_file_come_at_once():
+    text = (GOOD.replace("[intern_begeleider]", "[ib]")
+                .replace("accountable: anna", "accountable: nobody")
+                .replace("{ilse: 3}", "{ilse: -1}"))
+    err = error_of(text)
+    assert [p.loc for p in err.problems] == [
+        ("people", 1, "roles", 0), ("tasks", 0, "accountable"), ("tasks", 0, "hours", "ilse")]
+    assert [p.type for p in err.problems] == ["unknown_value", "unknown_reference", "negative"]
+
+
+def test_files_json_and_dicts(tmp_path: Path):
+    yaml_file = tmp_path / "school.yaml"
+    yaml_file.write_text(GOOD, encoding="utf-8")
+    json_file = tmp_path / "school.json"
+    data = json.loads(json.dumps(school_data()))
+    json_file.write_text(json.dumps(data), encoding="utf-8")
+    assert mandaat.load_school(yaml_file).school.name == "OBS De Regenboog"
+    assert mandaat.load_school(str(json_file)).school.name == "OBS Testschool"
+    assert mandaat.load_school(BASE) == mandaat.load_school(json_file)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "mandaat/1",\n "school": }', encoding="utf-8")
+    with pytest.raises(SchoolFileError, match=r"bad.json:2: \(file\): not valid JSON"):
+        mandaat.load_school(bad)
+
+
+def test_missing_file_and_bad_encoding(tmp_path: Path):
+    with pytest.raises(SchoolFileError, match="no such file"):
+        mandaat.load_school(tmp_path / "nope.yaml")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("school: {name: caf\xe9}\n".encode("latin-1"))
+    with pytest.raises(SchoolFileError, match="not UTF-8"):
+        mandaat.load_school(latin)
+
+
+def test_a_failed_load_leaves_the_library_as_it_was(example):
+    before = mandaat.check(example).to_json()
+    for text in ("!!python/object:os.system {}\n", "format: [\n", "- 1\n"):
+        with pytest.raises(SchoolFileError):
+            mandaat.load_school(text)
+    assert mandaat.check(example).to_json() == before
+
+
+def test_dump_and_load_round_trip(example):
+    assert mandaat.load_school(mandaat.dump_school(example)) == example
+    again = mandaat.load_school(mandaat.dump_school(example, format="json"), name="x.json")
+    assert again == example
+
+
+def test_every_error_type_is_documented():
+    doc = (Path(__file__).parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
+    undocumented = sorted(t for t in ERROR_TYPES if f"`{t}`" not in doc)
+    assert undocumented == []
+
+
+def test_a_problem_type_outside_the_registry_is_a_bug():
+    with pytest.raises(ValueError, match="undocumented problem type"):
+        Problem("f", 1, (), "made_up", "msg")
