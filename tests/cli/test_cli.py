@@ -1,0 +1,164 @@
+"""The command line, driven in-process, and once as the installed console script."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import mandaat
+from mandaat.cli import main
+from tests.conftest import BASE
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def run(*args: str, tty: bool = False) -> tuple[int, str, str]:
+    out = Tty() if tty else io.StringIO()
+    err = io.StringIO()
+    code = main(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def school_file(tmp_path: Path) -> Path:
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(BASE), encoding="utf-8")
+    return path
+
+
+def test_check_without_a_file_reports_on_the_example_in_text_on_a_terminal():
+    code, out, err = run("check", tty=True)
+    assert code == 1  # the example school has violations
+    assert err == ""
+    assert out.startswith("Taakverdeling van OBS De Regenboog (peildatum 2026-11-22)\n")
+    for heading in ("== Overtredingen", "== Waarschuwingen", "== Adviezen"):
+        assert heading in out
+    assert "Omdat:" in out and "Bron: 000_6fab9eb3bb0d62ef.txt" in out
+
+
+def test_check_json_is_one_document_matching_the_library():
+    code, out, err = run("check", "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and err == ""
+    assert report["format"] == "mandaat-report/1"
+    assert report["rule_packs"] == [{"name": "lbbo-2022", "version": "1", "rules": 28}]
+    assert out == mandaat.check(mandaat.load_school(mandaat.example_school_path())).to_json()
+    assert set(report["summary"]) == {"violation", "warning", "advice"}
+
+
+def test_check_defaults_to_json_when_not_on_a_terminal(school_file):
+    code, out, _ = run("check", str(school_file))
+    assert code == 0
+    assert json.loads(out)["findings"] == []
+
+
+def test_check_in_english():
+    _, out, _ = run("check", "--format", "text", "--lang", "en")
+    assert out.startswith("Task division of OBS De Regenboog")
+    assert "What to do:" in out
+
+
+def test_bad_input_exits_2_with_a_located_message_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: mandaat/1\nschool: {name: X}\npeople:\n"
+                   "  - {id: anna, roles: [schoolleidr]}\n", encoding="utf-8")
+    code, out, err = run("check", str(bad), "--format", "json")
+    assert (code, out) == (2, "")
+    assert err == (f"{bad}:4: people[0].roles[0]: unknown role 'schoolleidr' "
+                   "(did you mean 'schoolleider'?)\n")
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_unknown_param(tmp_path, school_file):
+    code, _, err = run("check", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "no such file" in err
+    data = dict(BASE, params={"dev_lag_weks": 10})
+    school_file.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("check", str(school_file))
+    assert code == 2
+    assert "params.dev_lag_weks: unknown param 'dev_lag_weks' (did you mean 'dev_lag_weeks'?)" in err
+
+
+def test_escalate_json_and_text():
+    example = str(mandaat.example_school_path())
+    code, out, _ = run("escalate", example, "s-tom", "--format", "json")
+    answer = json.loads(out)
+    assert code == 0
+    assert (answer["signal"], answer["acts_now"], answer["chain"], answer["rule"]) == (
+        "s-tom", "anna", ["ilse", "anna"], "DEV_LAG_TO_LEADER")
+    assert answer["explanation"]["path"] == ["ilse", "anna"]
+    code, out, _ = run("escalate", example, "s-sara", "--format", "text")
+    assert out.startswith("Wie is nu aan zet: ilse\n")
+
+
+def test_escalate_unknown_signal_suggests_the_known_ones():
+    code, out, err = run("escalate", str(mandaat.example_school_path()), "s-tmo")
+    assert (code, out) == (2, "")
+    assert "no signal with id 's-tmo' (did you mean 's-tom'?); known: s-tom, s-fatima" in err
+
+
+def test_escalate_when_no_rule_hands_the_signal_on(school_file):
+    data = dict(BASE, signals=[{"id": "s1", "type": "afspraak_niet_nagekomen", "about": "tom",
+                                "handled_by": "ilse", "conversation_held": True}])
+    school_file.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run("escalate", str(school_file), "s1", "--format", "json")
+    answer = json.loads(out)
+    assert (answer["acts_now"], answer["rule"], answer["chain"]) == ("ilse", None, ["ilse"])
+
+
+def test_graph_schema_example_and_rules_list():
+    code, out, _ = run("graph")
+    assert code == 0 and out.startswith("flowchart LR\n")
+    code, out, _ = run("graph", "--format", "dot")
+    assert out.startswith('digraph "OBS De Regenboog" {')
+    code, out, _ = run("schema")
+    schema = json.loads(out)
+    assert schema["properties"]["format"]["enum"] == ["mandaat/1"]
+    role_items = schema["$defs"]["Person"]["properties"]["roles"]["items"]
+    assert "intern_begeleider" in role_items["enum"]
+    code, out, _ = run("example")
+    assert mandaat.load_school(out) == mandaat.load_school(mandaat.example_school_path())
+    code, out, _ = run("rules", "list", "--format", "json")
+    rows = json.loads(out)
+    assert len(rows) == 28 and rows[0]["pack"] == "lbbo-2022"
+
+
+def test_extra_rules_with_a_bad_pack_exit_2(tmp_path):
+    pack = tmp_path / "p.yaml"
+    pack.write_text("pack: p\nversion: '1'\nrules:\n  - id: X1\n    severity: bad\n",
+                    encoding="utf-8")
+    code, out, err = run("check", "--rules", str(pack))
+    assert (code, out) == (2, "")
+    assert f"{pack}:5: rules[0].severity: expected one of" in err
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--format", "xml"])
+    assert info.value.code == 2
+    assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("mandaat") is None and not Path(".venv/bin/mandaat").exists(),
+                    reason="console script not installed")
+def test_the_console_script_exit_codes(tmp_path):
+    exe = shutil.which("mandaat") or ".venv/bin/mandaat"
+    done = subprocess.run([exe, "check", "--format", "json"], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["summary"]["violation"] > 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("!!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    done = subprocess.run([exe, "check", str(bad)], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 2
+    assert "pwned" not in done.stdout + done.stderr.split("not allowed")[0]
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,90 @@
+"""Properties that hold for every school (hypothesis)."""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mandaat
+from mandaat import SchoolFileError
+from tests.strategies import schools, shuffled
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("hunt", max_examples=400, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@given(schools())
+def test_dump_then_load_gives_the_same_school(data):
+    """Round trip: any valid school survives dump -> load unchanged, in YAML and JSON."""
+    school = mandaat.load_school(data)
+    assert mandaat.load_school(mandaat.dump_school(school)) == school
+    assert mandaat.load_school(mandaat.dump_school(school, format="json"), name="s.json") == school
+
+
+@given(schools(), st.randoms(use_true_random=False))
+def test_list_order_does_not_change_the_report(data, rnd):
+    """Order independence: the same school in any list order gives byte-identical JSON."""
+    expected = mandaat.check(mandaat.load_school(data)).to_json()
+    assert mandaat.check(mandaat.load_school(shuffled(data, rnd))).to_json() == expected
+
+
+@given(schools())
+def test_findings_name_what_exists_and_explain_themselves(data):
+    """Every finding's subjects and escalate_to exist in the school; every finding has an
+    explanation with a source and a suggestion."""
+    school = mandaat.load_school(data)
+    known = ({p.id for p in school.people} | {t.id for t in school.teams}
+             | {t.id for t in school.tasks} | {m.id for m in school.mandates}
+             | {s.id for s in school.signals} | {"team"})
+    people = {p.id for p in school.people}
+    for finding in mandaat.check(school).findings:
+        assert set(finding.subjects) <= known
+        assert finding.escalate_to is None or finding.escalate_to in people
+        assert finding.message and finding.explanation.suggestion
+        assert finding.explanation.because or finding.rule == "NO_SCHOOL_LEADER"
+        assert finding.explanation.source.quote
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_only_ever_raise_school_file_error(blob):
+    """The loader never raises anything but SchoolFileError on arbitrary input."""
+    text = blob.decode("utf-8", errors="replace") + "\n"
+    try:
+        mandaat.load_school(text)
+    except SchoolFileError as exc:
+        assert exc.problems
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=12)
+
+
+@given(schools(max_people=3, max_tasks=3), st.data())
+def test_broken_schools_only_ever_raise_school_file_error(data, draw):
+    """Any value anywhere in a valid school: a school or a SchoolFileError, nothing else."""
+    section = draw.draw(st.sampled_from(sorted(data)))
+    broken = dict(data)
+    value = broken[section]
+    if isinstance(value, list) and value:
+        item = dict(value[0])
+        key = draw.draw(st.sampled_from(sorted(item)))
+        item[key] = draw.draw(yaml_values)
+        broken[section] = [item, *value[1:]]
+    else:
+        broken[section] = draw.draw(yaml_values)
+    text = yaml.safe_dump(broken, allow_unicode=True)
+    try:
+        mandaat.check(mandaat.load_school(text))  # check() refuses unknown params
+    except SchoolFileError as exc:
+        assert all(str(p) for p in exc.problems)

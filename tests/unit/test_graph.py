@@ -1,0 +1,123 @@
+"""The responsibility graph and its pictures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import networkx as nx
+import pytest
+
+import mandaat
+from mandaat import graph as g
+
+
+@pytest.fixture
+def G(example):
+    return mandaat.build_graph(example)
+
+
+def test_nodes_and_typed_edges(G, example):
+    kinds = nx.get_node_attributes(G, "kind")
+    assert kinds["anna"] == "person" and kinds["lt-boven"] == "team"
+    assert kinds["jaarplanning"] == "task" and kinds["m-methode"] == "mandate"
+    assert kinds["s-tom"] == "signal" and kinds["team"] == "all_staff"
+    assert G.has_edge("tom", "lt-boven", key="member_of")
+    assert G.has_edge("anna", "m-methode", key="grants")
+    assert G.has_edge("ilse", "m-methode", key="holds")
+    assert G.has_edge("m-methode", "methodekeuze-rekenen", key="covers")
+    assert G.has_edge("ilse", "oudergesprek-lln-017", key="case_holder")
+    assert G.has_edge("s-tom", "tom", key="about")
+    assert G.has_edge("ilse", "s-tom", key="handled_by")
+    assert G.number_of_nodes() == (len(example.people) + len(example.teams) + len(example.tasks)
+                                   + len(example.mandates) + len(example.signals) + 1)
+
+
+def test_queries(G):
+    assert g.accountable_for(G, "jaarplanning") == ["anna", "mark"]
+    assert g.holders(G, "lvs-beheer", "responsible") == ["ilse", "kees"]
+    assert sorted(g.tasks_covered(G, "m-methode")) == ["methodekeuze-rekenen", "studiedag-leren"]
+    assert g.mandates_of(G, "ilse") == ["m-kwaliteit", "m-methode"]
+    assert set(g.members(G, "wg-rekenen")) == {"yara", "noah", "sara"}
+    assert "klassenbezoeken" in g.tasks_of(G, "ilse", "responsible")
+    hours = g.hours_per_domain(G, "ilse")
+    assert list(hours) == ["leren_en_ontwikkeling", "data_monitoring_reflectie",
+                           "zorg_en_ondersteuning", "beleid_en_beheer"]
+    assert hours["beleid_en_beheer"] == 230
+
+
+def test_queries_name_the_missing_node(G):
+    with pytest.raises(nx.NodeNotFound, match="no task 'anna'"):
+        g.accountable_for(G, "anna")
+    with pytest.raises(nx.NodeNotFound, match="no mandate 'x'"):
+        g.tasks_covered(G, "x")
+
+
+_MERMAID_LINE = re.compile(
+    r"^  (?:"
+    r"(?P<node>n_\w+)(?:\(\[\"[^\"]*\"\]\)|\{\{\"[^\"]*\"\}\}|\[\"[^\"]*\"\]|\[/\"[^\"]*\"/\]|>\"[^\"]*\"\])"
+    r"|(?P<src>n_\w+) (?P<arrow>==>|-->|-\.->|-\.-)\|[\w_]+\| (?P<dst>n_\w+)"
+    r"|classDef \w+ [\w:#,.-]+"
+    r"|class (?P<cls>n_\w+) \w+"
+    r")$")
+
+
+def test_mermaid_is_well_formed_and_every_edge_end_is_declared(G):
+    text = g.to_mermaid(G)
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    declared, used, arrows = set(), set(), set()
+    for line in lines[1:]:
+        m = _MERMAID_LINE.match(line)
+        assert m, f"not Mermaid: {line!r}"
+        if m["node"]:
+            declared.add(m["node"])
+        if m["src"]:
+            used |= {m["src"], m["dst"]}
+            arrows.add(m["arrow"])
+        if m["cls"]:
+            used.add(m["cls"])
+    assert used <= declared
+    assert {"==>", "-->", "-.->"} <= arrows  # accountable, responsible, consulted all drawn
+    assert 'n_anna(["Anna Jansen<br/><small>schoolleider</small>"])' in text
+
+
+_DOT_LINE = re.compile(
+    r'^(?:digraph "[^"]*" \{|  rankdir=LR;|  node \[fontname="Helvetica"\];|\}'
+    r'|  "(?P<node>[^"]+)" \[(?P<nattrs>[^\]]*)\];'
+    r'|  "(?P<src>[^"]+)" -> "(?P<dst>[^"]+)" \[(?P<eattrs>[^\]]*)\];)$')
+_ATTR = re.compile(r'^\w+=(?:"[^"]*"|[\w.#]+)$')
+
+
+def test_dot_is_well_formed(G):
+    text = g.to_dot(G)
+    declared, used = set(), set()
+    for line in text.splitlines():
+        m = _DOT_LINE.match(line)
+        assert m, f"not DOT: {line!r}"
+        attrs = m["nattrs"] or m["eattrs"]
+        if attrs:
+            assert all(_ATTR.match(a) for a in re.split(r", (?=\w+=)", attrs)), line
+        if m["node"]:
+            declared.add(m["node"])
+        if m["src"]:
+            used |= {m["src"], m["dst"]}
+    assert used <= declared
+    assert '"anna" -> "jaarplanning" [style=bold, penwidth=2.5, label="A"];' in text
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
+def test_graphviz_renders_the_dot(G):
+    run = subprocess.run(["dot", "-Tsvg"], input=g.to_dot(G), capture_output=True, text=True,
+                         check=False, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "<svg" in run.stdout
+
+
+def test_pictures_do_not_depend_on_list_order(example):
+    data = example.model_dump(mode="json", by_alias=True)
+    data["tasks"].reverse()
+    data["people"].reverse()
+    other = mandaat.build_graph(mandaat.load_school(data))
+    assert g.to_mermaid(other) == g.to_mermaid(mandaat.build_graph(example))
