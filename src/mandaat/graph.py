@@ -181,6 +181,12 @@ def _person_role(G: nx.MultiDiGraph, node: str) -> str:
     return ", ".join(roles)
 
 
+def _tasks_by_domain(G: nx.MultiDiGraph) -> list[tuple[str, list[str]]]:
+    tasks = sorted(n for n, d in G.nodes(data=True) if d["kind"] == "task")
+    return [(domain, [t for t in tasks if G.nodes[t]["domain"] == domain])
+            for domain in V.DOMAINS if any(G.nodes[t]["domain"] == domain for t in tasks)]
+
+
 def _drawn_edges(G: nx.MultiDiGraph):
     for u, v, k in sorted(G.edges(keys=True)):
         if k in _RACI_MERMAID or k in ("member_of", "grants", "holds", "handled_by"):
@@ -202,11 +208,18 @@ def to_mermaid(G: nx.MultiDiGraph) -> str:
         elif kind in ("team", "all_staff"):
             lines.append(f'  {_node_id(node)}{{{{"{label}"}}}}')
         elif kind == "task":
-            lines.append(f'  {_node_id(node)}["{label}<br/><small>{data["task_type"]}</small>"]')
+            continue  # drawn below, grouped by domain
         elif kind == "mandate":
             lines.append(f'  {_node_id(node)}[/"mandaat {label}"/]')
         else:
             lines.append(f'  {_node_id(node)}>"signaal {label}"]')
+    for domain, tasks in _tasks_by_domain(G):
+        lines.append(f'  subgraph d_{domain} ["{V.DOMAIN_LABELS["nl"][domain]}"]')
+        for node in tasks:
+            data = G.nodes[node]
+            label = _escape(data.get("label", node))
+            lines.append(f'    {_node_id(node)}["{label}<br/><small>{data["task_type"]}</small>"]')
+        lines.append("  end")
     for u, v, k in _drawn_edges(G):
         arrow = _RACI_MERMAID.get(k, "-->")
         text = _RACI_LETTER.get(k, k)
@@ -251,14 +264,22 @@ def to_dot(G: nx.MultiDiGraph) -> str:
         elif kind in ("team", "all_staff"):
             attrs = f'shape=hexagon, label="{label}"'
         elif kind == "task":
-            fill = _DOMAIN_COLOUR[data["domain"]]
-            attrs = (f'shape=box, style=filled, fillcolor="{fill}", '
-                     f'label="{label}\\n{data["task_type"]}"')
+            continue  # drawn below, in a cluster per domain
         elif kind == "mandate":
             attrs = f'shape=parallelogram, label="mandaat {label}"'
         else:
             attrs = f'shape=cds, label="signaal {label}"'
         lines.append(f'  "{node}" [{attrs}];')
+    for domain, tasks in _tasks_by_domain(G):
+        lines.append(f'  subgraph "cluster_{domain}" {{')
+        lines.append(f'    label="{V.DOMAIN_LABELS["nl"][domain]}";')
+        lines.append(f'    style=filled; fillcolor="{_DOMAIN_COLOUR[domain]}";')
+        for node in tasks:
+            data = G.nodes[node]
+            label = _escape(data.get("label", node))
+            lines.append(f'    "{node}" [shape=box, style=filled, fillcolor="#ffffff", '
+                         f'label="{label}\\n{data["task_type"]}"];')
+        lines.append("  }")
     for u, v, k in _drawn_edges(G):
         attrs = _RACI_DOT.get(k, f'label="{k}", color="#888888"')
         lines.append(f'  "{u}" -> "{v}" [{attrs}];')

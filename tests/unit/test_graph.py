@@ -59,6 +59,8 @@ _MERMAID_LINE = re.compile(
     r"(?P<node>n_\w+)(?:\(\[\"[^\"]*\"\]\)|\{\{\"[^\"]*\"\}\}|\[\"[^\"]*\"\]|\[/\"[^\"]*\"/\]|>\"[^\"]*\"\])"
     r"|(?P<src>n_\w+) (?P<arrow>==>|-->|-\.->|-\.-)\|[\w_]+\| (?P<dst>n_\w+)"
     r"|classDef \w+ [\w:#,.-]+"
+    r"|subgraph d_\w+ \[\"[^\"]+\"\]|end"
+    r"|  (?P<task>n_\w+)\[\"[^\"]*\"\]"
     r"|class (?P<cls>n_\w+) \w+"
     r")$")
 
@@ -71,8 +73,8 @@ def test_mermaid_is_well_formed_and_every_edge_end_is_declared(G):
     for line in lines[1:]:
         m = _MERMAID_LINE.match(line)
         assert m, f"not Mermaid: {line!r}"
-        if m["node"]:
-            declared.add(m["node"])
+        if m["node"] or m["task"]:
+            declared.add(m["node"] or m["task"])
         if m["src"]:
             used |= {m["src"], m["dst"]}
             arrows.add(m["arrow"])
@@ -81,11 +83,16 @@ def test_mermaid_is_well_formed_and_every_edge_end_is_declared(G):
     assert used <= declared
     assert {"==>", "-->", "-.->"} <= arrows  # accountable, responsible, consulted all drawn
     assert 'n_anna(["Anna Jansen<br/><small>schoolleider</small>"])' in text
+    # tasks are grouped by domain
+    block = text.split('subgraph d_zorg_en_ondersteuning ["zorg en ondersteuning '
+                       '(zorgregisseur)"]\n')[1].split("  end\n")[0]
+    assert "n_mdo_organiseren" in block and "n_klassenbezoeken" not in block
 
 
 _DOT_LINE = re.compile(
-    r'^(?:digraph "[^"]*" \{|  rankdir=LR;|  node \[fontname="Helvetica"\];|\}'
-    r'|  "(?P<node>[^"]+)" \[(?P<nattrs>[^\]]*)\];'
+    r'^(?:digraph "[^"]*" \{|  rankdir=LR;|  node \[fontname="Helvetica"\];|\}|  \}'
+    r'|  subgraph "cluster_\w+" \{|    label="[^"]+";|    style=filled; fillcolor="#\w+";'
+    r'| {2,4}"(?P<node>[^"]+)" \[(?P<nattrs>[^\]]*)\];'
     r'|  "(?P<src>[^"]+)" -> "(?P<dst>[^"]+)" \[(?P<eattrs>[^\]]*)\];)$')
 _ATTR = re.compile(r'^\w+=(?:"[^"]*"|[\w.#]+)$')
 
