@@ -14,6 +14,9 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
 - Native ``any`` fires on combinations of its branches: each branch is its own rule.
 - A fact that no pattern looks at makes the whole batch fail: a sink rule looks at every
   fact and never fires.
+- Its JSON parser reads an exponent only after a decimal point (``1e-05`` corrupts the
+  session): such floats are nudged one step toward zero before they are asserted, and
+  explanations report the original facts, looked up by id.
 - Exceptions inside an action are swallowed into the session state: actions only append
   to a list, and anything they raise is re-raised after the run.
 - ``delete_state`` frees a session's action context, which is only initialised once an
@@ -27,6 +30,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,21 +220,30 @@ class CompiledRules:
 
     def evaluate(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, float]
                  ) -> list[Match]:
-        """Assert the facts, run the rules, and return every match (in firing order)."""
+        """Assert the facts, run the rules, and return every match (in firing order).
+
+        A match names the facts by their engine id; the facts it reports are the ones
+        given here, not durable_rules' JSON copies of them.
+        """
+        originals: dict[str, Mapping[str, Any]] = {}
         batch: list[dict[str, Any]] = []
         for fact in facts:
-            batch.append({**fact, "id": f"f{len(batch)}", "sid": _SID})
+            fid = f"f{len(batch)}"
+            originals[fid] = fact
+            batch.append({**{k: _durable_number(v) for k, v in fact.items()},
+                          "id": fid, "sid": _SID})
         for name in sorted(self.params_used):
-            batch.append({"k": "param", "name": name, "value": params[name],
+            batch.append({"k": "param", "name": name, "value": _durable_number(params[name]),
                           "id": f"f{len(batch)}", "sid": _SID})
         batch.append({"k": "trigger", "id": f"f{len(batch)}", "sid": _SID})
         fired = _ENGINE.run(self, batch)
-        return [self._match(name, m, params) for name, m in fired]
+        return [self._match(name, m, params, originals) for name, m in fired]
 
-    def _match(self, name: str, matched: Mapping[str, Any], params: Mapping[str, float]
-               ) -> Match:
+    def _match(self, name: str, matched: Mapping[str, Any], params: Mapping[str, float],
+               originals: Mapping[str, Mapping[str, Any]]) -> Match:
         plan = self._plans[name]
-        facts = {k[2:]: dict(v) for k, v in matched.items() if k.startswith("u_")}
+        facts = {k[2:]: dict(originals[v["id"]]) for k, v in matched.items()
+                 if k.startswith("u_")}
         target = matched["i_holder"]["person"] if "i_holder" in matched else None
         rule = self.rules[plan.rule]
         if plan.alternative is not None and plan.alternative >= 0:
@@ -241,6 +254,25 @@ class CompiledRules:
         absent = tuple(_looked_for(p, facts, params) for p in plan.absent_patterns)
         named = {p.alias: a for p, a in zip(plan.absent_patterns, absent, strict=True) if p.alias}
         return Match(plan.rule, plan.branch, plan.alternative, facts, absent, target, named)
+
+
+def _durable_number(value: Any) -> Any:
+    """A float that durable_rules' JSON parser reads back as the same comparisons.
+
+    Its parser only takes an exponent after a decimal point: ``1e-05`` is read as ``1``
+    followed by garbage, and the session's memory is corrupted. Such a float is moved
+    toward zero to the next float that prints with a point (``9.999999999999999e-06``).
+
+    >>> _durable_number(1e-05), _durable_number(1e16), _durable_number(5e-324)
+    (9.999999999999999e-06, 9999999999999998.0, 0.0)
+    >>> _durable_number(0.5), _durable_number(12)
+    (0.5, 12)
+    """
+    if isinstance(value, float):
+        # a subnormal may take more than one step; 0.0 always prints with a point
+        while "e" in (text := repr(value)) and "." not in text:
+            value = math.nextafter(value, 0.0)
+    return value
 
 
 def _looked_for(pattern: Pattern, facts: Mapping[str, Mapping[str, Any]],

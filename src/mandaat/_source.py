@@ -17,8 +17,13 @@ import yaml
 from .errors import Loc, Problem
 
 
-class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys instead of keeping the last."""
+# libyaml's parser where PyYAML was built with it; the constructor is SafeConstructor
+# either way, so no tag ever constructs an object.
+_SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictSafeLoader(_SafeBase):  # type: ignore[misc, valid-type]
+    """Safe loader that refuses duplicate mapping keys instead of keeping the last."""
 
 
 def _construct_mapping(loader: _StrictSafeLoader, node: yaml.MappingNode, deep: bool = False):

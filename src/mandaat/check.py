@@ -187,7 +187,8 @@ def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
     built: list[tuple[Finding, str]] = []
     by_id = {r.id: r for r in compiled.rules}
     for (rule_id, subjects), group in groups.items():
-        group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
+        if len(group) > 1:  # the first match renders the message: make it the same one
+            group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
         rule = by_id[rule_id]
         origin = compiled.rules[group[0].rule]
         finding = renderer.finding(rule, origin, list(subjects), group,

@@ -55,6 +55,7 @@ ERROR_TYPES: dict[str, str] = {
     "invalid_id": "an id not of the form ^[a-z0-9][a-z0-9_-]{0,63}$",
     "negative": "a number below zero where it must be 0 or more",
     "too_small": "a number below its minimum",
+    "too_large": "a number above its maximum (a task's hours in a year: 8760)",
     "too_short": "an empty text or list where one is needed",
     "invalid_value": "a value the format does not accept, for another reason",
     "invalid": "the document cannot be read as a school at all",

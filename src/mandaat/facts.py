@@ -129,7 +129,10 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
             hours.setdefault(person, {}).setdefault(domain, []).append(h)
     totals = {p: math.fsum(h for hs in d.values() for h in hs) for p, d in hours.items()}
 
-    for p in school.people:
+    # Built in id order, so the facts (and the order durable_rules fires in) do not depend
+    # on the order of the file's lists.
+    by_id = _by_id
+    for p in by_id(school.people):
         held = set(p.roles)
         facts.append({
             "k": "person", "person": p.id, "name": p.label, **flags[p.id],
@@ -139,7 +142,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
         })
 
     groups = {domain_set_key([d]) for d in V.DOMAINS} | set(workload_groups)
-    for person, per_domain in hours.items():
+    for person, per_domain in sorted(hours.items()):
         total = totals[person]
         if total <= 0:
             continue  # hour-based rules do not fire for a person with no hours
@@ -148,7 +151,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
             facts.append({"k": "workload", "person": person, "domains": group, "hours": h,
                           "task_hours": total, "share": h / total})
 
-    for task in school.tasks:
+    for task in by_id(school.tasks):
         domain = task.task_domain
         personnel = task.type in V.PERSONNEL_TASK_TYPES
         accountable_people = [a for a in task.accountable if a in people]
@@ -173,18 +176,18 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
                     "task_about": task.about or "", "seq": seq,
                 })
 
-    for m in school.mandates:
+    for m in by_id(school.mandates):
         from_leader = flags.get(m.from_, {}).get("leader", False)
         base = {"mandate": m.id, "from": m.from_, "to": m.to, "from_leader": from_leader,
                 "communicated_to_team": m.communicated_to_team}
         facts.append({"k": "mandate", **base})
-        for task in school.tasks:
+        for task in by_id(school.tasks):
             if task.type in m.scope or task.task_domain in m.scope:
                 facts.append({"k": "covers", **base, "task": task.id,
                               "task_type": task.type, "domain": task.task_domain})
 
     today = school.reference_date
-    for s in school.signals:
+    for s in by_id(school.signals):
         days = (today - s.since).days if s.since else 0
         facts.append({
             "k": "signal", "signal": s.id, "type": s.type, "about": s.about,
@@ -197,12 +200,11 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
         if first is not None:
             facts.append({"k": "holder", "target": target, "person": first})
 
-    facts.sort(key=_canonical)
     return SchoolFacts(tuple(facts), _labels(school))
 
 
-def _canonical(fact: Mapping[str, Any]) -> tuple:
-    return (fact["k"], tuple(sorted((k, str(v)) for k, v in fact.items())))
+def _by_id(items: Iterable[Any]) -> list[Any]:
+    return sorted(items, key=lambda item: item.id)
 
 
 def _labels(school: School) -> dict[str, str]:

@@ -165,6 +165,10 @@ def _from_pydantic(exc: ValidationError, src: Source, data: Any) -> list[Problem
             bound = err["ctx"].get("ge", err["ctx"].get("gt"))
             msg = f"must be {bound:g} or more, not {err['input']!r}"
             kind = "negative" if err["ctx"].get("ge") == 0 else "too_small"
+        elif kind in ("less_than_equal", "less_than"):
+            bound = err["ctx"].get("le", err["ctx"].get("lt"))
+            msg = f"must be {bound:g} or less, not {_show(err['input'])}"
+            kind = "too_large"
         elif kind in _EXPECTED:
             msg = f"{_EXPECTED[kind]}, got {_show(err['input'])}"
             kind = "wrong_type"

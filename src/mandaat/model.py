@@ -53,7 +53,9 @@ def _group_name(value: Any) -> Any:
 Id = Annotated[str, Field(strict=True), StringConstraints(pattern=ID_PATTERN)]
 IdList = Annotated[list[Id], BeforeValidator(_one_or_many)]
 Text = Annotated[str, Field(strict=True), StringConstraints(min_length=1)]
-Number = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+#: Hours a person spends on one task in a year: at most the hours a year has.
+TaskHours = Annotated[float, Field(strict=True, ge=0, le=8760, allow_inf_nan=False)]
+WeekHours = Annotated[float, Field(strict=True, ge=0, le=168, allow_inf_nan=False)]
 Role = Annotated[
     str, Field(strict=True, json_schema_extra={"enum": list(V.ROLES)}),
     AfterValidator(_in_vocabulary("role", V.ROLES)),
@@ -98,7 +100,7 @@ class Person(_Model):
     id: Id
     name: Text | None = None
     roles: Annotated[list[Role], Field(min_length=1)]
-    hours_per_week: Number | None = None
+    hours_per_week: WeekHours | None = None
     groups: list[Annotated[Text, BeforeValidator(_group_name)]] = []
 
     @property
@@ -129,7 +131,7 @@ class Task(_Model):
     case_holder: Id | None = None
     about: Id | None = None
     domain: Domain | None = None
-    hours: dict[Id, Number] = {}
+    hours: dict[Id, TaskHours] = {}
 
     @property
     def label(self) -> str:
@@ -161,7 +163,7 @@ class Signal(_Model):
     about: Annotated[str, Field(strict=True), StringConstraints(min_length=1, max_length=64)]
     handled_by: Id | None = None
     since: dt.date | None = None
-    count: Annotated[int, Field(strict=True, ge=1)] = 1
+    count: Annotated[int, Field(strict=True, ge=1, le=100_000)] = 1
     conversation_held: StrictBool = False
     willful: StrictBool = False
 
@@ -174,7 +176,7 @@ class School(_Model):
     as_of: dt.date | None = None
     params: dict[
         Annotated[str, Field(strict=True)],
-        Annotated[float, Field(strict=True, allow_inf_nan=False)],
+        Annotated[float, Field(strict=True, ge=-1e9, le=1e9, allow_inf_nan=False)],
     ] = {}
     people: list[Person]
     teams: list[Team] = []

@@ -107,6 +107,8 @@ from tests.conftest import BASE, school_data, with_tasks
 schools = [mandaat.load_school(BASE), mandaat.load_school(mandaat.example_school_path())]
 schools.append(mandaat.load_school(school_data(people=[{{"id": "x", "roles": ["leraar"]}}],
     tasks=[], teams=[], signals=[{{"id": "s", "type": "eigen_koers", "about": "x"}}])))
+schools.append(mandaat.load_school(with_tasks({{"id": "tiny", "type": "administratie",
+    "accountable": "anna", "responsible": ["ilse"], "hours": {{"ilse": 1e-05}}}})))
 schools.append(mandaat.load_school(with_tasks(*[{{"id": f"t{{i}}", "type": "coaching",
     "accountable": "ilse", "responsible": ["ilse"], "hours": {{"ilse": i}}}} for i in range(40)])))
 for school in schools:
@@ -126,7 +128,7 @@ def test_no_invalid_memory_use_in_the_engine_under_valgrind(tmp_path: Path):
     run = subprocess.run(
         ["valgrind", "--error-exitcode=99", sys.executable, str(script)],
         capture_output=True, text=True, timeout=900, check=False)
-    assert "checked 4" in run.stdout, run.stderr[-3000:]
+    assert "checked 5" in run.stdout, run.stderr[-3000:]
     assert "ERROR SUMMARY: 0 errors" in run.stderr, run.stderr[-3000:]
 
 
@@ -141,3 +143,16 @@ def test_a_join_is_not_skipped_after_a_choice_in_the_same_pattern():
     report = mandaat.check(mandaat.load_school(data))
     assert [f.subjects for f in report.findings if f.rule == "PERSONNEL_DATA_ACCESS"] == [
         ["dossier-a", "sara"]]
+
+
+@pytest.mark.parametrize("hours", [1e-05, 5e-324, 1e-300, 2e-07])
+def test_floats_written_with_an_exponent_and_no_point(hours):
+    """durable_rules' JSON parser reads ``1e-05`` as ``1`` and corrupts the session; the
+    report still shows the value as the school gave it."""
+    data = with_tasks({"id": "adm", "type": "administratie", "accountable": "anna",
+                       "responsible": ["ilse"], "hours": {"ilse": hours}})
+    report = mandaat.check(mandaat.load_school(data))
+    (overload,) = [f for f in report.findings if f.rule == "BEHEER_OVERLOAD"]
+    workload = next(f for f in overload.explanation.because if f["fact"] == "workload")
+    assert workload["hours"] == hours
+    assert workload["share"] == 1.0

@@ -209,3 +209,12 @@ def test_every_error_type_is_documented():
 def test_a_problem_type_outside_the_registry_is_a_bug():
     with pytest.raises(ValueError, match="undocumented problem type"):
         Problem("f", 1, (), "made_up", "msg")
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("{ilse: 3}", "{ilse: 1.0e+308}", "tasks[0].hours.ilse: must be 8760 or less"),
+    ("{id: anna, roles", "{id: anna, hours_per_week: 200, roles",
+     "people[0].hours_per_week: must be 168 or less, not 200"),
+])
+def test_numbers_beyond_what_a_year_or_week_holds(old, new, expected):
+    assert expected in one(GOOD.replace(old, new))

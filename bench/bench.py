@@ -1,0 +1,165 @@
+"""Benchmark: load, check and JSON output for generated schools of several sizes.
+
+Run with ``make bench``. Prints a table and writes ``bench/results.json``. The schools are
+generated deterministically (same seed, same school), so runs are comparable.
+
+    python bench/bench.py [--repeat N] [--sizes 10,60,300] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import mandaat
+from mandaat import vocabulary as V
+
+SIZES = {10: (25, 5), 60: (150, 20), 300: (750, 60)}  # staff: (tasks, signals)
+
+
+def generate(staff: int, tasks: int, signals: int, seed: int = 7) -> dict[str, Any]:
+    """A plausible school: one leader, an ib'er per ~30 staff, teachers, a few others."""
+    rnd = random.Random(seed)
+    people: list[dict[str, Any]] = [{"id": "p000", "name": "Schoolleider", "roles": ["schoolleider"]}]
+    n_ib = max(1, staff // 30)
+    for i in range(1, staff):
+        if i <= n_ib:
+            roles = ["intern_begeleider"]
+        elif i % 15 == 0:
+            roles = ["leraar", "bouwcoordinator"]
+        elif i % 11 == 0:
+            roles = ["onderwijsassistent"]
+        elif i % 13 == 0:
+            roles = ["leraar", "expert_leraar"]
+        else:
+            roles = ["leraar"]
+        people.append({"id": f"p{i:03d}", "name": f"Medewerker {i}", "roles": roles,
+                       "hours_per_week": rnd.choice([16, 24, 32, 36])})
+    ids = [p["id"] for p in people]
+    ibs = [p["id"] for p in people if "intern_begeleider" in p["roles"]]
+    teachers = [p["id"] for p in people if "leraar" in p["roles"]]
+    teams = [{"id": f"lt{j}", "kind": "leerteam", "members": teachers[j::max(1, staff // 6)]}
+             for j in range(max(1, staff // 6))]
+    team_ids = [t["id"] for t in teams]
+    task_types = [t for t in V.TASK_TYPES]
+    task_list = []
+    for k in range(tasks):
+        kind = task_types[k % len(task_types)]
+        accountable = "p000" if k % 7 else rnd.choice(ibs)
+        task: dict[str, Any] = {
+            "id": f"t{k:04d}", "type": kind, "title": f"Taak {k}",
+            "accountable": accountable,
+            "responsible": rnd.sample(ids[1:], 1) + rnd.sample(team_ids, 1 if k % 3 else 0),
+            "consulted": rnd.sample(ibs, 1) if k % 4 == 0 else [],
+            "informed": ["team"] if k % 5 == 0 else [],
+        }
+        if kind in ("zorgcasus", "oudergesprek_zorg"):
+            task["case_holder"] = rnd.choice(teachers)
+        if k % 2 == 0:
+            task["hours"] = {rnd.choice(ibs): rnd.choice([4, 8, 12, 20, 40])}
+        task_list.append(task)
+    mandates = [{"id": f"m{j}", "from": "p000", "to": ib, "scope": [V.DOMAINS[j % 3]],
+                 "communicated_to_team": j % 2 == 0} for j, ib in enumerate(ibs)]
+    signal_list = []
+    for s in range(signals):
+        kind = V.SIGNAL_TYPES[s % len(V.SIGNAL_TYPES)]
+        about = {"person": rnd.choice(teachers), "team": rnd.choice(team_ids),
+                 "pupil": f"lln-{s:03d}"}[V.SIGNAL_ABOUT[kind]]
+        signal: dict[str, Any] = {"id": f"s{s:03d}", "type": kind, "about": about,
+                                  "handled_by": rnd.choice(ibs),
+                                  "since": f"2026-{rnd.randint(1, 10):02d}-{rnd.randint(1, 28):02d}"}
+        if kind == "afspraak_niet_nagekomen":
+            signal.update(count=rnd.randint(1, 4), conversation_held=rnd.random() < 0.5)
+        signal_list.append(signal)
+    return {"format": "mandaat/1", "school": {"name": f"Benchmarkschool {staff}"},
+            "as_of": "2026-11-22", "people": people, "teams": teams, "tasks": task_list,
+            "mandates": mandates, "signals": signal_list}
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def measure(staff: int, repeat: int) -> dict[str, Any]:
+    tasks, signals = SIZES[staff]
+    text = yaml.safe_dump(generate(staff, tasks, signals), allow_unicode=True, sort_keys=False)
+    school = mandaat.load_school(text)
+    report = mandaat.check(school)  # compiles the pack once, outside the timings
+    row = {
+        "school": f"{staff} staff", "staff": staff, "tasks": tasks, "signals": signals,
+        "findings": len(report.findings),
+        "yaml_parse_ms": median_ms(lambda: yaml.load(text, Loader=yaml.CSafeLoader)
+                                   if hasattr(yaml, "CSafeLoader") else yaml.safe_load(text),
+                                   repeat),
+        "safe_load_ms": median_ms(lambda: yaml.safe_load(text), repeat),
+        "load_ms": median_ms(lambda: mandaat.load_school(text), repeat),
+        "check_ms": median_ms(lambda: mandaat.check(school), repeat),
+        "json_ms": median_ms(lambda: report.to_json(), repeat),
+    }
+    row["total_ms"] = row["load_ms"] + row["check_ms"] + row["json_ms"]
+    row["checks_per_s"] = 1000 / row["check_ms"]
+    return row
+
+
+def board(repeat: int, schools: int = 50) -> dict[str, Any]:
+    """A board of ``schools`` schools of 60 staff, each loaded, checked and written."""
+    texts = [yaml.safe_dump(generate(60, *SIZES[60], seed=s), sort_keys=False)
+             for s in range(schools)]
+
+    def run() -> None:
+        for t in texts:
+            mandaat.check(mandaat.load_school(t)).to_json()
+
+    total = median_ms(run, max(1, repeat // 10))
+    return {"school": f"board of {schools} x 60 staff", "total_ms": total,
+            "schools_per_s": schools / (total / 1000)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--sizes", default="10,60,300")
+    parser.add_argument("--out", default=str(Path(__file__).with_name("results.json")))
+    args = parser.parse_args(argv)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"measuring {size} staff ...", file=sys.stderr, flush=True)
+        rows.append(measure(size, args.repeat))
+    print("measuring a board of 50 schools ...", file=sys.stderr, flush=True)
+    board_row = board(args.repeat)
+    header = (f"{'school':<12} {'tasks':>5} {'signals':>7} {'findings':>8} {'safe_load':>9} "
+              f"{'load':>7} {'check':>7} {'json':>6} {'total':>7} {'checks/s':>8}")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(f"{r['school']:<12} {r['tasks']:>5} {r['signals']:>7} {r['findings']:>8} "
+              f"{r['safe_load_ms']:>7.2f}ms {r['load_ms']:>5.2f}ms {r['check_ms']:>5.2f}ms "
+              f"{r['json_ms']:>4.2f}ms {r['total_ms']:>5.2f}ms {r['checks_per_s']:>8.0f}")
+    print(f"{board_row['school']}: {board_row['total_ms']:.0f} ms, "
+          f"{board_row['schools_per_s']:.1f} schools/s (load + check + JSON)")
+    machine = {"python": platform.python_version(), "machine": platform.machine(),
+               "processor": platform.processor() or platform.machine(),
+               "system": platform.platform()}
+    Path(args.out).write_text(json.dumps({"machine": machine, "schools": rows,
+                                          "board": board_row}, indent=2) + "\n",
+                              encoding="utf-8")
+    print(f"(median of {args.repeat} runs; written to {args.out})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
