@@ -138,7 +138,8 @@ _WORDS = {
 
 def _fact_line(fact: dict[str, Any]) -> str:
     kind = fact.get("fact")
-    rest = ", ".join(f"{k}={_short(v)}" for k, v in fact.items() if k not in ("fact", "absent"))
+    rest = ", ".join(f"{k}={_short(v)}" for k, v in fact.items()
+                     if k not in ("fact", "absent") and v != "")
     return f"{'geen ' if fact.get('absent') else ''}{kind}({rest})"
 
 

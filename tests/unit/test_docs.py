@@ -1,0 +1,50 @@
+"""The docs tell the truth about the code: facts, commands, links, the public API."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import mandaat
+from mandaat import vocabulary as V
+from mandaat.cli import _parser
+from mandaat.facts import FACT_KINDS
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_every_fact_field_is_documented():
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    table = {m[0]: m[1] for m in re.findall(r"^\| `(\w+)` \| (.*) \|$", doc, re.MULTILINE)}
+    for kind, fields in FACT_KINDS.items():
+        assert kind in table, kind
+        for name, ftype in fields.items():
+            shown = f"`{name}`" if name in V.ROLES else f"`{name}` ({ftype})"
+            assert shown in table[kind], (kind, name)
+
+
+def test_every_command_is_documented():
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    commands = _parser()._subparsers._group_actions[0].choices  # noqa: SLF001
+    for name in commands:
+        assert f"mandaat {name}" in doc, name
+
+
+def test_links_in_readme_and_docs_resolve():
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if not target.startswith("http"):
+                assert (page.parent / target).exists(), (page.name, target)
+
+
+def test_readme_opens_with_the_two_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert first_block.splitlines()[0].startswith("make run")
+    assert first_block.splitlines()[1].startswith("make test")
+
+
+def test_public_api_is_sorted_and_importable():
+    assert mandaat.__all__ == sorted(mandaat.__all__)
+    for name in mandaat.__all__:
+        assert getattr(mandaat, name) is not None
