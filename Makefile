@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 ## make run: set up and check the bundled example school
 run: $(STAMP)
-	$(BIN)/mandaat check; status=$$?; [ $$status -le 1 ] || exit $$status
+	$(BIN)/mandaat check --format text; status=$$?; [ $$status -le 1 ] || exit $$status
 
 ## make test: set up with the test extras and run the whole suite
 test: $(STAMP)

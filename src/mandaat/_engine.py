@@ -27,6 +27,7 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -361,10 +362,9 @@ class _Engine:
                 raise EngineError(f"durable_rules failed: {exc}") from exc
             finally:
                 fired = self.fired.pop()
-                try:
+                # the state may not exist after a failed batch
+                with contextlib.suppress(Exception):
                     self._host.delete_state(name, _SID)
-                except Exception:  # pragma: no cover - state may not exist after a failure
-                    pass
             if self.errors:
                 raise EngineError(f"a rule action failed: {self.errors[0]!r}")
             return fired

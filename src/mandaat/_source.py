@@ -16,7 +16,6 @@ import yaml
 
 from .errors import Loc, Problem
 
-
 # libyaml's parser where PyYAML was built with it; the constructor is SafeConstructor
 # either way, so no tag ever constructs an object.
 _SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

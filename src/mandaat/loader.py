@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import vocabulary as V
 from ._source import ParseFailure, Source, parse, read_source
+from ._validation import problems_from
 from .errors import Loc, Problem, SchoolFileError
 from .model import SUPPORTED_FORMATS, School
 
@@ -96,7 +97,7 @@ def validate_school(data: Any, src: Source) -> School:
     try:
         school = School.model_validate(dict(data))
     except ValidationError as exc:
-        problems.extend(_from_pydantic(exc, src, data))
+        problems.extend(problems_from(exc, src, School))
     except (RecursionError, TypeError, ValueError) as exc:
         problems.append(src.problem((), "invalid", f"cannot be read as a school: {exc}"))
     problems.extend(_check_references(data, src))
@@ -121,97 +122,6 @@ def dump_school(school: School, *, format: str = "yaml") -> str:
     if format != "yaml":
         raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-
-
-# --- pydantic errors, in words a school administrator can act on ---------------------------
-
-_EXPECTED = {
-    "string_type": "expected text",
-    "int_type": "expected a whole number",
-    "float_type": "expected a number",
-    "bool_type": "expected true or false",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping",
-    "model_type": "expected a mapping",
-    "date_type": "expected a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "expected a date (YYYY-MM-DD)",
-    "date_parsing": "expected a date (YYYY-MM-DD)",
-    "finite_number": "expected a finite number",
-}
-
-
-def _from_pydantic(exc: ValidationError, src: Source, data: Any) -> list[Problem]:
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc: Loc = tuple(err["loc"])
-        kind = err["type"]
-        if kind == "missing":
-            msg = f"missing required field '{loc[-1]}'"
-        elif kind == "extra_forbidden":
-            allowed = _fields_at(loc[:-1])
-            msg = f"unknown field '{loc[-1]}'{V.did_you_mean(str(loc[-1]), allowed)}"
-            if allowed:
-                msg += f"; allowed: {', '.join(sorted(allowed))}"
-            kind = "unknown_field"
-        elif kind == "unknown_value":
-            msg = err["msg"]
-        elif kind == "string_pattern_mismatch":
-            msg = (
-                f"invalid id {err['input']!r}: use lowercase letters, digits, '-' and '_', "
-                "starting with a letter or digit (at most 64)"
-            )
-            kind = "invalid_id"
-        elif kind in ("greater_than_equal", "greater_than"):
-            bound = err["ctx"].get("ge", err["ctx"].get("gt"))
-            msg = f"must be {bound:g} or more, not {err['input']!r}"
-            kind = "negative" if err["ctx"].get("ge") == 0 else "too_small"
-        elif kind in ("less_than_equal", "less_than"):
-            bound = err["ctx"].get("le", err["ctx"].get("lt"))
-            msg = f"must be {bound:g} or less, not {_show(err['input'])}"
-            kind = "too_large"
-        elif kind in _EXPECTED:
-            msg = f"{_EXPECTED[kind]}, got {_show(err['input'])}"
-            kind = "wrong_type"
-        elif kind in ("too_short", "string_too_short"):
-            msg = "must not be empty"
-            kind = "too_short"
-        else:
-            msg = err["msg"][0].lower() + err["msg"][1:]
-            kind = "invalid_value"
-        problems.append(src.problem(loc, kind, msg))
-    return problems
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _fields_at(loc: Loc) -> list[str]:
-    """The field names allowed at ``loc`` (by walking the model classes)."""
-    model: Any = School
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) or next(
-            (f for f in model.model_fields.values() if f.alias == part), None
-        )
-        if field is None:
-            return []
-        model = _inner_model(field.annotation)
-        if model is None:
-            return []
-    return [f.alias or n for n, f in model.model_fields.items()]
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

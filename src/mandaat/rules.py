@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from . import facts as F
 from . import vocabulary as V
 from ._source import ParseFailure, Source, parse, read_source
+from ._validation import problems_from
 from .errors import Loc, Problem, RulePackError
 
 __all__ = ["DEFAULT_PACK", "Rule", "RulePack", "default_pack", "lint_rules", "load_rules"]
@@ -193,7 +194,7 @@ def load_rules(path: str | Path) -> RulePack:
         try:
             parsed = model.model_validate(data if data is not None else {})
         except ValidationError as exc:
-            problems.extend(_from_pydantic(exc, src, model))
+            problems.extend(problems_from(exc, src, model))
             continue
         if isinstance(parsed, PackHeader):
             header = parsed
@@ -232,60 +233,6 @@ def load_rules(path: str | Path) -> RulePack:
 def lint_rules(path: str | Path) -> list[Problem]:
     """Return the lint problems of a pack (load errors raise ``RulePackError`` as usual)."""
     return list(load_rules(path).lint)
-
-
-def _from_pydantic(exc: ValidationError, src: Source, root: type[BaseModel]) -> list[Problem]:
-    out = []
-    for err in exc.errors(include_url=False):
-        loc: Loc = tuple(err["loc"])
-        kind = err["type"]
-        if kind == "missing":
-            msg = f"missing required field '{loc[-1]}'"
-        elif kind == "extra_forbidden":
-            allowed = _fields_at(root, loc[:-1])
-            msg = f"unknown field '{loc[-1]}'{V.did_you_mean(str(loc[-1]), allowed)}"
-            kind = "unknown_field"
-        elif kind == "literal_error":
-            expected = err["ctx"]["expected"]
-            msg = f"expected one of {expected}, got {err['input']!r}"
-            choices = re.findall(r"'([^']+)'", expected)
-            msg += V.did_you_mean(err["input"], choices)
-            kind = "unknown_value"
-        elif kind == "string_pattern_mismatch":
-            msg = f"{err['input']!r} does not match the form {err['ctx']['pattern']}"
-            kind = "bad_value"
-        elif kind.endswith("_type"):
-            msg = err["msg"][0].lower() + err["msg"][1:] + f", got {err['input']!r}"
-            kind = "wrong_type"
-        else:
-            msg = err["msg"][0].lower() + err["msg"][1:]
-            kind = "invalid_value"
-        out.append(src.problem(loc, kind, msg))
-    return out
-
-
-def _fields_at(model: Any, loc: Loc) -> list[str]:
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) or next(
-            (f for f in model.model_fields.values() if f.alias == part), None)
-        if field is None:
-            return []
-        model = _inner(field.annotation)
-        if model is None:
-            return []
-    return [f.alias or n for n, f in model.model_fields.items()]
-
-
-def _inner(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner(arg)
-        if found is not None:
-            return found
-    return None
 
 
 # --- the checks of one rule ------------------------------------------------------------------
@@ -452,16 +399,20 @@ class _RuleChecker:
                 self.add(loc, "bad_operand", f"'{op}' cannot take a param")
             elif ftype != "number":
                 self.add(loc, "type_mismatch", f"a param compares with numbers only, not {ftype}")
-            elif name not in self.params:
-                self.add(loc, "undefined_param", f"param '{name}' is not defined in the pack"
-                         f"{V.did_you_mean(name, self.params)}")
             else:
-                self.params_used.add(name)
+                self._use_param(name, loc, "")
             return
         if op in COMPARISONS and ftype != "number":
             self.add(loc, "type_mismatch", f"'{op}' compares numbers; this field is {ftype}")
             return
         self._check_value(value, ftype, loc)
+
+    def _use_param(self, name: str, loc: Loc, prefix: str) -> None:
+        if name in self.params:
+            self.params_used.add(name)
+        else:
+            self.add(loc, "undefined_param", f"{prefix}param '{name}' is not defined in the "
+                     f"pack{V.did_you_mean(name, self.params)}")
 
     def _check_value(self, value: Any, ftype: str, loc: Loc) -> None:
         if ftype == "bool":
@@ -523,12 +474,7 @@ class _RuleChecker:
         if ref in extra:
             return
         if ref.startswith("param."):
-            name = ref[6:]
-            if name not in self.params:
-                self.add(loc, "undefined_param", f"{{{ph}}}: param '{name}' is not defined"
-                         f"{V.did_you_mean(name, self.params)}")
-            else:
-                self.params_used.add(name)
+            self._use_param(ref[6:], loc, f"{{{ph}}}: ")
             return
         if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z_][a-z0-9_]*", ref):
             self.add(loc, "bad_placeholder", f"{{{ph}}} is not {{alias.field}}")
