@@ -57,11 +57,15 @@ class Source:
 
     name: str
     text: str
+    #: Where the document this source describes stands inside ``text`` (an inline school
+    #: inside a scenario file stands at ``("school",)``).
+    prefix: Loc = ()
 
     def line_of(self, loc: Loc) -> int | None:
         """Return the 1-based line where ``loc`` (or its nearest existing parent) stands."""
+        loc = (*self.prefix, *loc)
         try:
-            node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            node = yaml.compose(self.text, Loader=_SafeBase)  # the parser parse() uses
         except yaml.YAMLError:
             return None
         line = node.start_mark.line + 1 if node is not None else None
@@ -86,7 +90,8 @@ class Source:
 
     def problem(self, loc: Loc, type_: str, msg: str) -> Problem:
         """Build a located problem for this source."""
-        return Problem(file=self.name, line=self.line_of(loc), loc=loc, type=type_, msg=msg)
+        return Problem(file=self.name, line=self.line_of(loc), loc=(*self.prefix, *loc),
+                       type=type_, msg=msg)
 
 
 def read_source(path: str | Path) -> Source:

@@ -16,12 +16,20 @@ from typing import TextIO
 
 from . import __version__
 from .check import check, escalate
-from .errors import MandaatInputError
+from .errors import MandaatInputError, Problem
 from .graph import build_graph, to_dot, to_mermaid
 from .loader import load_school
 from .model import School, json_schema
 from .report import render_escalation_text, render_text
 from .rules import RulePack, default_pack, load_rules
+from .scenarios import (
+    ScenarioFileError,
+    bundled_scenarios_path,
+    load_scenarios,
+    run_scenarios,
+)
+from .training import exercise
+from .vocabulary import did_you_mean
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -75,6 +83,23 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("example", help="print the bundled example school file",
                    description="Print the bundled example school, a start for your own.")
+
+    p = sub.add_parser("scenarios", help="run training scenarios as tests",
+                       description="Run scenarios against the rule packs.")
+    ssub = p.add_subparsers(dest="scenarios_command", required=True, metavar="ACTION")
+    sp = ssub.add_parser("run", help="run every scenario and report rule coverage",
+                         description="Run every scenario of a file or folder (default: the "
+                         "bundled pack); exit 1 when one fails.")
+    sp.add_argument("path", nargs="?", metavar="PATH")
+    rules_options(sp)
+    sp.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("oefen", help="practise a scenario in the terminal",
+                       description="Practise scenarios: read the case, answer the question, "
+                       "get hints, and see the explanation.")
+    p.add_argument("path", nargs="?", metavar="PATH")
+    p.add_argument("--scenario", metavar="ID", help="only this scenario")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
 
     p = sub.add_parser("rules", help="list or lint rule packs",
                        description="List the rules of the packs, or lint a pack.")
@@ -145,6 +170,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "example":
         out.write(example_school_path().read_text(encoding="utf-8"))
         return EXIT_OK
+    if args.command == "scenarios":
+        return _scenarios(args, out)
+    if args.command == "oefen":
+        return _oefen(args, out)
     if args.command == "rules":
         if args.rules_command == "lint":
             pack = load_rules(args.path)
@@ -164,6 +193,45 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                           f"{row['kind']:<10} {row['source']}\n")
         return EXIT_OK
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
+
+
+def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
+    run = run_scenarios(args.path, rules=args.rules, rules_only=args.rules_only)
+    if args.format == "json":
+        out.write(json.dumps({
+            "scenarios": [{"id": r.scenario.id, "passed": r.passed, "diff": r.diff()}
+                          for r in run.results],
+            "passed": len(run.results) - len(run.failed), "failed": len(run.failed),
+            "uncovered": run.uncovered,
+        }, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_VIOLATIONS if run.failed else EXIT_OK
+    for r in run.results:
+        out.write(f"{'PASS' if r.passed else 'FAIL'}  {r.scenario.id}  {r.scenario.title}\n")
+        for line in r.diff():
+            out.write(f"      {line}\n")
+    out.write(f"\n{len(run.results)} scenarios: {len(run.results) - len(run.failed)} passed, "
+              f"{len(run.failed)} failed\n")
+    for pack in run.packs:
+        missing = run.uncovered[pack.name]
+        exercised = len(pack.rules) - len(missing)
+        out.write(f"Rule coverage of {pack.name}: {exercised} of {len(pack.rules)} rules "
+                  "exercised" + (f"; no scenario shows {', '.join(missing)}" if missing else "")
+                  + "\n")
+    return EXIT_VIOLATIONS if run.failed else EXIT_OK
+
+
+def _oefen(args: argparse.Namespace, out: TextIO) -> int:
+    items = load_scenarios(args.path or bundled_scenarios_path())
+    if args.scenario:
+        chosen = [i for i in items if i.scenario.id == args.scenario]
+        if not chosen:
+            ids = [i.scenario.id for i in items]
+            raise ScenarioFileError([Problem(
+                str(args.path or bundled_scenarios_path()), None, ("id",), "unknown_reference",
+                f"no scenario '{args.scenario}'{did_you_mean(args.scenario, ids)}")])
+        items = chosen
+    results = [exercise(item, stdin=sys.stdin, stdout=out, lang=args.lang) for item in items]
+    return EXIT_OK if all(results) else EXIT_VIOLATIONS
 
 
 def console() -> None:

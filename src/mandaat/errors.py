@@ -67,6 +67,9 @@ ERROR_TYPES: dict[str, str] = {
     "since_after_as_of": "a 'since' date after 'as_of'",
     "unknown_param": "a param no rule pack defines",
     "unknown_signal": "escalate was asked about a signal the school does not have",
+    # scenarios
+    "unknown_rule": "a scenario expects a rule no pack has",
+    "question_mismatch": "an expected answer that does not fit the question type",
     # rule packs
     "missing_pack_yaml": "a rule-pack folder without pack.yaml",
     "empty": "a rule pack without a header",

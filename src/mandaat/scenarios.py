@@ -1,0 +1,351 @@
+"""Training scenarios: lesson material that is also an executable test of the rule packs.
+
+A scenario (format ``mandaat-scenario/1``, see ``docs/trainers.md``) is a short case in
+Dutch, a school, a question and the expected answer:
+
+- ``who_acts``: who acts now on a signal? (a person id, or ``nobody``)
+- ``allowed``: may this person hold this role on this task? (``true``/``false``: it is
+  not allowed when the assignment causes a violation or warning that the school without it
+  does not have)
+- ``findings``: what is wrong in this division? (the exact set of rule ids with subjects)
+
+:func:`run_scenarios` checks the answers against the rule packs and reports which rules no
+scenario shows firing.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from . import vocabulary as V
+from ._source import ParseFailure, Source, parse, read_source
+from ._validation import problems_from
+from .check import check, escalate
+from .errors import MandaatInputError, Problem, SchoolFileError
+from .loader import load_school, validate_school
+from .model import ID_PATTERN, School
+from .report import Explanation, Finding
+from .rules import RulePack, default_pack, load_rules
+
+__all__ = ["Scenario", "ScenarioFileError", "ScenarioResult", "bundled_scenarios_path",
+           "load_scenarios", "run_scenario", "run_scenarios"]
+
+FORMAT = "mandaat-scenario/1"
+NOBODY = "nobody"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class ScenarioFileError(MandaatInputError):
+    """A scenario file that cannot be loaded."""
+
+    kind = "scenario"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class English(_Model):
+    """The English version of a scenario's texts (optional)."""
+
+    title: Text
+    case: Text
+    question: Text | None = None
+    hints: list[Text] = []
+
+
+class SourceRef(_Model):
+    """The source text the case is drawn from."""
+
+    text: Text
+    quote: Text
+
+
+class Question(_Model):
+    """What is asked, and about what."""
+
+    type: Literal["who_acts", "allowed", "findings"]
+    text: Text | None = None
+    signal: Id | None = None
+    task: Id | None = None
+    person: Id | None = None
+    as_: Literal["accountable", "responsible", "consulted", "informed"] | None = Field(
+        default=None, alias="as")
+
+
+class ExpectedFinding(_Model):
+    """One finding the answer expects."""
+
+    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
+    subjects: list[str] = []
+
+
+class Expected(_Model):
+    """The expected answer; exactly the key that fits the question type."""
+
+    who_acts: Id | None = None
+    rule: str | None = None
+    allowed: bool | None = None
+    findings: list[ExpectedFinding] | None = None
+
+
+class Scenario(_Model):
+    """A training scenario (the YAML shape)."""
+
+    format: Literal["mandaat-scenario/1"]
+    id: Id
+    title: Text
+    case: Text
+    en: English | None = None
+    source: SourceRef
+    school: Annotated[str, StringConstraints(min_length=1)] | dict[str, Any]
+    question: Question
+    expect: Expected
+    hints: list[Text] = []
+
+    def text(self, lang: str) -> tuple[str, str, list[str]]:
+        """Title, case and hints in ``lang`` (Dutch where no English is given)."""
+        if lang == "en" and self.en is not None:
+            return self.en.title, self.en.case, self.en.hints or self.hints
+        return self.title, self.case, self.hints
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario with its school loaded, and where it came from."""
+
+    scenario: Scenario
+    school: School
+    origin: str
+
+
+@dataclass
+class ScenarioResult:
+    """The outcome of one scenario: the answer the engine gives, and how it explains it."""
+
+    scenario: Scenario
+    passed: bool
+    expected: Any
+    actual: Any
+    fired: set[str]
+    explanations: list[tuple[str, str, Explanation]] = field(default_factory=list)
+
+    def diff(self) -> list[str]:
+        """Lines saying what was expected and what the engine answered."""
+        if self.passed:
+            return []
+        if self.scenario.question.type == "findings":
+            expected, actual = set(self.expected), set(self.actual)
+            return ([f"missing:    {_show(f)}" for f in sorted(expected - actual)]
+                    + [f"unexpected: {_show(f)}" for f in sorted(actual - expected)])
+        return [f"expected: {self.expected}", f"actual:   {self.actual}"]
+
+
+def _show(finding: tuple[str, tuple[str, ...]]) -> str:
+    rule, subjects = finding
+    return f"{rule} [{', '.join(subjects)}]"
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def bundled_scenarios_path() -> Path:
+    """The folder of the bundled scenario pack."""
+    return Path(str(resources.files("mandaat") / "scenarios" / "lbbo-2022"))
+
+
+def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None
+                   ) -> list[LoadedScenario]:
+    """Load a scenario file, or every ``*.yaml`` scenario in a folder (by file name).
+
+    Raises
+    ------
+    ScenarioFileError
+        With every problem of every file: file, line, field path and a suggestion.
+    """
+    p = Path(path)
+    files = sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+    if p.is_dir() and not files:
+        raise ScenarioFileError([Problem(str(p), None, (), "empty", "no *.yaml scenarios here")])
+    rules = {r.id for pack in (packs or [default_pack()]) for r in pack.rules}
+    problems: list[Problem] = []
+    loaded: list[LoadedScenario] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        try:
+            src = read_source(file)
+            data = parse(src)
+            item = _load_one(data, src, rules)
+        except ParseFailure as exc:
+            problems.append(exc.problem)
+            continue
+        except MandaatInputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if item.scenario.id in seen:
+            problems.append(src.problem(("id",), "duplicate_id",
+                                        f"duplicate scenario id '{item.scenario.id}' "
+                                        f"(also in {seen[item.scenario.id]})"))
+            continue
+        seen[item.scenario.id] = src.name
+        loaded.append(item)
+    if problems:
+        raise ScenarioFileError(problems)
+    return loaded
+
+
+def _load_one(data: Any, src: Source, rules: set[str]) -> LoadedScenario:
+    if not isinstance(data, dict):
+        raise ScenarioFileError([src.problem((), "not_a_mapping",
+                                             "a scenario file is a mapping of keys")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioFileError(problems_from(exc, src, Scenario)) from None
+    try:
+        if isinstance(scenario.school, str):
+            school = load_school(Path(src.name).parent / scenario.school)
+        else:
+            school = validate_school(scenario.school, Source(src.name, src.text, ("school",)))
+    except SchoolFileError as exc:
+        raise ScenarioFileError(exc.problems) from None
+    problems = _check_question(scenario, school, src, rules)
+    if problems:
+        raise ScenarioFileError(problems)
+    return LoadedScenario(scenario, school, src.name)
+
+
+def _check_question(scenario: Scenario, school: School, src: Source, rules: set[str]
+                    ) -> list[Problem]:
+    q, e = scenario.question, scenario.expect
+    problems: list[Problem] = []
+    add = problems.append
+    wanted = {"who_acts": "who_acts", "allowed": "allowed", "findings": "findings"}[q.type]
+    for key in ("who_acts", "allowed", "findings"):
+        given = getattr(e, key) is not None
+        if key == wanted and not given:
+            add(src.problem(("expect",), "missing",
+                            f"a '{q.type}' question expects 'expect.{key}'"))
+        elif key != wanted and given:
+            add(src.problem(("expect", key), "question_mismatch",
+                            f"'expect.{key}' does not answer a '{q.type}' question"))
+    people = [p.id for p in school.people]
+    signals = [s.id for s in school.signals]
+    tasks = [t.id for t in school.tasks]
+
+    def ref(loc: tuple[str, ...], value: str | None, known: list[str], what: str,
+            required: bool = True) -> None:
+        if value is None:
+            if required:
+                add(src.problem(loc[:-1], "missing",
+                                f"a '{q.type}' question needs '{'.'.join(loc)}'"))
+        elif value not in known:
+            add(src.problem(loc, "unknown_reference", f"the school has no {what} '{value}'"
+                            f"{V.did_you_mean(value, known)}"))
+
+    if q.type == "who_acts":
+        ref(("question", "signal"), q.signal, signals, "signal")
+        if e.who_acts not in (None, NOBODY):
+            ref(("expect", "who_acts"), e.who_acts, people, "person")
+    if q.type == "allowed":
+        ref(("question", "task"), q.task, tasks, "task")
+        ref(("question", "person"), q.person, people, "person")
+        if q.as_ is None:
+            add(src.problem(("question",), "missing", "an 'allowed' question needs 'as'"))
+    expected_rules = [("expect", "rule")] if e.rule else []
+    expected_rules += [("expect", "findings", i, "rule") for i in range(len(e.findings or []))]
+    for loc in expected_rules:
+        rule = e.rule if loc[-1] == "rule" and len(loc) == 2 else e.findings[loc[2]].rule
+        if rule not in rules:
+            add(src.problem(loc, "unknown_rule",
+                            f"no rule '{rule}' in the rule packs{V.did_you_mean(rule, rules)}"))
+    return problems
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+def run_scenario(item: LoadedScenario, *, packs: Sequence[RulePack] | None = None,
+                 lang: str = "nl") -> ScenarioResult:
+    """Answer the scenario's question with the rule packs and compare with the expectation."""
+    s, school = item.scenario, item.school
+    q, e = s.question, s.expect
+    options: dict[str, Any] = {"rules": packs, "rules_only": True} if packs else {}
+    if q.type == "who_acts":
+        assert q.signal is not None
+        answer = escalate(school, q.signal, lang=lang, **options)
+        actual = answer.acts_now or NOBODY
+        passed = actual == e.who_acts and (e.rule is None or answer.rule == e.rule)
+        explanations = ([(answer.rule, answer.message, answer.explanation)]
+                        if answer.rule and answer.explanation else [])
+        shown_actual = f"{actual} ({answer.rule})" if answer.rule else actual
+        shown_expected = f"{e.who_acts} ({e.rule})" if e.rule else e.who_acts
+        return ScenarioResult(s, passed, shown_expected, shown_actual,
+                              {answer.rule} if answer.rule else set(), explanations)
+    if q.type == "allowed":
+        caused = _caused_by(school, q.task or "", q.person or "", q.as_ or "", lang, options)
+        allowed = not caused
+        return ScenarioResult(
+            s, allowed == e.allowed, _yes_no(bool(e.allowed)),
+            _yes_no(allowed) + ("" if allowed else f" ({', '.join(f.rule for f in caused)})"),
+            {f.rule for f in caused}, [(f.rule, f.message, f.explanation) for f in caused])
+    report = check(school, lang=lang, **options)
+    actual_set = [(f.rule, tuple(f.subjects)) for f in report.findings]
+    expected_set = [(f.rule, tuple(f.subjects)) for f in e.findings or []]
+    return ScenarioResult(s, set(actual_set) == set(expected_set), expected_set, actual_set,
+                          {f.rule for f in report.findings},
+                          [(f.rule, f.message, f.explanation) for f in report.findings])
+
+
+def _yes_no(value: bool) -> str:
+    return "ja" if value else "nee"
+
+
+def _caused_by(school: School, task: str, person: str, role: str, lang: str,
+               options: dict[str, Any]) -> list[Finding]:
+    """Violations and warnings the assignment adds to the school without it."""
+    data = school.model_dump(mode="json", by_alias=True, exclude_none=True)
+    with_it, without = copy.deepcopy(data), copy.deepcopy(data)
+    for version, present in ((with_it, True), (without, False)):
+        for t in version["tasks"]:
+            if t["id"] == task:
+                holders = [h for h in t.get(role, []) if h != person]
+                t[role] = holders + [person] if present else holders
+    before = {(f.rule, tuple(f.subjects))
+              for f in check(load_school(without), lang=lang, **options).findings}
+    after = check(load_school(with_it), lang=lang, **options).findings
+    return [f for f in after if (f.rule, tuple(f.subjects)) not in before
+            and f.severity in ("violation", "warning")]
+
+
+@dataclass
+class ScenarioRun:
+    """All results, and which rules of the packs no scenario showed firing."""
+
+    results: list[ScenarioResult]
+    uncovered: dict[str, list[str]]  # pack name -> rule ids
+    packs: list[RulePack]
+
+    @property
+    def failed(self) -> list[ScenarioResult]:
+        return [r for r in self.results if not r.passed]
+
+
+def run_scenarios(path: str | Path | None = None, *, rules: Iterable[str | Path] = (),
+                  rules_only: bool = False, lang: str = "nl") -> ScenarioRun:
+    """Run every scenario at ``path`` (default: the bundled pack) and measure coverage."""
+    extra = [load_rules(r) for r in rules]
+    packs = extra if rules_only else [default_pack(), *extra]
+    items = load_scenarios(path or bundled_scenarios_path(), packs=packs)
+    results = [run_scenario(item, packs=packs, lang=lang) for item in items]
+    fired = set().union(*(r.fired for r in results)) if results else set()
+    uncovered = {p.name: [r.id for r in p.rules if r.id not in fired] for p in packs}
+    return ScenarioRun(results, uncovered, packs)
