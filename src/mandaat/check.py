@@ -116,6 +116,7 @@ def escalate(
 
 _COMPILED: dict[tuple[int, ...], tuple[tuple[RulePack, ...], CompiledRules]] = {}
 _COMPILED_LOCK = threading.Lock()
+_COMPILED_MAX = 32
 
 
 def _packs(rules: Iterable[RulePack | str | Path] | None, rules_only: bool) -> tuple[RulePack, ...]:
@@ -152,6 +153,10 @@ def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
         if problems:
             raise RulePackError(problems)
         compiled = CompiledRules(all_rules)
+        # Packs loaded from a path on every call are new objects each time: keep the cache
+        # small. durable_rules registers each distinct ruleset once, whatever this holds.
+        while len(_COMPILED) >= _COMPILED_MAX:
+            del _COMPILED[next(iter(_COMPILED))]
         _COMPILED[key] = (packs, compiled)
         return compiled
 
@@ -178,7 +183,7 @@ def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
     groups: dict[tuple[str, tuple[str, ...]], list[Match]] = {}
     for m in matches:
         rule = compiled.rules[m.rule]
-        subjects = tuple(str(_ref(m, ref)) for ref in rule.subjects)
+        subjects = tuple(str(m.value(ref)) for ref in rule.subjects)
         finding_rule = no_target if m.alternative == -1 and no_target else rule
         groups.setdefault((finding_rule.id, subjects), []).append(m)
 
@@ -222,10 +227,6 @@ def _params(school: School, packs: Sequence[RulePack]) -> dict[str, float]:
     return {**params, **school.params}
 
 
-def _ref(m: Match, ref: str) -> Any:
-    return m.value(ref)
-
-
 def _labels(school: School, lang: str) -> dict[str, str]:
     labels = {**V.DOMAIN_LABELS[lang], **V.RACI_LABELS[lang]}
     labels[V.ALL_STAFF] = V.ALL_STAFF_LABEL[lang]
@@ -252,7 +253,7 @@ class _Renderer:
             alias = rule.collect.partition(".")[0]
             for m in group:
                 fact = m.facts.get(alias, {})
-                value = str(_ref(m, rule.collect))
+                value = str(m.value(rule.collect))
                 rank = (fact.get("seq", 0), value)
                 values[value] = min(values.get(value, rank), rank)
             subjects = subjects + sorted(values, key=values.__getitem__)
@@ -295,7 +296,7 @@ class _Renderer:
                 values = [target] if target else []
             else:
                 ref, _, step = item.partition(">")
-                value = str(_ref(m, ref))
+                value = str(m.value(ref))
                 values = (sorted(self._accountable.get(value, [])) if step == "accountable"
                           else [value])
             for v in values:
@@ -313,10 +314,10 @@ class _Renderer:
                 value = self.params[ref[6:]]
                 return f"{value:.0%}" if fmt == "pct" else f"{value:g}"
             if fmt in ("all", "names"):
-                values = sorted({str(_ref(m, ref)) for m in group}, key=_vocab_order)
+                values = sorted({str(m.value(ref)) for m in group}, key=_vocab_order)
                 shown = [self._name(v) for v in values] if fmt == "names" else values
                 return _join(shown, self.lang)
-            value = _ref(group[0], ref)
+            value = group[0].value(ref)
             if fmt == "pct":
                 return f"{float(value):.0%}"
             if isinstance(value, float):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import vocabulary as V
@@ -70,11 +70,6 @@ VOCABULARY_OF_TYPE: dict[str, tuple[str, ...]] = {
     "target": tuple(V.TARGETS),
 }
 
-#: The field of each kind that names the thing the fact is about (used for labels).
-KEY_FIELD = {"person": "person", "assignment": "task", "task": "task", "mandate": "mandate",
-             "covers": "mandate", "workload": "person", "signal": "signal", "holder": "person"}
-
-
 def domain_set_key(domains: Iterable[str]) -> str:
     """The value a ``domain_set`` field holds: the domains in vocabulary order, joined by ``+``.
 
@@ -87,10 +82,9 @@ def domain_set_key(domains: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class SchoolFacts:
-    """The facts of one school, in a canonical order, with display labels for ids."""
+    """The facts of one school, built in id order."""
 
     facts: tuple[dict[str, Any], ...]
-    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> SchoolFacts:
@@ -200,18 +194,11 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
         if first is not None:
             facts.append({"k": "holder", "target": target, "person": first})
 
-    return SchoolFacts(tuple(facts), _labels(school))
+    return SchoolFacts(tuple(facts))
 
 
 def _by_id(items: Iterable[Any]) -> list[Any]:
     return sorted(items, key=lambda item: item.id)
-
-
-def _labels(school: School) -> dict[str, str]:
-    labels = {p.id: p.label for p in school.people}
-    labels.update({t.id: t.name or t.id for t in school.teams})
-    labels.update({t.id: t.label for t in school.tasks})
-    return labels
 
 
 def public_fact(fact: Mapping[str, Any]) -> dict[str, Any]:

@@ -156,3 +156,32 @@ def test_floats_written_with_an_exponent_and_no_point(hours):
     workload = next(f for f in overload.explanation.because if f["fact"] == "workload")
     assert workload["hours"] == hours
     assert workload["share"] == 1.0
+
+
+
+SMALL_PACK = """\
+pack: small
+version: "1"
+rules:
+  - id: NO_TEACHER
+    severity: advice
+    when:
+      - absent: person
+        where: {teacher: true}
+    message: {nl: Geen leraar., en: No teacher.}
+    suggestion: {nl: Neem een leraar aan., en: Hire a teacher.}
+    source: {text: 001_7e2a7906d0b92de6.txt, quote: niet zelf coachen}
+"""
+
+
+def test_packs_loaded_anew_on_every_call_do_not_pile_up(tmp_path: Path):
+    module = sys.modules["mandaat.check"]
+    pack = tmp_path / "small.yaml"
+    pack.write_text(SMALL_PACK, encoding="utf-8")
+    school = mandaat.load_school(BASE)
+    mandaat.check(school, rules=[pack])
+    registered = _engine._ENGINE.live_rulesets()
+    for _ in range(module._COMPILED_MAX + 5):
+        assert [f.rule for f in mandaat.check(school, rules=[pack]).findings] == []
+    assert len(module._COMPILED) <= module._COMPILED_MAX
+    assert _engine._ENGINE.live_rulesets() == registered
