@@ -122,6 +122,9 @@ class CompiledRules:
         self.params_used: set[str] = set()
         self.workload_groups: set[str] = set()
         self._plans: dict[str, _Plan] = {}
+        # The fields of each fact kind some pattern tests: durable_rules gets only these
+        # (explanations report the whole original facts), and no fact of an unread kind.
+        self._read: dict[str, set[str]] = {"holder": {"target"}}
         definition: dict[str, Any] = {}
         for ri, rule in enumerate(self.rules):
             if rule.kind == "no_target":
@@ -141,6 +144,7 @@ class CompiledRules:
         }
         definition[_HEARTBEAT] = {"all": [{"i_trigger": {"k": "trigger"}}], "run": _HEARTBEAT}
         self.definition = definition
+        self.fields = {kind: tuple(sorted(names)) for kind, names in self._read.items()}
         self.key = hashlib.sha256(
             json.dumps(definition, sort_keys=True).encode()
         ).hexdigest()[:16]
@@ -167,8 +171,24 @@ class CompiledRules:
                     else:
                         body.append({f"i_none{j}$not": holder})
                         absent.append(Pattern(absent="holder", where={"target": alt.target}))
+        kinds = {p.alias: p.kind for p in branch if p.alias}
+        for alt in rule.escalate_to[: len(rule.escalate_to) if alternative == _NO_TARGET
+                                     else (alternative or 0) + 1]:
+            if alt.field is not None:
+                alias, _, attr = alt.field.partition(".")
+                self._read.setdefault(kinds[alias], set()).add(attr)
+        if alternative is not None and alternative >= 0 and rule.escalate_to[alternative].target:
+            self._read["holder"].add("person")
         patterns = []
         for pi, pattern in enumerate(branch):
+            read = self._read.setdefault(pattern.kind, set())
+            read.update(pattern.where)
+            for cond in pattern.where.values():
+                if isinstance(cond, dict):
+                    for op, value in cond.items():
+                        if op in ("same_as", "not_same_as"):
+                            alias, _, attr = value.partition(".")
+                            self._read.setdefault(kinds[alias], set()).add(attr)
             tests = _Tests()
             for fname, cond in pattern.where.items():
                 self._tests(pattern.kind, fname, cond, params, tests)
@@ -228,11 +248,18 @@ class CompiledRules:
         """
         originals: dict[str, Mapping[str, Any]] = {}
         batch: list[dict[str, Any]] = []
+        fields = self.fields
         for fact in facts:
+            read = fields.get(fact["k"])
+            if read is None:
+                continue  # no rule looks at this kind
             fid = f"f{len(batch)}"
             originals[fid] = fact
-            batch.append({**{k: _durable_number(v) for k, v in fact.items()},
-                          "id": fid, "sid": _SID})
+            sent = {"k": fact["k"], "id": fid, "sid": _SID}
+            for name in read:
+                value = fact[name]
+                sent[name] = _durable_number(value) if type(value) is float else value
+            batch.append(sent)
         for name in sorted(self.params_used):
             batch.append({"k": "param", "name": name, "value": _durable_number(params[name]),
                           "id": f"f{len(batch)}", "sid": _SID})
