@@ -61,8 +61,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check a school's task division",
                        description="Check a school file against the rule packs. Without a "
-                       "file, checks the bundled example school.")
-    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
+                       "file, checks the bundled example school; with a folder or several "
+                       "files, checks them all (a board's schools).")
+    p.add_argument("school", nargs="*", metavar="SCHOOL_FILE")
     rules_options(p)
     output_options(p)
 
@@ -144,7 +145,9 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> str:
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "check":
-        school = _school(args.school)
+        if len(args.school) > 1 or (args.school and Path(args.school[0]).is_dir()):
+            return _check_many(args, out, err)
+        school = _school(args.school[0] if args.school else None)
         report = check(school, rules=_packs(args), rules_only=args.rules_only, lang=args.lang)
         if _fmt(args, out) == "json":
             out.write(report.to_json())
@@ -193,6 +196,67 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                           f"{row['kind']:<10} {row['source']}\n")
         return EXIT_OK
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
+
+
+SCHOOL_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _school_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(f for f in path.iterdir() if f.suffix in SCHOOL_SUFFIXES)
+            if not found:
+                raise MandaatInputError([Problem(str(path), None, (), "empty",
+                                                 "no .yaml, .yml or .json school files here")])
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Check every school of a board in one process: a table, or JSON Lines."""
+    files = _school_files(args.school)
+    packs = _packs(args)
+    as_json = _fmt(args, out) == "json"
+    progress = err.isatty()
+    worst = EXIT_OK
+    rows: list[tuple[str, str, str]] = []
+    for n, path in enumerate(files, 1):
+        if progress:
+            err.write(f"\rchecking {n}/{len(files)}: {path.name[:40]:<40}")
+            err.flush()
+        try:
+            report = check(load_school(path), rules=packs, rules_only=args.rules_only,
+                           lang=args.lang)
+        except MandaatInputError as exc:
+            worst = EXIT_BAD_INPUT
+            if as_json:
+                out.write(json.dumps({"file": str(path), "errors": [
+                    p.as_dict() for p in exc.problems]}, ensure_ascii=False) + "\n")
+            else:
+                print(str(exc), file=err)
+                rows.append((str(path), "-", f"bad input ({len(exc.problems)} problem(s))"))
+            continue
+        worst = max(worst, report.exit_code)
+        if as_json:
+            out.write(json.dumps({"file": str(path), **report.model_dump(mode="json")},
+                                 ensure_ascii=False, separators=(",", ":")) + "\n")
+        else:
+            counts = report.summary
+            rows.append((str(path), report.school,
+                         f"{counts['violation']:>3} {counts['warning']:>3} {counts['advice']:>3}"))
+    if progress:
+        err.write("\r" + " " * 60 + "\r")
+    if not as_json:
+        width = max(len(r[0]) for r in rows) if rows else 4
+        school_width = max([len(r[1]) for r in rows] + [6])
+        out.write(f"{'file':<{width}}  {'school':<{school_width}}  viol warn adv\n")
+        for file, school, counts in rows:
+            out.write(f"{file:<{width}}  {school:<{school_width}}  {counts}\n")
+    return worst
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO) -> int:

@@ -209,3 +209,51 @@ def test_every_bad_input_class_exits_2_from_the_cli(tmp_path, case):
     assert (code, out) == (2, "")
     assert f"{path}:{line}: {field}" in err, err
     assert "Traceback" not in err
+
+
+@pytest.fixture
+def board(tmp_path):
+    folder = tmp_path / "board"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(mandaat.example_school_path().read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    (folder / "b.json").write_text(json.dumps(BASE), encoding="utf-8")
+    (folder / "notes.txt").write_text("not a school", encoding="utf-8")
+    return folder
+
+
+def test_check_a_board_folder_as_a_table(board):
+    code, out, err = run("check", str(board), "--format", "text")
+    lines = out.splitlines()
+    assert code == 1  # a.yaml has violations
+    assert lines[0].split() == ["file", "school", "viol", "warn", "adv"]
+    assert lines[1].endswith("OBS De Regenboog    7   4   6")
+    assert lines[2].endswith("OBS Testschool      0   0   0")
+    assert len(lines) == 3 and err == ""
+
+
+def test_check_several_files_as_json_lines_with_a_bad_one(board, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: mandaat/1\nschool: {name: K}\npeople: [{id: a, roles: [x]}]\n",
+                   encoding="utf-8")
+    code, out, _ = run("check", str(board / "b.json"), str(bad), str(board / "a.yaml"),
+                       "--format", "json")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    assert [r["file"] for r in records] == [str(board / "b.json"), str(bad),
+                                            str(board / "a.yaml")]
+    assert records[0]["format"] == "mandaat-report/1" and records[0]["findings"] == []
+    assert records[1]["errors"][0]["loc"] == ["people", 0, "roles", 0]
+    assert records[2]["summary"] == {"violation": 7, "warning": 4, "advice": 6}
+
+
+def test_a_board_on_a_terminal_shows_progress_on_stderr(board):
+    out, err = io.StringIO(), Tty()
+    main(["check", str(board), "--format", "text"], stdout=out, stderr=err)
+    assert "\rchecking 1/2: a.yaml" in err.getvalue()
+    assert "\rchecking 2/2: b.json" in err.getvalue()
+
+
+def test_an_empty_board_folder_is_bad_input(tmp_path):
+    code, _, err = run("check", str(tmp_path), str(tmp_path))
+    assert code == 2 and "no .yaml, .yml or .json school files here" in err

@@ -88,3 +88,33 @@ def test_broken_schools_only_ever_raise_school_file_error(data, draw):
         mandaat.check(mandaat.load_school(text))  # check() refuses unknown params
     except SchoolFileError as exc:
         assert all(str(p) for p in exc.problems)
+
+
+@given(st.lists(schools(max_people=6, max_tasks=8), min_size=2, max_size=4))
+def test_a_check_does_not_depend_on_the_checks_before_it(batch):
+    """Determinism: checking a school gives the same JSON alone, twice, or after others."""
+    first = mandaat.load_school(batch[0])
+    alone = mandaat.check(first).to_json()
+    for data in batch[1:]:
+        mandaat.check(mandaat.load_school(data))
+    assert mandaat.check(first).to_json() == alone
+    assert mandaat.check(first).to_json() == alone
+
+
+@given(schools(), st.integers(1, 30), st.integers(0, 30))
+def test_raising_dev_lag_weeks_never_hands_a_signal_to_the_school_leader(data, weeks, more):
+    """Monotonic threshold: a signal that stays with the ib'er (DEV_LAG_SUPPORT) at some
+    dev_lag_weeks never goes to the school leader (DEV_LAG_TO_LEADER) at a higher one."""
+    def support(w: int) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+        school = mandaat.load_school({**data, "params": {**data.get("params", {}),
+                                                         "dev_lag_weeks": w}})
+        report = mandaat.check(school)
+        to_leader = {tuple(f.subjects) for f in report.findings if f.rule == "DEV_LAG_TO_LEADER"}
+        kept = {tuple(f.subjects) for f in report.findings if f.rule == "DEV_LAG_SUPPORT"}
+        assert not kept & to_leader
+        return kept, to_leader
+
+    kept_low, _ = support(weeks)
+    kept_high, to_leader_high = support(weeks + more)
+    assert kept_low <= kept_high
+    assert not kept_low & to_leader_high
