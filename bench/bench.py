@@ -3,17 +3,19 @@
 Run with ``make bench``. Prints a table and writes ``bench/results.json``. The schools are
 generated deterministically (same seed, same school), so runs are comparable.
 
-    python bench/bench.py [--repeat N] [--sizes 10,60,300] [--out PATH]
+    python bench/bench.py [--repeat N] [--sizes 10,60,300] [--soak N] [--out PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -129,11 +131,38 @@ def board(repeat: int, schools: int = 50) -> dict[str, Any]:
             "schools_per_s": schools / (total / 1000)}
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process now, from /proc (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def soak(checks: int) -> dict[str, Any]:
+    """``checks`` checks in one process: does memory or the number of threads grow?"""
+    schools = [mandaat.load_school(generate(10, *SIZES[10], seed=s)) for s in range(50)]
+    for school in schools:
+        mandaat.check(school)  # warm: the pack is compiled, every school seen once
+    samples = []
+    start = time.perf_counter()
+    for n in range(1, checks + 1):
+        mandaat.check(schools[n % len(schools)])
+        if n % max(1, checks // 10) == 0:
+            samples.append({"checks": n, "rss_mb": round(_rss_mb(), 1),
+                            "threads": threading.active_count()})
+    return {"checks": checks, "seconds": round(time.perf_counter() - start, 1),
+            "samples": samples,
+            "rss_growth_mb": round(samples[-1]["rss_mb"] - samples[0]["rss_mb"], 1),
+            "threads": sorted({s["threads"] for s in samples})}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--sizes", default="10,60,300")
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.json")))
+    parser.add_argument("--soak", type=int, default=10_000,
+                        help="checks in the memory soak (0 to skip)")
     args = parser.parse_args(argv)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -151,11 +180,20 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['json_ms']:>4.2f}ms {r['total_ms']:>5.2f}ms {r['checks_per_s']:>8.0f}")
     print(f"{board_row['school']}: {board_row['total_ms']:.0f} ms, "
           f"{board_row['schools_per_s']:.1f} schools/s (load + check + JSON)")
+    soak_row = None
+    if args.soak:
+        print(f"soak: {args.soak} checks in one process ...", file=sys.stderr, flush=True)
+        soak_row = soak(args.soak)
+        print(f"soak: {soak_row['checks']} checks in {soak_row['seconds']} s; resident memory "
+              f"{soak_row['samples'][0]['rss_mb']} -> {soak_row['samples'][-1]['rss_mb']} MB "
+              f"(growth {soak_row['rss_growth_mb']} MB after the first "
+              f"{soak_row['samples'][0]['checks']}); threads {soak_row['threads']}")
     machine = {"python": platform.python_version(), "machine": platform.machine(),
                "processor": platform.processor() or platform.machine(),
                "system": platform.platform()}
     Path(args.out).write_text(json.dumps({"machine": machine, "schools": rows,
-                                          "board": board_row}, indent=2) + "\n",
+                                          "board": board_row, "soak": soak_row},
+                                         indent=2) + "\n",
                               encoding="utf-8")
     print(f"(median of {args.repeat} runs; written to {args.out})", file=sys.stderr)
     return 0
