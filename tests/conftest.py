@@ -30,6 +30,25 @@ BASE: dict[str, Any] = {
 }
 
 
+#: A small valid school file, as text, for tests that change one line of it.
+GOOD = """\
+format: mandaat/1
+school: {name: OBS De Regenboog}
+as_of: 2026-11-22
+people:
+  - {id: anna, roles: [schoolleider]}
+  - {id: ilse, roles: [intern_begeleider]}
+teams:
+  - {id: lt, kind: leerteam, members: [anna]}
+tasks:
+  - {id: t1, type: schoolanalyse, accountable: anna, responsible: [lt], hours: {ilse: 3}}
+mandates:
+  - {id: m1, from: anna, to: ilse, scope: [schoolanalyse], communicated_to_team: true}
+signals:
+  - {id: s1, type: ontwikkeling_blijft_achter, about: ilse, since: 2026-09-01}
+"""
+
+
 def school_data(**changes: Any) -> dict[str, Any]:
     """A deep copy of BASE with top-level keys replaced (``tasks`` etc.)."""
     data = copy.deepcopy(BASE)

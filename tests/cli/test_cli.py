@@ -12,7 +12,7 @@ import pytest
 
 import mandaat
 from mandaat.cli import main
-from tests.conftest import BASE
+from tests.conftest import BASE, GOOD
 
 
 class Tty(io.StringIO):
@@ -164,37 +164,24 @@ def test_the_console_script_exit_codes(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-GOOD_FILE = """\
-format: mandaat/1
-school: {name: X}
-as_of: 2026-11-22
-people:
-  - {id: anna, roles: [schoolleider]}
-  - {id: ilse, roles: [intern_begeleider]}
-tasks:
-  - {id: t1, type: schoolanalyse, accountable: anna, responsible: [ilse], hours: {ilse: 3}}
-mandates:
-  - {id: m1, from: anna, to: ilse, scope: [schoolanalyse], communicated_to_team: true}
-signals:
-  - {id: s1, type: ontwikkeling_blijft_achter, about: ilse, since: 2026-09-01}
-"""
 
 # One file per class of bad input in school-format.md: (change, line, field path)
 BAD_INPUT = {
     "unknown top-level key": (("as_of:", "as_off:"), 3, "as_off"),
-    "missing required field": ((" communicated_to_team: true", ""), 10, "mandates[0]"),
+    "missing required field": ((" communicated_to_team: true", ""), 12, "mandates[0]"),
     "unknown role": (("[intern_begeleider]", "[ib]"), 6, "people[1].roles[0]"),
-    "unknown task type": (("type: schoolanalyse", "type: analyse"), 8, "tasks[0].type"),
-    "unknown signal type": (("type: ontwikkeling_blijft_achter", "type: achter"), 12,
+    "unknown task type": (("type: schoolanalyse", "type: analyse"), 10, "tasks[0].type"),
+    "unknown signal type": (("type: ontwikkeling_blijft_achter", "type: achter"), 14,
                             "signals[0].type"),
-    "unknown reference": (("accountable: anna", "accountable: ann"), 8,
+    "unknown reference": (("accountable: anna", "accountable: ann"), 10,
                           "tasks[0].accountable"),
-    "duplicate id": (("{id: t1,", "{id: anna,"), 8, "tasks[0].id"),
-    "negative hours": (("{ilse: 3}", "{ilse: -3}"), 8, "tasks[0].hours.ilse"),
-    "since after as_of": (("since: 2026-09-01", "since: 2026-12-01"), 12, "signals[0].since"),
-    "lagging development without since": ((", since: 2026-09-01", ""), 12, "signals[0]"),
-    "not a mapping": ((GOOD_FILE, "- just\n- a list\n"), 1, ""),
-    "object-constructing tag": (("school: {name: X}", "school: !!python/object:os.system {}"),
+    "duplicate id": (("{id: t1,", "{id: anna,"), 10, "tasks[0].id"),
+    "negative hours": (("{ilse: 3}", "{ilse: -3}"), 10, "tasks[0].hours.ilse"),
+    "since after as_of": (("since: 2026-09-01", "since: 2026-12-01"), 14, "signals[0].since"),
+    "lagging development without since": ((", since: 2026-09-01", ""), 14, "signals[0]"),
+    "not a mapping": ((GOOD, "- just\n- a list\n"), 1, ""),
+    "object-constructing tag": (("school: {name: OBS De Regenboog}",
+                                 "school: !!python/object:os.system {}"),
                                 2, ""),
 }
 
@@ -202,9 +189,9 @@ BAD_INPUT = {
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_every_bad_input_class_exits_2_from_the_cli(tmp_path, case):
     (old, new), line, field = BAD_INPUT[case]
-    assert old in GOOD_FILE
+    assert old in GOOD
     path = tmp_path / "school.yaml"
-    path.write_text(GOOD_FILE.replace(old, new, 1), encoding="utf-8")
+    path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
     code, out, err = run("check", str(path), "--format", "json")
     assert (code, out) == (2, "")
     assert f"{path}:{line}: {field}" in err, err

@@ -10,24 +10,7 @@ import pytest
 import mandaat
 from mandaat import SchoolFileError
 from mandaat.errors import ERROR_TYPES, Problem
-from tests.conftest import BASE, school_data
-
-GOOD = """\
-format: mandaat/1
-school: {name: OBS De Regenboog}
-as_of: 2026-11-22
-people:
-  - {id: anna, roles: [schoolleider]}
-  - {id: ilse, roles: [intern_begeleider]}
-teams:
-  - {id: lt, kind: leerteam, members: [anna]}
-tasks:
-  - {id: t1, type: schoolanalyse, accountable: anna, responsible: [lt], hours: {ilse: 3}}
-mandates:
-  - {id: m1, from: anna, to: ilse, scope: [schoolanalyse], communicated_to_team: true}
-signals:
-  - {id: s1, type: ontwikkeling_blijft_achter, about: ilse, since: 2026-09-01}
-"""
+from tests.conftest import BASE, GOOD, school_data
 
 
 def error_of(text: str) -> SchoolFileError:
