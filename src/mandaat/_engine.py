@@ -40,7 +40,7 @@ from typing import Any
 from durable import engine as _durable
 
 from . import facts as F
-from .rules import Pattern, Rule
+from .rules import Pattern, Rule, operations
 
 _OPS = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _SID = "1"
@@ -155,6 +155,7 @@ class CompiledRules:
         body: list[dict[str, Any]] = []
         absent: list[Pattern] = []
         extra: dict[str, list[dict[str, Any]]] = {}
+        kinds = {p.alias: p.kind for p in branch if p.alias}
         if alternative is not None:
             # Earlier alternatives found nobody; this one finds someone (or none does).
             last = len(rule.escalate_to) if alternative == _NO_TARGET else alternative
@@ -164,34 +165,21 @@ class CompiledRules:
                     alias, _, attr = alt.field.partition(".")
                     test = {"$neq": {attr: ""}} if found else {attr: ""}
                     extra.setdefault(alias, []).append(test)
+                    self._read.setdefault(kinds[alias], set()).add(attr)
                 else:
                     holder = {"$and": [{"k": "holder"}, {"target": alt.target}]}
                     if found:
                         body.append({"i_holder": holder})
+                        self._read["holder"].add("person")
                     else:
                         body.append({f"i_none{j}$not": holder})
                         absent.append(Pattern(absent="holder", where={"target": alt.target}))
-        kinds = {p.alias: p.kind for p in branch if p.alias}
-        for alt in rule.escalate_to[: len(rule.escalate_to) if alternative == _NO_TARGET
-                                     else (alternative or 0) + 1]:
-            if alt.field is not None:
-                alias, _, attr = alt.field.partition(".")
-                self._read.setdefault(kinds[alias], set()).add(attr)
-        if alternative is not None and alternative >= 0 and rule.escalate_to[alternative].target:
-            self._read["holder"].add("person")
         patterns = []
         for pi, pattern in enumerate(branch):
-            read = self._read.setdefault(pattern.kind, set())
-            read.update(pattern.where)
-            for cond in pattern.where.values():
-                if isinstance(cond, dict):
-                    for op, value in cond.items():
-                        if op in ("same_as", "not_same_as"):
-                            alias, _, attr = value.partition(".")
-                            self._read.setdefault(kinds[alias], set()).add(attr)
+            self._read.setdefault(pattern.kind, set()).update(pattern.where)
             tests = _Tests()
             for fname, cond in pattern.where.items():
-                self._tests(pattern.kind, fname, cond, params, tests)
+                self._tests(pattern.kind, fname, cond, params, kinds, tests)
             if pattern.alias:
                 tests.constants.extend(extra.get(pattern.alias, []))
             expr = tests.expression(pattern.kind)
@@ -208,16 +196,16 @@ class CompiledRules:
         return {"all": head + patterns + body, "run": name}
 
     def _tests(self, kind: str, fname: str, cond: Any, params: list[str],
-               out: _Tests) -> None:
-        ops = cond if isinstance(cond, dict) and "param" not in cond else {"eq": cond}
+               kinds: Mapping[str, str], out: _Tests) -> None:
         ftype = F.FACT_KINDS[kind][fname]
-        for op, value in ops.items():
+        for op, value in operations(cond).items():
             join = False
             if isinstance(value, dict) and "param" in value:
                 params.append(value["param"])
                 value, join = {f"i_p_{value['param']}": "value"}, True
             elif op in ("same_as", "not_same_as"):
                 alias, _, attr = value.partition(".")
+                self._read.setdefault(kinds[alias], set()).add(attr)
                 value, join = {f"u_{alias}": attr}, True
                 op = "eq" if op == "same_as" else "ne"
             elif ftype == "domain_set" and isinstance(value, list):
@@ -308,8 +296,7 @@ def _looked_for(pattern: Pattern, facts: Mapping[str, Mapping[str, Any]],
     """What an ``absent`` pattern looked for, with its joins resolved from the match."""
     out: dict[str, Any] = {"fact": pattern.kind, "absent": True}
     for fname, cond in pattern.where.items():
-        ops = cond if isinstance(cond, dict) and "param" not in cond else {"eq": cond}
-        for op, value in ops.items():
+        for op, value in operations(cond).items():
             if isinstance(value, dict) and "param" in value:
                 value = params[value["param"]]
             if op in ("same_as", "not_same_as"):

@@ -39,6 +39,16 @@ Ref = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z_][a-z0-9
 Scalar = str | bool | int | float
 
 
+def operations(cond: Any) -> dict[str, Any]:
+    """A ``where`` condition as ``{operator: operand}``: a plain value (or ``{param: x}``)
+    is equality.
+
+    >>> operations(True), operations({"param": "n"}), operations({"gt": 3, "lt": 9})
+    ({'eq': True}, {'eq': {'param': 'n'}}, {'gt': 3, 'lt': 9})
+    """
+    return cond if isinstance(cond, dict) and "param" not in cond else {"eq": cond}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -353,7 +363,7 @@ class _RuleChecker:
                          f"fact '{kind}' has no field '{name}'{V.did_you_mean(name, fields)}")
                 continue
             ftype = fields[name]
-            ops = cond if isinstance(cond, dict) and "param" not in cond else {"eq": cond}
+            ops = operations(cond)
             if not ops:
                 self.add(wloc, "empty_condition", "an empty condition")
             for op, value in ops.items():
@@ -362,8 +372,8 @@ class _RuleChecker:
                              f"unknown operator '{op}'{V.did_you_mean(op, OPERATORS)}; "
                              f"known: {', '.join(OPERATORS)}")
                     continue
-                self._check_operand(op, value, ftype, aliases,
-                                    (*wloc, op) if isinstance(cond, dict) and op in cond else wloc)
+                self._check_operand(op, value, ftype, aliases, wloc if ops is not cond
+                                    else (*wloc, op))
                 constraints.setdefault(name, []).append((op, value))
         self._find_contradictions(constraints, ploc)
 
