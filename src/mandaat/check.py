@@ -19,7 +19,7 @@ from .errors import Problem, RulePackError, SchoolFileError, UnknownSignalError
 from .facts import FACT_KINDS, public_fact, school_facts
 from .model import School
 from .report import Escalation, Explanation, Finding, PackInfo, Report, SourceText
-from .rules import Rule, RulePack, default_pack, load_rules, packs_params
+from .rules import PLACEHOLDER, Rule, RulePack, default_pack, load_rules, packs_params
 
 __all__ = ["check", "escalate"]
 
@@ -236,13 +236,10 @@ def _labels(school: School, lang: str) -> dict[str, str]:
     return labels
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
 class _Renderer:
     def __init__(self, school: School, labels: Mapping[str, str], lang: str,
                  params: Mapping[str, float]):
-        self.school, self.labels, self.lang, self.params = school, labels, lang, params
+        self.labels, self.lang, self.params = labels, lang, params
         self._accountable = {t.id: list(t.accountable) for t in school.tasks}
 
     def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
@@ -259,8 +256,8 @@ class _Renderer:
             subjects = subjects + sorted(values, key=values.__getitem__)
         because: list[dict[str, Any]] = []
         seen: set[str] = set()
+        aliases = [p.alias for b in origin.branches for p in b if p.alias]
         for m in group:
-            aliases = [p.alias for b in origin.branches for p in b if p.alias]
             ordered = sorted(m.facts.items(), key=lambda kv: aliases.index(kv[0]))
             for item in [public_fact(f) for _, f in ordered] + [dict(a) for a in m.absent]:
                 key = repr(sorted(item.items(), key=lambda kv: kv[0]))
@@ -324,7 +321,7 @@ class _Renderer:
                 return f"{value:g}"
             return self._name(str(value)) if fmt == "name" else str(value)
 
-        return _PLACEHOLDER.sub(sub, template)
+        return PLACEHOLDER.sub(sub, template)
 
     def _name(self, value: str) -> str:
         if not value:
@@ -332,9 +329,11 @@ class _Renderer:
         return self.labels.get(value, value)
 
 
+_DOMAIN_ORDER = {d: i for i, d in enumerate(V.DOMAINS)}
+
+
 def _vocab_order(value: str) -> tuple[int, str]:
-    order = {d: i for i, d in enumerate(V.DOMAINS)}
-    return (order.get(value, len(order)), value)
+    return (_DOMAIN_ORDER.get(value, len(_DOMAIN_ORDER)), value)
 
 
 def _join(values: Sequence[str], lang: str) -> str:

@@ -247,7 +247,8 @@ def lint_rules(path: str | Path) -> list[Problem]:
 
 # --- the checks of one rule ------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: A ``{...}`` placeholder in a message or suggestion template.
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class _RuleChecker:
@@ -471,7 +472,7 @@ class _RuleChecker:
         for part in ("message", "suggestion"):
             texts = getattr(self.rule, part)
             for lang in LANGS:
-                for placeholder in _PLACEHOLDER.findall(getattr(texts, lang)):
+                for placeholder in PLACEHOLDER.findall(getattr(texts, lang)):
                     self._check_placeholder(placeholder, extra, kinds, common, (part, lang))
 
     def _check_placeholder(self, ph: str, extra: set[str], kinds: dict[str, str],
