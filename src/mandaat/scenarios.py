@@ -28,7 +28,7 @@ from . import vocabulary as V
 from ._source import ParseFailure, Source, parse, read_source
 from ._validation import problems_from
 from .check import check, escalate
-from .errors import MandaatInputError, Problem, SchoolFileError
+from .errors import Loc, MandaatInputError, Problem, SchoolFileError
 from .loader import load_school, validate_school
 from .model import ID_PATTERN, School
 from .report import Explanation, Finding
@@ -228,13 +228,12 @@ def _check_question(scenario: Scenario, school: School, src: Source, rules: set[
     q, e = scenario.question, scenario.expect
     problems: list[Problem] = []
     add = problems.append
-    wanted = {"who_acts": "who_acts", "allowed": "allowed", "findings": "findings"}[q.type]
-    for key in ("who_acts", "allowed", "findings"):
+    for key in ("who_acts", "allowed", "findings"):  # the expect key is the question type
         given = getattr(e, key) is not None
-        if key == wanted and not given:
+        if key == q.type and not given:
             add(src.problem(("expect",), "missing",
                             f"a '{q.type}' question expects 'expect.{key}'"))
-        elif key != wanted and given:
+        elif key != q.type and given:
             add(src.problem(("expect", key), "question_mismatch",
                             f"'expect.{key}' does not answer a '{q.type}' question"))
     people = [p.id for p in school.people]
@@ -260,10 +259,10 @@ def _check_question(scenario: Scenario, school: School, src: Source, rules: set[
         ref(("question", "person"), q.person, people, "person")
         if q.as_ is None:
             add(src.problem(("question",), "missing", "an 'allowed' question needs 'as'"))
-    expected_rules = [("expect", "rule")] if e.rule else []
-    expected_rules += [("expect", "findings", i, "rule") for i in range(len(e.findings or []))]
-    for loc in expected_rules:
-        rule = e.rule if loc[-1] == "rule" and len(loc) == 2 else e.findings[loc[2]].rule
+    expected_rules: list[tuple[Loc, str]] = [(("expect", "rule"), e.rule)] if e.rule else []
+    expected_rules += [(("expect", "findings", i, "rule"), f.rule)
+                       for i, f in enumerate(e.findings or [])]
+    for loc, rule in expected_rules:
         if rule not in rules:
             add(src.problem(loc, "unknown_rule",
                             f"no rule '{rule}' in the rule packs{V.did_you_mean(rule, rules)}"))
@@ -294,8 +293,8 @@ def run_scenario(item: LoadedScenario, *, packs: Sequence[RulePack] | None = Non
         caused = _caused_by(school, q.task or "", q.person or "", q.as_ or "", lang, options)
         allowed = not caused
         return ScenarioResult(
-            s, allowed == e.allowed, _yes_no(bool(e.allowed)),
-            _yes_no(allowed) + ("" if allowed else f" ({', '.join(f.rule for f in caused)})"),
+            s, allowed == e.allowed, yes_no(bool(e.allowed)),
+            yes_no(allowed) + ("" if allowed else f" ({', '.join(f.rule for f in caused)})"),
             {f.rule for f in caused}, [(f.rule, f.message, f.explanation) for f in caused])
     report = check(school, lang=lang, **options)
     actual_set = [(f.rule, tuple(f.subjects)) for f in report.findings]
@@ -305,7 +304,8 @@ def run_scenario(item: LoadedScenario, *, packs: Sequence[RulePack] | None = Non
                           [(f.rule, f.message, f.explanation) for f in report.findings])
 
 
-def _yes_no(value: bool) -> str:
+def yes_no(value: bool) -> str:
+    """The answer to an ``allowed`` question as the exercise takes it."""
     return "ja" if value else "nee"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from .rules import RulePack, default_pack
-from .scenarios import NOBODY, LoadedScenario, ScenarioResult, run_scenario
+from .scenarios import NOBODY, LoadedScenario, ScenarioResult, run_scenario, yes_no
 
 _WORDS = {
     "nl": {"case": "Casus", "question": "Vraag", "answer": "Je antwoord: ",
@@ -109,7 +109,7 @@ def _question(item: LoadedScenario, result: ScenarioResult, w: dict[str, str],
             word = answer.lower()
             return (word in _YES and expected_allowed) or (word in _NO and not expected_allowed)
 
-        return (check_yes_no, "ja" if expected_allowed else "nee", w["yesno"] + "\n")
+        return (check_yes_no, yes_no(expected_allowed), w["yesno"] + "\n")
     expected_rules = sorted({f.rule for f in s.expect.findings or []})
     pool = [r.id for pack in (packs or [default_pack()]) for r in pack.rules
             if r.id not in expected_rules and r.kind == "structural"]
