@@ -175,7 +175,7 @@ def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
     packs = _packs(rules, rules_only)
     compiled = _compiled(packs)
     params = _params(school, packs)
-    sf = school_facts(school, workload_groups=compiled.workload_groups)
+    sf = school_facts(school, workload_groups=compiled.workload_groups, kinds=compiled.fields)
     matches = compiled.evaluate(sf.facts, params)
     rule_params = {rid: names for p in packs for rid, names in p.rule_params.items()}
     no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)

@@ -48,6 +48,10 @@ FACT_KINDS: dict[str, dict[str, str]] = {
         "mandate": "id", "task": "id", "from": "id", "to": "id", "from_leader": "bool",
         "communicated_to_team": "bool", "task_type": "task_type", "domain": "domain",
     },
+    "scope": {
+        "mandate": "id", "from": "id", "to": "id", "from_leader": "bool",
+        "communicated_to_team": "bool", "item": "scope_item",
+    },
     "workload": {
         "person": "id", "domains": "domain_set", "hours": "number", "task_hours": "number",
         "share": "number",
@@ -68,6 +72,7 @@ VOCABULARY_OF_TYPE: dict[str, tuple[str, ...]] = {
     "raci": V.RACI,
     "who_kind": ("person", "team", "all_staff"),
     "target": tuple(V.TARGETS),
+    "scope_item": V.TASK_TYPES + V.DOMAINS,
 }
 
 def domain_set_key(domains: Iterable[str]) -> str:
@@ -87,7 +92,8 @@ class SchoolFacts:
     facts: tuple[dict[str, Any], ...]
 
 
-def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> SchoolFacts:
+def school_facts(school: School, *, workload_groups: Iterable[str] = (),
+                 kinds: Iterable[str] | None = None) -> SchoolFacts:
     """Return the facts of ``school``.
 
     Parameters
@@ -97,10 +103,14 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
     workload_groups
         The ``domain_set`` keys the rules ask about; a ``workload`` fact is made for each
         person with task hours and each group (single domains are always included).
+    kinds
+        The fact kinds to build (default: all of ``FACT_KINDS``); the rules of a check
+        need only the kinds they read.
 
     The order of the school's lists does not change the facts, except where file order
     means something: the ``holder`` of an escalation target is its first holder in the file.
     """
+    wanted = set(FACT_KINDS if kinds is None else kinds)
     people = {p.id: p for p in school.people}
     flags = {p.id: V.role_classes(p.roles) for p in school.people}
     team_ids = {t.id for t in school.teams}
@@ -126,7 +136,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
     # Built in id order, so the facts (and the order durable_rules fires in) do not depend
     # on the order of the file's lists.
     by_id = _by_id
-    for p in by_id(school.people):
+    for p in by_id(school.people) if "person" in wanted else ():
         held = set(p.roles)
         facts.append({
             "k": "person", "person": p.id, "name": p.label, **flags[p.id],
@@ -136,7 +146,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
         })
 
     groups = {domain_set_key([d]) for d in V.DOMAINS} | set(workload_groups)
-    for person, per_domain in sorted(hours.items()):
+    for person, per_domain in sorted(hours.items()) if "workload" in wanted else ():
         total = totals[person]
         if total <= 0:
             continue  # hour-based rules do not fire for a person with no hours
@@ -145,23 +155,28 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
             facts.append({"k": "workload", "person": person, "domains": group, "hours": h,
                           "task_hours": total, "share": h / total})
 
-    for task in by_id(school.tasks):
+    want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
+    for task in by_id(school.tasks) if want_tasks or want_assignments else ():
         domain = task.task_domain
         personnel = task.type in V.PERSONNEL_TASK_TYPES
-        accountable_people = [a for a in task.accountable if a in people]
-        facts.append({
-            "k": "task", "task": task.id, "type": task.type, "domain": domain,
-            "personnel": personnel, "case_holder": task.case_holder or "",
-            "about": task.about or "", "n_accountable": len(set(task.accountable)),
-            "n_accountable_people": len(set(accountable_people)),
-            "n_responsible": len(set(task.responsible)),
-            "sole_responsible": task.responsible[0] if len(set(task.responsible)) == 1 else "",
-        })
+        if want_tasks:
+            accountable_people = {a for a in task.accountable if a in people}
+            responsible = set(task.responsible)
+            facts.append({
+                "k": "task", "task": task.id, "type": task.type, "domain": domain,
+                "personnel": personnel, "case_holder": task.case_holder or "",
+                "about": task.about or "", "n_accountable": len(set(task.accountable)),
+                "n_accountable_people": len(accountable_people),
+                "n_responsible": len(responsible),
+                "sole_responsible": task.responsible[0] if len(responsible) == 1 else "",
+            })
+        if not want_assignments:
+            continue
         for seq, raci in enumerate(V.RACI):
             for who in sorted(set(getattr(task, raci))):
                 kind = ("person" if who in people else
                         "team" if who in team_ids else "all_staff")
-                who_flags = flags.get(who, {"leader": False, "ib": False, "teacher": False})
+                who_flags = flags.get(who, _NO_FLAGS)
                 facts.append({
                     "k": "assignment", "task": task.id, "as": raci, "who": who,
                     "who_kind": kind, "who_leader": who_flags["leader"],
@@ -170,18 +185,22 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
                     "task_about": task.about or "", "seq": seq,
                 })
 
-    for m in by_id(school.mandates):
+    want_covers = "covers" in wanted
+    for m in by_id(school.mandates) if wanted & {"mandate", "covers", "scope"} else ():
         from_leader = flags.get(m.from_, {}).get("leader", False)
         base = {"mandate": m.id, "from": m.from_, "to": m.to, "from_leader": from_leader,
                 "communicated_to_team": m.communicated_to_team}
-        facts.append({"k": "mandate", **base})
-        for task in by_id(school.tasks):
+        if "mandate" in wanted:
+            facts.append({"k": "mandate", **base})
+        if "scope" in wanted:
+            facts.extend({"k": "scope", **base, "item": item} for item in sorted(set(m.scope)))
+        for task in by_id(school.tasks) if want_covers else ():
             if task.type in m.scope or task.task_domain in m.scope:
                 facts.append({"k": "covers", **base, "task": task.id,
                               "task_type": task.type, "domain": task.task_domain})
 
     today = school.reference_date
-    for s in by_id(school.signals):
+    for s in by_id(school.signals) if "signal" in wanted else ():
         days = (today - s.since).days if s.since else 0
         facts.append({
             "k": "signal", "signal": s.id, "type": s.type, "about": s.about,
@@ -189,12 +208,15 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = ()) -> Scho
             "count": s.count, "conversation_held": s.conversation_held, "willful": s.willful,
         })
 
-    for target, roles in V.TARGETS.items():
+    for target, roles in V.TARGETS.items() if "holder" in wanted else ():
         first = next((p.id for p in school.people if set(p.roles) & set(roles)), None)
         if first is not None:
             facts.append({"k": "holder", "target": target, "person": first})
 
     return SchoolFacts(tuple(facts))
+
+
+_NO_FLAGS = {"leader": False, "ib": False, "teacher": False}
 
 
 def _by_id(items: Iterable[Any]) -> list[Any]:

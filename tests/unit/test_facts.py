@@ -1,0 +1,78 @@
+"""The facts layer: which facts a school gives, and that a check builds only what it reads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import mandaat
+from mandaat.facts import FACT_KINDS, school_facts
+from tests.conftest import findings, school_data, with_tasks
+
+MANDATES = [
+    {"id": "m2", "from": "anna", "to": "ilse", "scope": ["studiedag", "zorg_en_ondersteuning",
+                                                          "studiedag"],
+     "communicated_to_team": False},
+    {"id": "m1", "from": "tom", "to": "ilse", "scope": "methodekeuze",
+     "communicated_to_team": True},
+]
+
+
+def kinds_of(facts) -> Counter:
+    return Counter(f["k"] for f in facts)
+
+
+def test_a_scope_fact_per_distinct_scope_item_in_id_order():
+    school = mandaat.load_school(school_data(mandates=MANDATES))
+    scopes = [f for f in school_facts(school).facts if f["k"] == "scope"]
+    assert [(f["mandate"], f["item"]) for f in scopes] == [
+        ("m1", "methodekeuze"), ("m2", "studiedag"), ("m2", "zorg_en_ondersteuning")]
+    assert scopes[0] == {"k": "scope", "mandate": "m1", "from": "tom", "to": "ilse",
+                         "from_leader": False, "communicated_to_team": True,
+                         "item": "methodekeuze"}
+    assert all(set(f) - {"k"} == set(FACT_KINDS["scope"]) for f in scopes)
+
+
+def test_covers_still_pairs_each_mandate_with_each_task_in_scope():
+    school = mandaat.load_school(school_data(mandates=MANDATES))
+    covers = [(f["mandate"], f["task"]) for f in school_facts(school).facts
+              if f["k"] == "covers"]
+    # m2 covers the studiedag by type and the mdo by its domain (zorg en ondersteuning)
+    assert covers == [("m2", "mdo"), ("m2", "studiedag")]
+
+
+def test_only_the_kinds_asked_for_are_built_and_they_are_the_same_facts():
+    school = mandaat.load_school(school_data(mandates=MANDATES))
+    everything = school_facts(school).facts
+    some = school_facts(school, kinds={"task", "scope"}).facts
+    assert set(kinds_of(some)) == {"task", "scope"}
+    assert list(some) == [f for f in everything if f["k"] in ("task", "scope")]
+    assert kinds_of(school_facts(school, kinds={"assignment"}).facts) == Counter(
+        {"assignment": kinds_of(everything)["assignment"]})
+    assert school_facts(school, kinds=()).facts == ()
+
+
+def test_a_pack_reading_covers_still_gets_covers_facts(tmp_path: Path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("""\
+pack: covers-pack
+version: "1"
+rules:
+  - id: COVERED_TASK
+    severity: advice
+    when:
+      - fact: covers
+        as: c
+        where: {from_leader: true}
+    subjects: [c.mandate, c.task]
+    message: {nl: "{c.task} valt onder {c.mandate}.", en: "{c.task} falls under {c.mandate}."}
+    suggestion: {nl: Niets., en: Nothing.}
+    source: {text: 003_cd09840b5089f87d.txt, quote: mandaat}
+""", encoding="utf-8")
+    data = with_tasks(mandates=MANDATES)
+    found = findings(data, rules=[pack], rules_only=True)
+    assert [f.subjects for f in found] == [["m2", "mdo"], ["m2", "studiedag"]]
+    assert found[0].explanation.because == [
+        {"fact": "covers", "mandate": "m2", "task": "mdo", "from": "anna", "to": "ilse",
+         "from_leader": True, "communicated_to_team": False,
+         "task_type": "mdo_organiseren", "domain": "zorg_en_ondersteuning"}]
