@@ -17,6 +17,8 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
 - Its JSON parser reads an exponent only after a decimal point (``1e-05`` corrupts the
   session): such floats are nudged one step toward zero before they are asserted, and
   explanations report the original facts, looked up by id.
+- Every action costs a JSON round trip of the session state and the matched facts: each
+  rule carries a ``cap``, so one action receives all of its rule's matches at once.
 - Exceptions inside an action are swallowed into the session state: actions only append
   to a list, and anything they raise is re-raised after the run.
 - ``delete_state`` frees a session's action context, which is only initialised once an
@@ -46,6 +48,7 @@ _OPS = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _SID = "1"
 _NO_TARGET = -1
 _HEARTBEAT = "heartbeat"
+_CAP = 1_000_000
 
 
 class EngineError(RuntimeError):
@@ -193,7 +196,7 @@ class CompiledRules:
             head.append({f"i_p_{p}": {"$and": [{"k": "param"}, {"name": p}]}})
         self.params_used.update(params)
         self._plans[name] = _Plan(ri, bi, alternative, tuple(absent))
-        return {"all": head + patterns + body, "run": name}
+        return {"all": head + patterns + body, "run": name, "cap": _CAP}
 
     def _tests(self, kind: str, fname: str, cond: Any, params: list[str],
                kinds: Mapping[str, str], out: _Tests) -> None:
@@ -329,7 +332,7 @@ class _QuietHost(_durable.Host):
 
         def action(c):  # durable_rules reads __code__: a plain one-argument function
             try:
-                fired[-1].append((action_name, c._m))
+                fired[-1].extend((action_name, m._d) for m in c.m)
             except Exception as exc:  # pragma: no cover - re-raised after the run
                 self._mandaat.errors.append(exc)
 

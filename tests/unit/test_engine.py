@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
 import sys
@@ -185,3 +186,17 @@ def test_packs_loaded_anew_on_every_call_do_not_pile_up(tmp_path: Path):
         assert [f.rule for f in mandaat.check(school, rules=[pack]).findings] == []
     assert len(module._COMPILED) <= module._COMPILED_MAX
     assert _engine._ENGINE.live_rulesets() == registered
+
+
+@pytest.mark.parametrize("cap", [1, 3])
+def test_every_match_arrives_however_many_one_action_carries(monkeypatch, cap):
+    # One action receives up to _CAP matches of its rule; beyond that durable_rules runs
+    # the action again. 25 tasks with nobody responsible, 25 matches either way.
+    data = with_tasks(*[{"id": f"x{i:02d}", "type": "planning", "accountable": "anna"}
+                        for i in range(25)])
+    expected = [(f.rule, f.subjects) for f in mandaat.check(mandaat.load_school(data)).findings]
+    monkeypatch.setattr(_engine, "_CAP", cap)
+    monkeypatch.setattr(importlib.import_module("mandaat.check"), "_COMPILED", {})
+    got = [(f.rule, f.subjects) for f in mandaat.check(mandaat.load_school(data)).findings]
+    assert len(expected) == 25 and [r for r, _ in expected] == ["RESPONSIBLE_PRESENT"] * 25
+    assert got == expected
