@@ -222,6 +222,20 @@ def test_ib_directs_care_mdo_without_ib():
     assert subjects(findings(data, "IB_DIRECTS_CARE")) == [["ilse", "mdo2"]]
 
 
+def test_ib_directs_care_with_two_ibers_asks_that_one_of_them_directs_each_mdo():
+    data = with_tasks(
+        {"id": "mdo-onder", "type": "mdo_organiseren", "accountable": "anna",
+         "responsible": ["nina"]},
+        {"id": "mdo-los", "type": "mdo_organiseren", "accountable": "anna",
+         "responsible": ["tom"]})
+    data["people"].append({"id": "nina", "roles": ["intern_begeleider"]})
+    found = findings(data, "IB_DIRECTS_CARE")
+    # 'mdo' (BASE) has ilse, 'mdo-onder' has nina: directed. 'mdo-los' has no ib'er at all.
+    assert subjects(found) == [["ilse", "mdo-los"], ["nina", "mdo-los"]]
+    assert {"fact": "assignment", "absent": True, "task": "mdo-los", "as": "responsible",
+            "who_ib": True} in found[0].explanation.because
+
+
 def test_ib_directs_care_parent_talk_by_ib_without_teacher():
     alone = with_tasks({"id": "og", "type": "oudergesprek_zorg", "accountable": "anna",
                         "responsible": ["ilse"], "case_holder": "tom"})
