@@ -155,8 +155,9 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             facts.append({"k": "workload", "person": person, "domains": group, "hours": h,
                           "task_hours": total, "share": h / total})
 
+    tasks = by_id(school.tasks)
     want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
-    for task in by_id(school.tasks) if want_tasks or want_assignments else ():
+    for task in tasks if want_tasks or want_assignments else ():
         domain = task.task_domain
         personnel = task.type in V.PERSONNEL_TASK_TYPES
         if want_tasks:
@@ -187,14 +188,14 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
     want_covers = "covers" in wanted
     for m in by_id(school.mandates) if wanted & {"mandate", "covers", "scope"} else ():
-        from_leader = flags.get(m.from_, {}).get("leader", False)
+        from_leader = flags.get(m.from_, _NO_FLAGS)["leader"]
         base = {"mandate": m.id, "from": m.from_, "to": m.to, "from_leader": from_leader,
                 "communicated_to_team": m.communicated_to_team}
         if "mandate" in wanted:
             facts.append({"k": "mandate", **base})
         if "scope" in wanted:
             facts.extend({"k": "scope", **base, "item": item} for item in sorted(set(m.scope)))
-        for task in by_id(school.tasks) if want_covers else ():
+        for task in tasks if want_covers else ():
             if task.type in m.scope or task.task_domain in m.scope:
                 facts.append({"k": "covers", **base, "task": task.id,
                               "task_type": task.type, "domain": task.task_domain})
