@@ -23,7 +23,8 @@ from ._source import ParseFailure, Source, parse, read_source
 from ._validation import problems_from
 from .errors import Loc, Problem, RulePackError
 
-__all__ = ["DEFAULT_PACK", "Rule", "RulePack", "default_pack", "lint_rules", "load_rules"]
+__all__ = ["DEFAULT_PACK", "Rule", "RulePack", "bundled_rules_path", "default_pack", "lint_rules",
+           "load_rules"]
 
 DEFAULT_PACK = "lbbo-2022"
 SEVERITIES = ("violation", "warning", "advice")
@@ -154,6 +155,18 @@ class RulePack:
 # --- loading -------------------------------------------------------------------------------
 
 
+def bundled_rules_path() -> Path:
+    """The folder of the bundled rule packs (``rules/`` at the top of the project).
+
+    An installed wheel carries it inside the package; an editable install of a source
+    checkout reads the checkout's own ``rules/``, so there is only ever one copy.
+    """
+    inside = Path(str(resources.files("mandaat"))) / "rules"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
 def default_pack() -> RulePack:
     """Return the bundled pack ``lbbo-2022``."""
     return _default_pack_cached()
@@ -164,8 +177,7 @@ _DEFAULT: list[RulePack] = []
 
 def _default_pack_cached() -> RulePack:
     if not _DEFAULT:
-        folder = resources.files("mandaat") / "rules" / DEFAULT_PACK
-        _DEFAULT.append(load_rules(Path(str(folder))))
+        _DEFAULT.append(load_rules(bundled_rules_path() / DEFAULT_PACK))
     return _DEFAULT[0]
 
 

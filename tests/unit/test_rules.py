@@ -10,6 +10,7 @@ import pytest
 
 import mandaat
 from mandaat import RulePackError, load_rules
+from mandaat.rules import bundled_rules_path
 from tests.conftest import BASE, findings, with_tasks
 
 SOURCES = Path(__file__).parents[3] / "shared" / "sources"
@@ -191,6 +192,6 @@ def test_rules_lint_cli_and_the_bundled_pack_path(tmp_path: Path, capsys):
     assert main(["rules", "lint", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "param 'x' is used by no rule" in out
-    folder = Path(mandaat.__file__).parent / "rules" / "lbbo-2022"
+    folder = bundled_rules_path() / "lbbo-2022"
     assert main(["rules", "lint", str(folder)]) == 0
     assert textwrap.dedent("lbbo-2022 v1: 28 rules, 0 lint finding(s)") in capsys.readouterr().out
