@@ -209,8 +209,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             "count": s.count, "conversation_held": s.conversation_held, "willful": s.willful,
         })
 
-    for target, roles in V.TARGETS.items() if "holder" in wanted else ():
-        first = next((p.id for p in school.people if set(p.roles) & set(roles)), None)
+    for target in V.TARGETS if "holder" in wanted else ():
+        first = next((p.id for p in school.people if V.holds_target(target, p.roles)), None)
         if first is not None:
             facts.append({"k": "holder", "target": target, "person": first})
 

@@ -147,14 +147,31 @@ def role_classes(roles: Iterable[str]) -> dict[str, bool]:
 
 #: Escalation targets: a name a rule may use in ``escalate_to``, and the roles whose first
 #: holder (in file order) is the person who acts. ``intern_begeleider`` as a target also
-#: finds an interim ib'er, and a school leader who is also the ib'er.
+#: finds an interim ib'er, and a school leader who is also the ib'er. ``ib`` is "the
+#: ib'er" of the catalogue's structural rules: the first person holding an ib role who is
+#: not also the school leader.
 TARGETS: dict[str, tuple[str, ...]] = {
     "schoolleider": ("schoolleider",),
     "intern_begeleider": ("intern_begeleider", "interim_intern_begeleider"),
+    "ib": ("intern_begeleider", "interim_intern_begeleider"),
     "bestuur": ("bestuur",),
     "adjunct_directeur": ("adjunct_directeur",),
     "bouwcoordinator": ("bouwcoordinator",),
 }
+
+
+def holds_target(target: str, roles: Iterable[str]) -> bool:
+    """Whether a person with ``roles`` holds escalation target ``target``.
+
+    >>> holds_target("intern_begeleider", ["schoolleider", "intern_begeleider"])
+    True
+    >>> holds_target("ib", ["schoolleider", "intern_begeleider"])
+    False
+    """
+    held = set(roles)
+    if target == "ib":
+        return role_classes(held)["ib"]
+    return bool(held & set(TARGETS[target]))
 
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str:

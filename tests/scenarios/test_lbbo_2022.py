@@ -234,9 +234,22 @@ def test_ib_directs_care_with_two_ibers_asks_that_one_of_them_directs_each_mdo()
     # and one finding names the ib'er: the first in the file, as for escalations.
     assert subjects(found) == [["ilse", "mdo-los"]]
     because = found[0].explanation.because
-    assert {"fact": "holder", "target": "intern_begeleider", "person": "ilse"} in because
+    assert {"fact": "holder", "target": "ib", "person": "ilse"} in because
     assert {"fact": "assignment", "absent": True, "task": "mdo-los", "as": "responsible",
             "who_ib": True} in because
+
+
+def test_ib_directs_care_names_the_first_iber_who_is_not_the_school_leader():
+    """The first ib role holder is the school leader: the finding names the next ib'er."""
+    data = school_data(
+        people=[{"id": "anna", "roles": ["schoolleider", "intern_begeleider"]},
+                {"id": "ilse", "roles": ["intern_begeleider"]},
+                {"id": "nina", "roles": ["intern_begeleider"]},
+                {"id": "tom", "roles": ["leraar"]}],
+        teams=[],
+        tasks=[{"id": "mdo", "type": "mdo_organiseren", "accountable": "anna",
+                "responsible": ["tom"]}])
+    assert subjects(findings(data, "IB_DIRECTS_CARE")) == [["ilse", "mdo"]]
 
 
 def test_ib_directs_care_parent_talk_by_ib_without_teacher():
