@@ -1,11 +1,19 @@
-PYTHON ?= python3.11
+# The first supported Python on PATH (3.12, then 3.11); PYTHON=... overrides it.
+SUPPORTED := import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 13)))
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	$$p -c '$(SUPPORTED)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench system-deps clean
 
 $(BIN)/python:
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(SUPPORTED)' >/dev/null 2>&1; then \
+	  echo "mandaat needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)," >&2; \
+	  echo "$(if $(PYTHON),and PYTHON=$(PYTHON) is neither.,and found neither on PATH.)" >&2; \
+	  echo "Install one, or name it: make PYTHON=/path/to/python3.12 run" >&2; \
+	  exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -17,8 +25,23 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/mandaat check --format text; status=$$?; [ $$status -le 1 ] || exit $$status
 
-## make test: set up with the test extras and run the whole suite
-test: $(STAMP)
+## system-deps: the Debian packages the tests use (graphviz renders the DOT picture).
+## Installed when missing and apt-get can be used; otherwise the tests that need them
+## are skipped, each saying why.
+system-deps:
+	@if command -v dot >/dev/null 2>&1; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing graphviz (for the DOT picture test)"; \
+	  apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null \
+	  || echo "graphviz could not be installed: the DOT rendering test will be skipped" >&2; \
+	else \
+	  echo "graphviz is not installed and apt-get cannot be used here: the DOT rendering" \
+	       "test will be skipped (install graphviz to run it)" >&2; \
+	fi
+
+## make test: set up with the test extras and system packages, and run the whole suite
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 ## make bench: time load, check and JSON output (not part of make test)

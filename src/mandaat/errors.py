@@ -101,6 +101,8 @@ ERROR_TYPES: dict[str, str] = {
     "unused_param": "a param no rule uses",
     "unreachable": "a rule whose conditions contradict each other",
     "duplicate_conditions": "two rules with the same conditions",
+    "unknown_source": "a rule's source text is not in the folder of source texts",
+    "quote_not_found": "a rule's quote does not occur in its source text",
 }
 
 
@@ -124,6 +126,23 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {format_loc(self.loc)}: {self.msg}"
+
+    def text(self, lang: str = "en") -> str:
+        """The problem on one line, as ``str()`` gives it, with the message in ``lang``.
+
+        ``lang`` is ``"en"`` (the same as ``str()``) or ``"nl"``; ``msg`` stays English.
+
+        >>> p = Problem("school.yaml", 5, ("people", 0, "roles"), "missing",
+        ...             "missing required field 'roles'")
+        >>> p.text("nl")
+        "school.yaml:5: people[0].roles: ontbrekend verplicht veld 'roles'"
+        >>> p.text() == str(p)
+        True
+        """
+        from ._dutch import loc_text, problem_text
+
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {loc_text(self.loc, lang)}: {problem_text(self, lang)}"
 
     def as_dict(self) -> dict[str, object]:
         """Return the problem as plain data (for JSON error output)."""
@@ -151,6 +170,18 @@ class MandaatInputError(ValueError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def render(self, lang: str = "en") -> str:
+        """Every problem, one a line, with the messages in ``lang`` (``"nl"`` or ``"en"``).
+
+        Problems of rule packs and scenario files stay English: their authors are developers.
+        """
+        from ._dutch import check_lang
+
+        check_lang(lang)
+        if self.kind in ("rules", "scenario"):
+            lang = "en"
+        return "\n".join(p.text(lang) for p in self.problems)
 
 
 class SchoolFileError(MandaatInputError):
