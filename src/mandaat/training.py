@@ -1,45 +1,194 @@
-"""``mandaat oefen``: a scenario as an exercise in the terminal.
+"""``mandaat oefen``: scenarios as exercises in the terminal, for a trainer and a group.
 
-It shows the case, asks the question, takes an answer (a person, ja/nee, or the number of
-a choice), gives the scenario's hints one by one on a wrong answer, and ends with the
-explanation the engine produced and the source quote. Input is read line by line from any
-stream, so piped input works: ``printf 'anna\\n' | mandaat oefen ...``.
+Each case is shown, its question asked, and an answer taken: a person (id, full or first
+name, or a role word such as "de ib'er"), ja/nee, or the number(s) of a choice. A wrong
+answer gives the scenario's next hint; an answer that cannot be read (an empty line, a
+number outside the list, a name nobody has) is asked again without using up a hint. After
+the right answer, or when the hints run out, the explanation the engine produced and the
+source quote follow. A session over several cases ends with the score.
+
+Ctrl-C or end of input at any prompt ends the whole session with a goodbye (and the score
+so far); :func:`session` returns the exit status (see ``docs/trainers.md``). Input is read
+line by line from any stream, so piped input works: ``printf 'anna\\n' | mandaat oefen``.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
-from .rules import RulePack, default_pack
-from .scenarios import NOBODY, LoadedScenario, ScenarioResult, run_scenario, yes_no
+from .model import School
+from .rules import Rule, RulePack, default_pack
+from .scenarios import NOBODY, LoadedScenario, run_scenario, yes_no
+
+__all__ = ["EXIT_ALL_RIGHT", "EXIT_INTERRUPTED", "EXIT_NOT_ALL_RIGHT", "exercise", "goodbye",
+           "session"]
+
+#: Exit statuses of a session: every case right; not every case right (or the input ended
+#: before the last case was answered); stopped with Ctrl-C.
+EXIT_ALL_RIGHT, EXIT_NOT_ALL_RIGHT, EXIT_INTERRUPTED = 0, 1, 130
 
 _WORDS = {
     "nl": {"case": "Casus", "question": "Vraag", "answer": "Je antwoord: ",
            "right": "Goed!", "wrong": "Dat is niet het antwoord.", "hint": "Hint",
            "given": "Het antwoord is: {answer}.", "why": "Waarom", "source": "Bron",
-           "what": "Wat te doen", "people": "Kies uit", "yesno": "Antwoord met ja of nee.",
-           "choose": "Welke regel wordt hier overtreden? Kies een nummer.",
+           "what": "Wat te doen", "people": "Kies uit", "or_nobody": "of niemand",
+           "yesno": "Antwoord met ja of nee.",
+           "choose": "Welke regel wordt hier overtreden? Kies een nummer "
+                     "(meer nummers mag ook, zoals 1 3).",
+           "range": "Kies een nummer van 1 tot {n} (meer nummers mag ook, zoals 1 3).",
+           "also": "Ook goed: {answers}.",
+           "name": "Noem een naam, een rol (zoals de schoolleider of de ib'er) of niemand.",
+           "unknown": "'{answer}' ken ik niet in deze school.",
+           "several": "Dat zijn er meer: {people}. Noem een naam.",
+           "no_holder": "Niemand in deze school heeft die rol.",
            "nobody": "niemand", "ended": "Geen antwoord meer; de oefening stopt.",
+           "stopped": "De oefening is gestopt.", "bye": "Tot ziens!",
+           "score": "Score: {right} van {done} goed",
+           "not_answered": "niet beantwoord: {n} van {total} casussen",
+           "case_of": "Casus {i} van {n}",
            "who": "Wie is nu aan zet?", "allowed": "Mag dit?",
            "findings": "Wat klopt er niet aan deze verdeling?"},
     "en": {"case": "Case", "question": "Question", "answer": "Your answer: ",
            "right": "Right!", "wrong": "That is not the answer.", "hint": "Hint",
            "given": "The answer is: {answer}.", "why": "Why", "source": "Source",
-           "what": "What to do", "people": "Choose from", "yesno": "Answer yes or no.",
-           "choose": "Which rule is broken here? Choose a number.",
+           "what": "What to do", "people": "Choose from", "or_nobody": "or nobody",
+           "yesno": "Answer yes or no.",
+           "choose": "Which rule is broken here? Choose a number "
+                     "(several are fine too, like 1 3).",
+           "range": "Choose a number from 1 to {n} (several are fine too, like 1 3).",
+           "also": "Also right: {answers}.",
+           "name": "Give a name, a role (like the school leader or the ib'er) or nobody.",
+           "unknown": "There is nobody called '{answer}' in this school.",
+           "several": "That is more than one person: {people}. Give a name.",
+           "no_holder": "Nobody in this school holds that role.",
            "nobody": "nobody", "ended": "No more answers; the exercise stops.",
+           "stopped": "The exercise has stopped.", "bye": "Goodbye!",
+           "score": "Score: {right} of {done} right",
+           "not_answered": "not answered: {n} of {total} cases",
+           "case_of": "Case {i} of {n}",
            "who": "Who acts now?", "allowed": "Is this allowed?",
            "findings": "What is wrong in this division?"},
 }
-_YES = {"ja", "j", "yes", "y"}
-_NO = {"nee", "n", "no"}
+_YES = {"ja", "j", "jawel", "yes", "y"}
+_NO = {"nee", "n", "neen", "no"}
+_NOBODY_WORDS = {"niemand", "nobody", "no one", "noone", "none", "geen", "geen een"}
+
+#: Words for a role, as a trainee types them (after :func:`_key`), and the roles they mean.
+_IB = ("intern_begeleider", "interim_intern_begeleider")
+_ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("schoolleider", "schoolleiding", "directeur", "school leader",
+                     "schoolleader", "head teacher", "headteacher", "principal"),
+                    ("schoolleider",)),
+    **dict.fromkeys(("iber", "ib er", "ibber", "ib", "intern begeleider",
+                     "interne begeleider", "internal supervisor", "kwaliteitscoordinator",
+                     "quality coordinator"), _IB),
+    **dict.fromkeys(("interim iber", "interim ib er", "interim ib", "interim intern begeleider",
+                     "interim internal supervisor"), ("interim_intern_begeleider",)),
+    **dict.fromkeys(("leraar", "leerkracht", "teacher"), ("leraar",)),
+    **dict.fromkeys(("adjunct", "adjunct directeur", "deputy", "deputy head",
+                     "deputy head teacher"), ("adjunct_directeur",)),
+    **dict.fromkeys(("bestuur", "bestuurder", "board", "school board"), ("bestuur",)),
+    **dict.fromkeys(("bouwcoordinator", "building coordinator"), ("bouwcoordinator",)),
+    **dict.fromkeys(("expert leraar", "expert teacher"), ("expert_leraar",)),
+    **dict.fromkeys(("onderwijsassistent", "teaching assistant"), ("onderwijsassistent",)),
+}
+_ROLE_NAMES = {
+    "nl": {"intern_begeleider": "ib'er", "interim_intern_begeleider": "interim-ib'er",
+           "adjunct_directeur": "adjunct-directeur", "expert_leraar": "expert-leraar"},
+    "en": {"schoolleider": "school leader", "intern_begeleider": "ib'er",
+           "interim_intern_begeleider": "interim ib'er", "leraar": "teacher",
+           "adjunct_directeur": "deputy head", "bestuur": "board",
+           "bouwcoordinator": "building coordinator", "expert_leraar": "expert teacher",
+           "onderwijsassistent": "teaching assistant"},
+}
+_ARTICLES = ("de ", "het ", "een ", "the ", "a ", "an ")
+
+
+class _InputEnded(Exception):
+    """The input ended at a prompt: the session stops."""
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """How an answer was taken: right, wrong (costs a hint), or ``again`` with a reason."""
+
+    outcome: str  # "right" | "wrong" | "again"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A question as the exercise asks it: what to show, how to judge, the answer."""
+
+    show: str
+    judge: Callable[[str], _Verdict]
+    answer: str
 
 
 def exercise(item: LoadedScenario, *, stdin: TextIO, stdout: TextIO, lang: str = "nl",
              packs: Sequence[RulePack] | None = None) -> bool:
-    """Run one scenario as an exercise; return whether it was answered correctly."""
+    """Run one scenario as an exercise; return whether it was answered correctly.
+
+    When the input ends before the right answer, the exercise says so and returns False
+    without giving the answer away.
+    """
+    try:
+        return _play(item, stdin=stdin, stdout=stdout, lang=lang, packs=packs)
+    except _InputEnded:
+        stdout.write(f"\n{_WORDS[lang]['ended']}\n")
+        return False
+
+
+def session(items: Sequence[LoadedScenario], *, stdin: TextIO, stdout: TextIO,
+            lang: str = "nl", packs: Sequence[RulePack] | None = None) -> int:
+    """Run scenarios one after another as a session; return the exit status.
+
+    0 when every case was answered correctly (hints allowed), 1 when not, or when the input
+    ended before the last case was answered, 130 on Ctrl-C. A session of several cases ends
+    with the score; when it stops early, with the score so far and a goodbye.
+    """
+    w = _WORDS[lang]
+    results: list[bool] = []
+    try:
+        for number, item in enumerate(items, 1):
+            if len(items) > 1:
+                stdout.write(f"\n{w['case_of'].format(i=number, n=len(items))}")
+            results.append(_play(item, stdin=stdin, stdout=stdout, lang=lang, packs=packs))
+    except (_InputEnded, KeyboardInterrupt) as exc:
+        eof = isinstance(exc, _InputEnded)
+        stdout.write(f"\n{w['ended'] if eof else w['stopped']}\n")
+        if results and len(items) > 1:
+            stdout.write(_score(w, results, len(items)))
+        stdout.write(f"{w['bye']}\n")
+        stdout.flush()
+        return EXIT_NOT_ALL_RIGHT if eof else EXIT_INTERRUPTED
+    if len(items) > 1:
+        stdout.write("\n" + _score(w, results, len(items)))
+    stdout.flush()
+    return EXIT_ALL_RIGHT if all(results) else EXIT_NOT_ALL_RIGHT
+
+
+def goodbye(lang: str = "nl") -> str:
+    """The lines a session ends with when it is stopped before it began."""
+    w = _WORDS[lang]
+    return f"\n{w['stopped']}\n{w['bye']}\n"
+
+
+def _score(w: dict[str, str], results: list[bool], total: int) -> str:
+    line = w["score"].format(right=sum(results), done=len(results))
+    if len(results) < total:
+        line += f" ({w['not_answered'].format(n=total - len(results), total=total)})"
+    return line + "\n"
+
+
+def _play(item: LoadedScenario, *, stdin: TextIO, stdout: TextIO, lang: str,
+          packs: Sequence[RulePack] | None) -> bool:
+    """One case; raises :class:`_InputEnded` when the input ends at a prompt."""
     w = _WORDS[lang]
     s = item.scenario
     title, case, hints = s.text(lang)
@@ -51,27 +200,33 @@ def exercise(item: LoadedScenario, *, stdin: TextIO, stdout: TextIO, lang: str =
                 w[{"who_acts": "who", "allowed": "allowed", "findings": "findings"}[
                     s.question.type]])
     out(f"{w['question']}: {question}\n")
-    check, answer_text, show = _question(item, result, w, packs)
-    out(show)
+    asked = _question(item, w, lang, packs)
+    out(asked.show)
     correct = False
-    for attempt in range(len(hints) + 1):
+    used = 0  # hints given
+    while True:
         out(w["answer"])
         stdout.flush()
         line = stdin.readline()
         if not line:
-            out(f"\n{w['ended']}\n")
-            break
+            raise _InputEnded
         if not stdin.isatty():  # piped: show what was answered, as a terminal would
             out(line if line.endswith("\n") else line + "\n")
-        if check(line.strip()):
+        verdict = asked.judge(line.strip())
+        if verdict.outcome == "again":
+            out(f"{verdict.note}\n")
+            continue
+        if verdict.outcome == "right":
             correct = True
-            out(f"{w['right']}\n")
+            out(f"{w['right']}\n" + (f"{verdict.note}\n" if verdict.note else ""))
             break
         out(f"{w['wrong']}\n")
-        if attempt < len(hints):
-            out(f"{w['hint']} {attempt + 1}: {hints[attempt]}\n")
+        if used == len(hints):
+            break
+        out(f"{w['hint']} {used + 1}: {hints[used]}\n")
+        used += 1
     if not correct:
-        out(w["given"].format(answer=answer_text) + "\n")
+        out(w["given"].format(answer=asked.answer) + "\n")
     shown = set()
     for rule, message, explanation in result.explanations:
         out(f"\n[{rule}] {message}\n")
@@ -85,43 +240,132 @@ def exercise(item: LoadedScenario, *, stdin: TextIO, stdout: TextIO, lang: str =
     return correct
 
 
-def _question(item: LoadedScenario, result: ScenarioResult, w: dict[str, str],
-              packs: Sequence[RulePack] | None):
-    s, school = item.scenario, item.school
+def _key(text: str) -> str:
+    """An answer as it is compared: lower case, no accents or apostrophes, single spaces.
+
+    >>> _key("  De IB’er! ")
+    'de iber'
+    >>> _key("Kwaliteitscoördinator")
+    'kwaliteitscoordinator'
+    """
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text)
+                     if not unicodedata.combining(c)).lower()
+    folded = re.sub(r"['’‘`´]", "", folded).replace("-", " ").replace("_", " ")
+    return " ".join(folded.strip(" .,;:!?\"“”").split())
+
+
+def _without_article(key: str) -> str:
+    for article in _ARTICLES:
+        if key.startswith(article):
+            return key[len(article):]
+    return key
+
+
+def _question(item: LoadedScenario, w: dict[str, str], lang: str,
+              packs: Sequence[RulePack] | None) -> _Asked:
+    s = item.scenario
     if s.question.type == "who_acts":
-        names = {p.id: p.id for p in school.people}
-        names.update({(p.name or p.id).lower(): p.id for p in school.people})
-        names.update({(p.name or "").split(" ")[0].lower(): p.id for p in school.people
-                      if p.name})
-        names.update({NOBODY: NOBODY, "niemand": NOBODY})
-        expected = s.expect.who_acts
-        people = ", ".join(f"{p.label} ({p.id})" for p in school.people)
-        label = next((p.label for p in school.people if p.id == expected), w["nobody"])
-
-        def check_person(answer: str) -> bool:
-            return names.get(answer.lower()) == expected
-
-        return check_person, f"{label} ({expected})", f"{w['people']}: {people}\n"
+        return _who_acts(item.school, s.expect.who_acts or NOBODY, w, lang)
     if s.question.type == "allowed":
         expected_allowed = bool(s.expect.allowed)
 
-        def check_yes_no(answer: str) -> bool:
-            word = answer.lower()
-            return (word in _YES and expected_allowed) or (word in _NO and not expected_allowed)
+        def judge_yes_no(answer: str) -> _Verdict:
+            words = _key(answer).split()
+            word = words[0] if words else ""
+            if word not in _YES | _NO:
+                return _Verdict("again", w["yesno"])
+            return _Verdict("right" if (word in _YES) == expected_allowed else "wrong")
 
-        return (check_yes_no, yes_no(expected_allowed), w["yesno"] + "\n")
-    expected_rules = sorted({f.rule for f in s.expect.findings or []})
-    pool = [r.id for pack in (packs or [default_pack()]) for r in pack.rules
-            if r.id not in expected_rules and r.kind == "structural"]
+        return _Asked(w["yesno"] + "\n", judge_yes_no, yes_no(expected_allowed))
+    return _findings(item, w, lang, packs)
+
+
+def _who_acts(school: School, expected: str, w: dict[str, str], lang: str) -> _Asked:
+    """A person by id, full name, first name or role word, or nobody."""
+    names: dict[str, set[str]] = {}
+    for p in school.people:
+        forms = {p.id, p.label} | ({p.name.split()[0]} if p.name else set())
+        for form in forms:
+            names.setdefault(_key(form), set()).add(p.id)
+    label = {p.id: p.label for p in school.people}
+
+    def listed(ids: set[str]) -> str:
+        return ", ".join(f"{label[i]} ({i})" for i in sorted(ids, key=list(label).index))
+
+    def judge_person(answer: str) -> _Verdict:
+        key = _key(answer)
+        if not key:
+            return _Verdict("again", w["name"])
+        bare = _without_article(key)
+        if key in _NOBODY_WORDS or key == NOBODY:
+            chosen = {NOBODY}
+        elif key in names or bare in names:
+            chosen = names.get(key) or names[bare]
+        elif bare in _ROLE_WORDS:
+            roles = set(_ROLE_WORDS[bare])
+            chosen = {p.id for p in school.people if roles & set(p.roles)}
+            if not chosen:
+                return _Verdict("again", f"{w['no_holder']} {w['name']}")
+        else:
+            return _Verdict("again", f"{w['unknown'].format(answer=answer)} {w['name']}")
+        if len(chosen) > 1:
+            return _Verdict("again", w["several"].format(people=listed(chosen)))
+        return _Verdict("right" if chosen == {expected} else "wrong")
+
+    role_names, conj = _ROLE_NAMES[lang], " en " if lang == "nl" else " and "
+    people = ", ".join(
+        f"{p.label} ({p.id}, "
+        f"{conj.join(role_names.get(r, r.replace('_', ' ')) for r in p.roles)})"
+        for p in school.people)
+    answer = (f"{label[expected]} ({expected})" if expected in label else w["nobody"])
+    return _Asked(f"{w['people']}: {people}, {w['or_nobody']}\n", judge_person, answer)
+
+
+def _title(rule: Rule | None, rule_id: str, lang: str) -> str:
+    """A rule's short description in ``lang``; its id when it has none."""
+    if rule is None or rule.title is None:
+        return rule_id
+    return rule.title.en if lang == "en" else rule.title.nl
+
+
+def _findings(item: LoadedScenario, w: dict[str, str], lang: str,
+              packs: Sequence[RulePack] | None) -> _Asked:
+    """Multiple choice: every rule the case expects, and as many other rules (at least 3).
+
+    Any one correct choice is right, and so are several numbers when every one of them is
+    correct. The choices are the same every time for a scenario.
+    """
+    s = item.scenario
+    rules = {r.id: r for pack in (packs or [default_pack()]) for r in pack.rules}
+    expected = sorted({f.rule for f in s.expect.findings or []})
+    pool = [r.id for r in rules.values() if r.id not in expected and r.kind == "structural"]
     rnd = random.Random(s.id)  # the same choices every time for a scenario
-    options = sorted(rnd.sample(pool, min(3, len(pool))) + expected_rules[:1])
+    options = sorted(rnd.sample(pool, min(max(3, len(expected)), len(pool))) + expected)
     rnd.shuffle(options)
-    listing = "".join(f"  {i}. {rule}\n" for i, rule in enumerate(options, 1))
+    titles = [_title(rules.get(r), r, lang) for r in options]
+    listing = "".join(f"  {i}. {t}\n" for i, t in enumerate(titles, 1))
+    by_text = {_key(r): i for i, r in enumerate(options)}
+    by_text.update({_key(t): i for i, t in enumerate(titles)})
 
-    def check_choice(answer: str) -> bool:
-        if answer.isdigit() and 1 <= int(answer) <= len(options):
-            return options[int(answer) - 1] in expected_rules
-        return answer.upper() in expected_rules
+    def shown(indexes: list[int]) -> str:
+        return "; ".join(f"{i + 1}. {titles[i]}" for i in indexes)
 
-    right = ", ".join(f"{options.index(r) + 1}. {r}" for r in expected_rules if r in options)
-    return check_choice, right, f"{w['choose']}\n{listing}"
+    def judge_choice(answer: str) -> _Verdict:
+        again = _Verdict("again", w["range"].format(n=len(options)))
+        key = _key(answer)
+        if key in by_text:  # a rule id or a description, typed out
+            picked = {by_text[key]}
+        else:
+            parts = [p for p in re.split(r"[\s,;]+|\ben\b|\band\b", key) if p]
+            if not parts or not all(p.isdigit() and 1 <= int(p) <= len(options)
+                                    for p in parts):
+                return again
+            picked = {int(p) - 1 for p in parts}
+        if not all(options[i] in expected for i in picked):
+            return _Verdict("wrong")
+        others = [i for i, r in enumerate(options) if r in expected and i not in picked]
+        return _Verdict("right", w["also"].format(answers=shown(others)) if others else "")
+
+    right = shown([i for i, r in enumerate(options) if r in expected])
+    return _Asked(f"{w['choose']}\n{listing}", judge_choice, right)
+

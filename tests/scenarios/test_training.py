@@ -4,14 +4,21 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+import select
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import mandaat
 from mandaat.cli import main
+from mandaat.rules import default_pack
 from mandaat.scenarios import (
     ScenarioFileError,
     bundled_scenarios_path,
@@ -48,8 +55,8 @@ def test_scenarios_run_prints_pass_and_coverage():
     code, out, _ = run_cli("scenarios", "run")
     assert code == 0
     assert "PASS  afspraken-na-het-gesprek" in out
-    assert "17 scenarios: 17 passed, 0 failed" in out
-    assert "Rule coverage of lbbo-2022: 28 of 28 rules exercised" in out
+    assert "22 scenarios: 22 passed, 0 failed" in out
+    assert "Rule coverage of lbbo-2022: 34 of 34 rules exercised" in out
 
 
 SCENARIO = """\
@@ -167,9 +174,7 @@ def test_oefen_choice_and_yes_no_questions():
     out = io.StringIO()
     assert exercise(items["enige-coach-met-verlof"], stdin=io.StringIO("SOLE_COACH\n"),
                     stdout=out)
-    listing = out.getvalue()
-    number = next(line.split(".")[0].strip() for line in listing.splitlines()
-                  if line.strip().endswith("SOLE_COACH"))
+    number = choices(out.getvalue())[title("SOLE_COACH")]
     assert exercise(items["enige-coach-met-verlof"], stdin=io.StringIO(f"{number}\n"),
                     stdout=io.StringIO())
 
@@ -196,3 +201,186 @@ def test_oefen_unknown_scenario_id():
     assert code == 2
     assert "no scenario 'eigen-koerz' (did you mean 'eigen-koers'?)" in err
 
+
+# --- oefen in front of a group: titles, choices, answers, Ctrl-C, end of input, score ----
+
+
+def title(rule_id: str, lang: str = "nl") -> str:
+    rule = next(r for r in default_pack().rules if r.id == rule_id)
+    assert rule.title is not None, rule_id
+    return rule.title.en if lang == "en" else rule.title.nl
+
+
+def choices(output: str) -> dict[str, str]:
+    """The numbered choices of a findings question: description -> number."""
+    return {m.group(2): m.group(1) for m in re.finditer(r"^  (\d+)\. (.+)$", output, re.M)}
+
+
+def oefen(*args: str, answers: str = "") -> subprocess.CompletedProcess[str]:
+    """`mandaat oefen` as a real process, its answers through a pipe."""
+    return subprocess.run([sys.executable, "-m", "mandaat", "oefen", *args], input=answers,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_every_rule_of_the_bundled_pack_has_a_dutch_and_an_english_title():
+    for rule in default_pack().rules:
+        assert rule.title is not None, rule.id
+        assert rule.title.nl.strip() and rule.title.en.strip(), rule.id
+        assert rule.title.nl != rule.title.en, rule.id
+        assert rule.id not in (rule.title.nl, rule.title.en)
+    assert title("IB_NO_ASSESSOR") == "De ib'er beoordeelt leraren"
+    assert title("IB_NO_ASSESSOR", "en") == "The ib'er assesses teachers"
+
+
+@pytest.mark.parametrize("lang, goodbye", [("nl", "Tot ziens!"), ("en", "Goodbye!")])
+def test_end_of_input_at_the_first_prompt_ends_the_session_cleanly(lang, goodbye):
+    done = oefen("--lang", lang)  # all 22 cases; the input is empty
+    assert done.returncode == 1
+    assert done.stderr == ""
+    assert "Traceback" not in done.stdout
+    assert done.stdout.rstrip().endswith(goodbye)
+    assert done.stdout.count("\n== ") == 1  # the first case is shown, no further one
+    assert ("Geen antwoord meer" if lang == "nl" else "No more answers") in done.stdout
+
+
+def test_ctrl_c_at_a_prompt_ends_with_130_and_a_goodbye():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mandaat", "oefen"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        seen, deadline = b"", time.monotonic() + 60
+        while b"Je antwoord: " not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 1)
+            if ready:
+                chunk = os.read(proc.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                seen += chunk
+        assert b"Je antwoord: " in seen, seen
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    out = (seen + rest).decode("utf-8")
+    assert proc.returncode == 130
+    assert b"Traceback" not in err and "Traceback" not in out
+    assert out.rstrip().endswith("Tot ziens!")
+
+
+def test_an_empty_line_or_a_wrong_number_asks_again_without_a_hint():
+    listing = choices(oefen("--scenario", "enige-coach-met-verlof").stdout)
+    right = listing[title("SOLE_COACH")]
+    wrong = next(n for t, n in listing.items() if t != title("SOLE_COACH"))
+    done = oefen("--scenario", "enige-coach-met-verlof",
+                 answers=f"\n{len(listing) + 1}\n0\n{wrong}\n{right}\n")
+    out = done.stdout
+    expected = f"Kies een nummer van 1 tot {len(listing)}"
+    assert f"Je antwoord: \n{expected}" in out
+    assert f"Je antwoord: {len(listing) + 1}\n{expected}" in out
+    assert f"Je antwoord: 0\n{expected}" in out
+    assert f"Je antwoord: {wrong}\nDat is niet het antwoord.\nHint 1:" in out
+    assert f"Je antwoord: {right}\nGoed!" in out
+    assert "Hint 2:" not in out
+    assert done.returncode == 0
+
+
+def test_an_unknown_name_asks_again_without_a_hint():
+    done = oefen("--scenario", "afspraken-na-het-gesprek", answers="piet\n\nANNA\n")
+    assert "Je antwoord: piet\n'piet' ken ik niet in deze school." in done.stdout
+    assert "Hint 1:" not in done.stdout
+    assert "Je antwoord: ANNA\nGoed!" in done.stdout
+    assert done.returncode == 0
+
+
+def test_a_role_word_or_a_first_name_in_capitals_names_the_person():
+    for args, answer, right in (((), "de schoolleider", "Goed!"), ((), "ANNA", "Goed!"),
+                                (("--lang", "en"), "the school leader", "Right!")):
+        done = oefen("--scenario", "afspraken-na-het-gesprek", *args, answers=f"{answer}\n")
+        assert f"{answer}\n{right}" in done.stdout, answer
+        assert done.returncode == 0, answer
+
+
+WHO_ACTS_ANSWERS = {
+    "ilse": "right", "ILSE": "right", "Ilse Bakker": "right", "ilse bakker": "right",
+    "ib'er": "right", "de ib’er": "right", "De IB-er": "right", "intern begeleider": "right",
+    "de intern begeleider": "right", "the ib'er": "right", "kwaliteitscoördinator": "right",
+    "anna": "wrong", "de schoolleider": "wrong", "niemand": "wrong", "nobody": "wrong",
+    "de leraar": "again",    # two teachers: which one?
+    "het bestuur": "again",  # nobody holds that role
+    "piet": "again", "": "again",
+}
+
+
+def test_who_acts_takes_ids_names_role_words_and_nobody(tmp_path):
+    text = (SCENARIO.replace("{id: ilse, roles", "{id: ilse, name: Ilse Bakker, roles")
+            .replace("    - {id: tom, roles: [leraar]}\n",
+                     "    - {id: tom, roles: [leraar]}\n    - {id: sara, roles: [leraar]}\n"))
+    (item,) = load_scenarios(write(tmp_path, text))
+    taken = {}
+    for answer in WHO_ACTS_ANSWERS:
+        out = io.StringIO()
+        exercise(item, stdin=io.StringIO(f"{answer}\n"), stdout=out)
+        after = out.getvalue().split("Je antwoord: ")[1]
+        reply = after.splitlines()[1]
+        taken[answer] = ("right" if reply == "Goed!" else
+                         "wrong" if reply == "Dat is niet het antwoord." and "Hint 1:" in after
+                         else "again" if "Noem een naam" in reply and "Hint" not in after
+                         else reply)
+    assert taken == WHO_ACTS_ANSWERS
+
+
+def test_the_choices_show_titles_in_the_trainers_language_not_rule_ids():
+    nl = oefen("--scenario", "ib-beoordeelt-functioneren").stdout
+    en = oefen("--scenario", "ib-beoordeelt-functioneren", "--lang", "en").stdout
+    ids = {r.id for r in default_pack().rules}
+    for out, lang in ((nl, "nl"), (en, "en")):
+        listed = choices(out)
+        assert len(listed) >= 5
+        assert not ids & set(listed)
+        for rule in ("IB_NO_ASSESSOR", "FUNCTIONING_IS_LEADER", "PERSONNEL_DATA_ACCESS",
+                     "ACCOUNTABLE_HAS_AUTHORITY"):
+            assert title(rule, lang) in listed, (rule, listed)
+        assert len(listed) == len(set(listed.values()))
+    assert "  " + choices(nl)["De ib'er beoordeelt leraren"] + ". De ib'er beoordeelt leraren" in nl
+    assert "The ib'er assesses teachers" in choices(en)
+    assert choices(oefen("--scenario", "ib-beoordeelt-functioneren").stdout) == choices(nl)
+
+
+def test_any_correct_choice_or_several_correct_ones_are_right():
+    items = {i.scenario.id: i for i in load_scenarios(bundled_scenarios_path())}
+    item = items["ib-beoordeelt-functioneren"]
+
+    def play(answer: str) -> tuple[bool, str]:
+        out = io.StringIO()
+        return exercise(item, stdin=io.StringIO(answer + "\n"), stdout=out), out.getvalue()
+
+    listed = choices(play("")[1])
+    data = listed[title("PERSONNEL_DATA_ACCESS")]
+    leader = listed[title("FUNCTIONING_IS_LEADER")]
+    wrong = next(n for t, n in listed.items() if t not in {
+        title(r) for r in ("IB_NO_ASSESSOR", "FUNCTIONING_IS_LEADER", "PERSONNEL_DATA_ACCESS",
+                           "ACCOUNTABLE_HAS_AUTHORITY")})
+    right, out = play(data)
+    assert right and "Goed!\nOok goed: " in out and title("IB_NO_ASSESSOR") in out
+    assert play(f"{leader} {data}")[0]
+    assert play(f"{leader}, {data}")[0]
+    assert play("personnel_data_access")[0]  # a rule id typed out
+    assert not play(f"{data} {wrong}")[0]
+
+
+def test_a_session_of_several_cases_ends_with_a_score(tmp_path):
+    write(tmp_path, SCENARIO, "a.yaml")
+    write(tmp_path, SCENARIO.replace("id: proef", "id: proef-2"), "b.yaml")
+    done = oefen(str(tmp_path), answers="ilse\ntom\ntom\ntom\n")
+    assert done.stdout.rstrip().endswith("Score: 1 van 2 goed")
+    assert "Casus 2 van 2" in done.stdout
+    assert done.returncode == 1
+    done = oefen(str(tmp_path), "--lang", "en", answers="ilse\nilse\n")
+    assert done.stdout.rstrip().endswith("Score: 2 of 2 right")
+    assert done.returncode == 0
+    done = oefen(str(tmp_path), answers="ilse\n")  # the input ends in the second case
+    assert "Score: 1 van 1 goed (niet beantwoord: 1 van 2 casussen)\nTot ziens!" in done.stdout
+    assert done.returncode == 1 and done.stderr == ""
