@@ -8,6 +8,7 @@ the same loader and adds the checks that are advice rather than errors.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,10 +22,10 @@ from . import facts as F
 from . import vocabulary as V
 from ._source import ParseFailure, Source, parse, read_source
 from ._validation import problems_from
-from .errors import Loc, Problem, RulePackError
+from .errors import Loc, Problem, RulePackError, format_loc
 
-__all__ = ["DEFAULT_PACK", "Rule", "RulePack", "bundled_rules_path", "default_pack", "lint_rules",
-           "load_rules"]
+__all__ = ["DEFAULT_PACK", "Rule", "RulePack", "bundled_rules_path", "default_pack", "fold_text",
+           "lint_rules", "load_rules", "never_holds", "sources_folder"]
 
 DEFAULT_PACK = "lbbo-2022"
 SEVERITIES = ("violation", "warning", "advice")
@@ -181,11 +182,17 @@ def _default_pack_cached() -> RulePack:
     return _DEFAULT[0]
 
 
-def load_rules(path: str | Path) -> RulePack:
+def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePack:
     """Load and validate a rule pack: a YAML file, or a folder of them.
 
     A folder's ``pack.yaml`` holds the pack's name, version and params; every other
-    ``*.yaml`` file in it holds ``rules:``. A single file holds all of it.
+    ``*.yaml`` file in it holds ``rules:``. A single file holds all of it. The header and
+    each rule are validated on their own, so one rule of the wrong shape does not hide the
+    mistakes of the others.
+
+    ``sources`` is a folder of the source texts the rules quote: with it, a rule citing a
+    text that is not there, or a quote its text does not hold, is a lint finding. Without
+    it the sources are not checked (:func:`lint_rules` looks for a folder by itself).
 
     Raises
     ------
@@ -204,6 +211,11 @@ def load_rules(path: str | Path) -> RulePack:
         files = [p]
     problems: list[Problem] = []
     header: PackHeader | None = None
+    head_src: Source | None = None
+    params: dict[str, Param] = {}
+    # Every param name the header writes, valid or not; None when it cannot be read, so
+    # that no rule's param is reported as undefined only because the header is broken.
+    param_names: set[str] | None = None
     rules: list[tuple[Rule, Source, int]] = []
     for i, file in enumerate(files):
         try:
@@ -212,17 +224,21 @@ def load_rules(path: str | Path) -> RulePack:
         except ParseFailure as exc:
             problems.append(exc.problem)
             continue
-        model: type[BaseModel] = PackHeader if i == 0 else RulesOnly
-        try:
-            parsed = model.model_validate(data if data is not None else {})
-        except ValidationError as exc:
-            problems.extend(problems_from(exc, src, model))
-            continue
-        if isinstance(parsed, PackHeader):
-            header = parsed
-        rules.extend((r, src, j) for j, r in enumerate(parsed.rules))  # type: ignore[attr-defined]
-    if problems or header is None:
-        raise RulePackError(problems or [Problem(str(p), None, (), "empty", "no pack header")])
+        parsed, items = _validate_file(data, src, PackHeader if i == 0 else RulesOnly,
+                                       problems)
+        if i == 0:
+            head_src = src
+            if isinstance(parsed, PackHeader):
+                header = parsed
+                params, param_names = dict(parsed.params), set(parsed.params)
+            else:
+                params, param_names = _readable_params(data)
+        for j, item in enumerate(items):
+            try:
+                rules.append((Rule.model_validate(item), src, j))
+            except ValidationError as exc:
+                problems.extend(problems_from(exc, Source(src.name, src.text, ("rules", j)),
+                                              Rule))
     locations: dict[str, tuple[str, int | None]] = {}
     lint: list[Problem] = []
     seen: dict[str, str] = {}
@@ -236,25 +252,144 @@ def load_rules(path: str | Path) -> RulePack:
             continue
         seen[rule.id] = src.name
         locations[rule.id] = (src.name, src.line_of(loc))
-        checker = _RuleChecker(rule, src, loc, header.params)
+        checker = _RuleChecker(rule, src, loc, params, param_names)
         problems.extend(checker.check())
         lint.extend(checker.lint())
         used_params |= checker.params_used
         rule_params[rule.id] = tuple(sorted(checker.params_used))
-    head_src = Source(str(files[0]), read_source(files[0]).text)
+    if sources is not None:
+        lint.extend(_check_sources(rules, sources_folder(p, sources), problems))
+    if problems or header is None or head_src is None:
+        raise RulePackError(problems or [Problem(str(p), None, (), "empty", "no pack header")])
     for name in sorted(set(header.params) - used_params):
         lint.append(head_src.problem(("params", name), "unused_param",
                                      f"param '{name}' is used by no rule"))
     lint.extend(_duplicate_conditions(rules))
-    if problems:
-        raise RulePackError(problems)
+    lint.sort(key=lambda q: (q.file, q.line or 0, format_loc(q.loc), q.msg))
     return RulePack(header.pack, header.version, dict(header.params),
                     tuple(r for r, _, _ in rules), str(p), locations, rule_params, tuple(lint))
 
 
-def lint_rules(path: str | Path) -> list[Problem]:
-    """Return the lint problems of a pack (load errors raise ``RulePackError`` as usual)."""
-    return list(load_rules(path).lint)
+def _validate_file(data: Any, src: Source, model: type[PackHeader] | type[RulesOnly],
+                   problems: list[Problem]) -> tuple[BaseModel | None, list[Any]]:
+    """Validate a file's header (or its bare ``rules:``) without its rules; return the
+    parsed model (None when it has problems, which are added) and the rules to validate."""
+    data = data if data is not None else {}
+    items = data.get("rules") if isinstance(data, dict) else None
+    if isinstance(items, list):
+        data = {**data, "rules": []}
+    else:
+        items = []  # not a list: the model reports it
+    try:
+        return model.model_validate(data), items
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, src, model))
+        return None, items
+
+
+def _readable_params(data: Any) -> tuple[dict[str, Param], set[str] | None]:
+    """The params of a header that failed validation: the valid ones, and every name."""
+    if not isinstance(data, dict):
+        return {}, None
+    raw = data.get("params", {})
+    if not isinstance(raw, dict):
+        return {}, None
+    valid = {}
+    for name, value in raw.items():
+        with contextlib.suppress(ValidationError):  # reported by the header's validation
+            valid[str(name)] = Param.model_validate(value)
+    return valid, {str(name) for name in raw}
+
+
+def sources_folder(path: str | Path, sources: str | Path | None = None) -> Path | None:
+    """The folder of source texts to check a pack's quotes against.
+
+    ``sources`` when given (it must be a folder); otherwise a ``sources/`` folder beside the
+    pack's folder or file, when there is one; otherwise None.
+    """
+    if sources is not None:
+        folder = Path(sources)
+        if not folder.exists():
+            raise RulePackError([Problem(str(folder), None, (), "file_not_found",
+                                         "no such folder of source texts")])
+        if not folder.is_dir():
+            raise RulePackError([Problem(str(folder), None, (), "unreadable",
+                                         "not a folder: give the folder that holds the "
+                                         "source texts")])
+        return folder
+    beside = Path(path).resolve().parent / "sources"
+    return beside if beside.is_dir() else None
+
+
+def lint_rules(path: str | Path, *, sources: str | Path | None = None) -> list[Problem]:
+    """Return the lint problems of a pack (load errors raise ``RulePackError`` as usual).
+
+    ``sources`` is the folder of the source texts the rules quote; by default a ``sources/``
+    folder beside the pack, when there is one. Without such a folder the quotes are not
+    checked.
+    """
+    return list(load_rules(path, sources=sources_folder(path, sources)).lint)
+
+
+# --- the sources a rule quotes ---------------------------------------------------------------
+
+_PLAIN_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def fold_text(text: str) -> str:
+    r"""A text as quotes are compared with it: whitespace folded to single spaces and
+    typographic quotes and apostrophes made plain.
+
+    >>> fold_text("de ib\u2019er  is de\n\u201cregisseur\u201d")
+    'de ib\'er is de "regisseur"'
+    """
+    return " ".join(text.translate(_PLAIN_QUOTES).split())
+
+
+def _check_sources(rules: Sequence[tuple[Rule, Source, int]], folder: Path | None,
+                   problems: list[Problem]) -> list[Problem]:
+    """The lint findings of the rules' sources; an unreadable text is added to ``problems``."""
+    if folder is None:
+        return []
+    names = sorted(f.name for f in folder.iterdir() if f.is_file())
+    texts: dict[str, str | None] = {}
+    out: list[Problem] = []
+    for rule, src, j in rules:
+        loc: Loc = ("rules", j, "source")
+        name = rule.source.text
+        if name not in names:
+            out.append(src.problem((*loc, "text"), "unknown_source",
+                                   f"no source text '{name}' in {folder}"
+                                   f"{V.did_you_mean(name, names)}"))
+            continue
+        if name not in texts:
+            try:
+                texts[name] = fold_text(read_source(folder / name).text)
+            except ParseFailure as exc:
+                problems.append(exc.problem)
+                texts[name] = None
+        text = texts[name]
+        if text is None:
+            continue
+        quote = fold_text(rule.source.quote)
+        if quote not in text:
+            out.append(src.problem((*loc, "quote"), "quote_not_found",
+                                   f"the quote is not in '{name}' (compared with whitespace "
+                                   f"folded and typographic quotes made plain)"
+                                   f"{_longest_start(quote, text)}"))
+    return out
+
+
+def _longest_start(quote: str, text: str) -> str:
+    """Where a quote stops matching its text: its longest first words that the text holds."""
+    words = quote.split(" ")
+    n = 0
+    while n < len(words) and " ".join(words[:n + 1]) in text:
+        n += 1
+    if n == 0:
+        return ""
+    return (f"; the text has its first {n} of {len(words)} words, up to "
+            f"'{' '.join(words[max(0, n - 4):n])}'")
 
 
 # --- the checks of one rule ------------------------------------------------------------------
@@ -264,8 +399,15 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class _RuleChecker:
-    def __init__(self, rule: Rule, src: Source, loc: Loc, params: dict[str, Param]):
+    """The checks of one rule. One mistake is reported once: an alias whose fact kind is
+    unknown is still defined (its fields are not checked), and a param the header names but
+    could not read is not reported again as undefined."""
+
+    def __init__(self, rule: Rule, src: Source, loc: Loc, params: dict[str, Param],
+                 param_names: set[str] | None):
         self.rule, self.src, self.loc, self.params = rule, src, loc, params
+        # Every param name the header writes; None when its params cannot be read at all
+        self.param_names = param_names
         self.problems: list[Problem] = []
         self.params_used: set[str] = set()
         self._contradictions: list[Problem] = []
@@ -285,7 +427,7 @@ class _RuleChecker:
         if (rule.when is None) == (rule.any_of is None):
             self.add((), "conditions", "a rule needs exactly one of 'when' or 'any_of'")
             return self.problems
-        branch_aliases: list[dict[str, str]] = []
+        branch_aliases: list[dict[str, str | None]] = []
         for b, branch in enumerate(rule.branches):
             where: Loc = ("any_of", b) if rule.any_of is not None else ("when",)
             if not branch:
@@ -294,7 +436,11 @@ class _RuleChecker:
             branch_aliases.append(self._check_branch(branch, where))
         common = (set.intersection(*(set(a) for a in branch_aliases))
                   if branch_aliases else set())
-        kinds = {k: v for a in branch_aliases for k, v in a.items() if k in common}
+        kinds: dict[str, str | None] = {}
+        for found in branch_aliases:
+            for alias, kind in found.items():
+                if alias in common:  # an unknown kind in any branch: no field checks
+                    kinds[alias] = None if alias in kinds and kinds[alias] is None else kind
         for i, ref in enumerate(rule.subjects):
             self._check_ref(ref, common, kinds, ("subjects", i))
         if rule.collect:
@@ -335,23 +481,25 @@ class _RuleChecker:
     def lint(self) -> list[Problem]:
         return self._contradictions
 
-    def _check_branch(self, branch: list[Pattern], where: Loc) -> dict[str, str]:
-        """Check a branch; return every alias (``absent`` ones too) with its fact kind."""
-        aliases: dict[str, str] = {}  # joinable: 'fact' patterns only
-        named: dict[str, str] = {}
+    def _check_branch(self, branch: list[Pattern], where: Loc) -> dict[str, str | None]:
+        """Check a branch; return every alias (``absent`` ones too) with its fact kind
+        (None where the kind is unknown: that mistake is reported once, on the pattern)."""
+        aliases: dict[str, str | None] = {}  # joinable: 'fact' patterns only
+        named: dict[str, str | None] = {}
         for i, pattern in enumerate(branch):
             ploc = (*where, i)
+            kind: str | None = pattern.kind
             if (pattern.fact is None) == (pattern.absent is None):
                 self.add(ploc, "pattern_kind", "a pattern needs exactly one of 'fact' or 'absent'")
-                continue
-            kind = pattern.kind
-            if kind not in F.FACT_KINDS:
-                key = "fact" if pattern.fact else "absent"
-                self.add((*ploc, key), "unknown_fact",
-                         f"unknown fact kind '{kind}'{V.did_you_mean(kind, F.FACT_KINDS)}")
-                continue
-            if pattern.fact and pattern.alias is None:
-                self.add(ploc, "missing_alias", "a 'fact' pattern needs 'as': its alias")
+                kind = None
+            else:
+                if pattern.kind not in F.FACT_KINDS:
+                    key = "fact" if pattern.fact is not None else "absent"
+                    self.add((*ploc, key), "unknown_fact", f"unknown fact kind '{pattern.kind}'"
+                             f"{V.did_you_mean(pattern.kind, F.FACT_KINDS)}")
+                    kind = None
+                if pattern.fact is not None and pattern.alias is None:
+                    self.add(ploc, "missing_alias", "a 'fact' pattern needs 'as': its alias")
             if pattern.alias is not None:
                 if pattern.alias in named:
                     self.add((*ploc, "as"), "duplicate_alias",
@@ -362,20 +510,23 @@ class _RuleChecker:
             self._check_where(pattern, kind, aliases, ploc)
             if pattern.alias is not None:
                 named[pattern.alias] = kind
-                if pattern.fact:
+                if pattern.fact is not None:
                     aliases[pattern.alias] = kind
         return named
 
-    def _check_where(self, pattern: Pattern, kind: str, aliases: dict[str, str], ploc: Loc):
-        fields = F.FACT_KINDS[kind]
+    def _check_where(self, pattern: Pattern, kind: str | None,
+                     aliases: dict[str, str | None], ploc: Loc):
+        """Check a pattern's conditions; of an unknown kind, only what does not depend on
+        its fields (operators, params, joined aliases)."""
+        fields = F.FACT_KINDS[kind] if kind is not None else None
         constraints: dict[str, list[tuple[str, Any]]] = {}
         for name, cond in pattern.where.items():
             wloc = (*ploc, "where", name)
-            if name not in fields:
+            if fields is not None and name not in fields:
                 self.add(wloc, "unknown_field",
                          f"fact '{kind}' has no field '{name}'{V.did_you_mean(name, fields)}")
                 continue
-            ftype = fields[name]
+            ftype = fields[name] if fields is not None else None
             ops = operations(cond)
             if not ops:
                 self.add(wloc, "empty_condition", "an empty condition")
@@ -388,9 +539,13 @@ class _RuleChecker:
                 self._check_operand(op, value, ftype, aliases, wloc if ops is not cond
                                     else (*wloc, op))
                 constraints.setdefault(name, []).append((op, value))
-        self._find_contradictions(constraints, ploc)
+        if fields is not None:
+            self._find_contradictions(constraints, fields, pattern, ploc)
 
-    def _check_operand(self, op: str, value: Any, ftype: str, aliases: dict[str, str], loc: Loc):
+    def _check_operand(self, op: str, value: Any, ftype: str | None,
+                       aliases: dict[str, str | None], loc: Loc):
+        """Check one operand; with ``ftype`` None (a field of an unknown fact kind) only
+        what does not depend on the field's type."""
         if op in ("same_as", "not_same_as"):
             if not isinstance(value, str) or "." not in value:
                 self.add(loc, "bad_reference", f"'{op}' takes 'alias.field', not {value!r}")
@@ -401,11 +556,14 @@ class _RuleChecker:
                          f"'{value}': alias '{alias}' is not defined by an earlier 'fact' pattern"
                          f"{V.did_you_mean(alias, aliases)}")
                 return
-            other = F.FACT_KINDS[aliases[alias]]
+            other_kind = aliases[alias]
+            if other_kind is None:
+                return  # its kind is unknown: reported on its pattern
+            other = F.FACT_KINDS[other_kind]
             if field not in other:
-                self.add(loc, "unknown_field", f"fact '{aliases[alias]}' has no field '{field}'"
+                self.add(loc, "unknown_field", f"fact '{other_kind}' has no field '{field}'"
                          f"{V.did_you_mean(field, other)}")
-            elif _join_type(other[field]) != _join_type(ftype):
+            elif ftype is not None and _join_type(other[field]) != _join_type(ftype):
                 self.add(loc, "type_mismatch",
                          f"cannot join a {ftype} field with {value} (a {other[field]})")
             return
@@ -414,16 +572,21 @@ class _RuleChecker:
                 self.add(loc, "bad_operand", f"'{op}' takes a non-empty list")
                 return
             for v in value:
-                self._check_value(v, ftype, loc)
+                if ftype is not None:
+                    self._check_value(v, ftype, loc)
             return
         if isinstance(value, dict) and set(value) == {"param"}:
             name = value["param"]
             if op not in COMPARISONS + ("eq", "ne"):
                 self.add(loc, "bad_operand", f"'{op}' cannot take a param")
-            elif ftype != "number":
+            elif not isinstance(name, str):
+                self.add(loc, "bad_operand", f"a param is named by text, not {name!r}")
+            elif ftype is not None and ftype != "number":
                 self.add(loc, "type_mismatch", f"a param compares with numbers only, not {ftype}")
             else:
                 self._use_param(name, loc, "")
+            return
+        if ftype is None:
             return
         if op in COMPARISONS and ftype != "number":
             self.add(loc, "type_mismatch", f"'{op}' compares numbers; this field is {ftype}")
@@ -433,6 +596,8 @@ class _RuleChecker:
     def _use_param(self, name: str, loc: Loc, prefix: str) -> None:
         if name in self.params:
             self.params_used.add(name)
+        elif self.param_names is None or name in self.param_names:
+            pass  # the header's mistake, reported there: the param may well be meant
         else:
             self.add(loc, "undefined_param", f"{prefix}param '{name}' is not defined in the "
                      f"pack{V.did_you_mean(name, self.params)}")
@@ -457,28 +622,36 @@ class _RuleChecker:
             self.add(loc, "unknown_value",
                      f"unknown {ftype.replace('_', ' ')} '{value}'{V.did_you_mean(value, vocab)}")
 
-    def _find_contradictions(self, constraints: dict[str, list[tuple[str, Any]]], ploc: Loc):
+    def _find_contradictions(self, constraints: dict[str, list[tuple[str, Any]]],
+                             fields: dict[str, str], pattern: Pattern, ploc: Loc):
         for name, conds in constraints.items():
-            eqs = {repr(v) for op, v in conds if op == "eq" and not isinstance(v, dict)}
-            nes = {repr(v) for op, v in conds if op == "ne"}
-            if len(eqs) > 1 or eqs & nes:
-                self._contradictions.append(self.src.problem(
-                    (*self.loc, *ploc, "where", name), "unreachable",
-                    f"rule '{self.rule.id}' can never fire: '{name}' cannot meet all of "
-                    f"{[c for c in conds]}"))
+            if not never_holds(conds, fields[name]):
+                continue
+            why = f"'{name}' cannot meet all of {_show_condition(conds)}"
+            if pattern.absent is not None:
+                msg = (f"rule '{self.rule.id}': this 'absent' pattern can never match, so it "
+                       f"always holds: {why}")
+            elif len(self.rule.branches) > 1:
+                msg = f"rule '{self.rule.id}': branch {ploc[1]} can never hold: {why}"
+            else:
+                msg = f"rule '{self.rule.id}' can never fire: {why}"
+            self._contradictions.append(self.src.problem(
+                (*self.loc, *ploc, "where", name), "unreachable", msg))
 
-    def _check_ref(self, ref: str, common: set[str], kinds: dict[str, str], loc: Loc) -> None:
+    def _check_ref(self, ref: str, common: set[str], kinds: dict[str, str | None],
+                   loc: Loc) -> None:
         alias, _, field = ref.partition(".")
+        kind = kinds.get(alias)  # None: no fact kind known, so no field to check
         if alias not in common:
             self.add(loc, "undefined_alias",
                      f"'{ref}': alias '{alias}' is not defined in every branch"
                      f"{V.did_you_mean(alias, common)}")
-        elif kinds.get(alias) and field not in F.FACT_KINDS[kinds[alias]]:
-            fields = F.FACT_KINDS[kinds[alias]]
-            self.add(loc, "unknown_field", f"'{ref}': fact '{kinds[alias]}' has no field "
+        elif kind is not None and field not in F.FACT_KINDS[kind]:
+            fields = F.FACT_KINDS[kind]
+            self.add(loc, "unknown_field", f"'{ref}': fact '{kind}' has no field "
                      f"'{field}'{V.did_you_mean(field, fields)}")
 
-    def _check_templates(self, extra: set[str], kinds: dict[str, str],
+    def _check_templates(self, extra: set[str], kinds: dict[str, str | None],
                          common: set[str] | None = None) -> None:
         common = common if common is not None else set()
         for part in ("message", "suggestion"):
@@ -487,7 +660,7 @@ class _RuleChecker:
                 for placeholder in PLACEHOLDER.findall(getattr(texts, lang)):
                     self._check_placeholder(placeholder, extra, kinds, common, (part, lang))
 
-    def _check_placeholder(self, ph: str, extra: set[str], kinds: dict[str, str],
+    def _check_placeholder(self, ph: str, extra: set[str], kinds: dict[str, str | None],
                            common: set[str], loc: Loc) -> None:
         ref, _, fmt = ph.partition("|")
         if fmt and fmt not in TEMPLATE_FORMATS:
@@ -503,6 +676,99 @@ class _RuleChecker:
             self.add(loc, "bad_placeholder", f"{{{ph}}} is not {{alias.field}}")
             return
         self._check_ref(ref, common, kinds, loc)
+
+
+def never_holds(conds: Sequence[tuple[str, Any]], ftype: str) -> bool:
+    """Whether the conditions on one field (``(operator, operand)`` pairs) can never all hold.
+
+    Only constants count: an operand ``{param: x}`` can be overridden by a school, and a
+    join (``same_as``) depends on another fact, so both are left out (the check stays sound:
+    what it reports can never hold, whatever the school).
+
+    >>> never_holds([("gt", 5), ("lt", 2)], "number")
+    True
+    >>> never_holds([("gt", 2), ("lt", 5)], "number")
+    False
+    >>> never_holds([("eq", 4), ("not_in", [4, 5])], "number")
+    True
+    >>> never_holds([("gt", {"param": "n"}), ("lt", 2)], "number")
+    False
+    """
+
+    def key(value: Any) -> Any:
+        if isinstance(value, list):  # a domain set: equal whatever the order
+            return F.domain_set_key(str(v) for v in value)
+        return (isinstance(value, bool), value)  # True is not 1
+
+    eqs: dict[Any, Any] = {}
+    excluded: set[Any] = set()
+    allowed: dict[Any, Any] | None = None
+    low: tuple[float, bool] | None = None  # (bound, strict)
+    high: tuple[float, bool] | None = None
+    for op, value in conds:
+        if op in ("same_as", "not_same_as") or isinstance(value, dict):
+            continue
+        if op == "eq":
+            eqs[key(value)] = value
+        elif op == "ne":
+            excluded.add(key(value))
+        elif op in ("in", "not_in") and isinstance(value, list):
+            if op == "not_in":
+                excluded |= {key(v) for v in value}
+            else:
+                these = {key(v): v for v in value}
+                allowed = these if allowed is None else {
+                    k: v for k, v in allowed.items() if k in these}
+        elif op in COMPARISONS and _is_number(value):
+            strict = op in ("gt", "lt")
+            if op in ("gt", "gte"):
+                if low is None or value > low[0] or (value == low[0] and strict):
+                    low = (value, strict)
+            elif high is None or value < high[0] or (value == high[0] and strict):
+                high = (value, strict)
+
+    def in_range(value: Any) -> bool:
+        if not _is_number(value):
+            return True  # a comparison on a field that is not a number is an error
+        return ((low is None or value > low[0] or (value == low[0] and not low[1]))
+                and (high is None or value < high[0] or (value == high[0] and not high[1])))
+
+    if len(eqs) > 1:
+        return True
+    if eqs:
+        candidates = eqs
+    elif allowed is not None:
+        candidates = allowed
+    elif low is not None and high is not None and low[0] == high[0] and not (low[1] or high[1]):
+        candidates = {key(low[0]): low[0]}
+    elif ftype == "bool":
+        candidates = {key(v): v for v in (True, False)}
+    elif ftype in F.VOCABULARY_OF_TYPE:
+        candidates = {key(v): v for v in F.VOCABULARY_OF_TYPE[ftype]}
+    else:  # a range of numbers, or text: only an empty range is known to hold nothing
+        return (low is not None and high is not None
+                and (low[0] > high[0] or (low[0] == high[0] and (low[1] or high[1]))))
+    return not any(k not in excluded and (allowed is None or k in allowed) and in_range(v)
+                   for k, v in candidates.items())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _show_condition(conds: Sequence[tuple[str, Any]]) -> str:
+    """Conditions as the pack writes them: ``{gt: 5, lt: 2}``."""
+
+    def show(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return "[" + ", ".join(show(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+        return str(value)
+
+    return "{" + ", ".join(f"{op}: {show(v)}" for op, v in conds) + "}"
 
 
 def _join_type(ftype: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 from pathlib import Path
@@ -56,7 +57,7 @@ def test_a_users_pack_loads_and_adds_a_rule_without_code(tmp_path: Path):
                          "responsible": ["ilse"]} for i in range(2)])
     found = findings(data, "IB_TOO_BUSY", rules=[pack])
     assert [f.subjects for f in found] == [["ilse"]]
-    assert found[0].message == "Ilse Bakker doet 4 taken."
+    assert found[0].message == "Ilse Bakker doet 5 taken."
     assert found[0].explanation.params == {"max_ib_tasks": 3}
     assert findings(BASE, "IB_TOO_BUSY", rules=[pack]) == []
 
@@ -157,12 +158,18 @@ def test_lint_finds_unused_params_unreachable_and_duplicate_rules(tmp_path: Path
 def test_the_bundled_pack_is_lint_clean_and_complete():
     pack = mandaat.default_pack()
     assert pack.lint == ()
-    assert (pack.name, pack.version, len(pack.rules)) == ("lbbo-2022", "1", 28)
+    assert (pack.name, pack.version, len(pack.rules)) == ("lbbo-2022", "1", 34)
     catalogue = (Path(__file__).parents[3] / "shared" / "spec" / "rule-catalogue.md")
     if catalogue.exists():
         ids = set(re.findall(r"^\| `([A-Z_]+)` \|", catalogue.read_text(encoding="utf-8"),
                              re.MULTILINE))
-        assert ids == {r.id for r in pack.rules}
+        # every rule of the catalogue, and the rules the pack adds for real schools
+        assert {r.id for r in pack.rules} == ids | ADDED_RULES
+
+
+#: The rules lbbo-2022 has beyond the catalogue, each documented in docs/lbbo-2022.md.
+ADDED_RULES = {"ACCOUNTABLE_IS_STAFF", "KNOWN_TASK_TYPE", "IB_NOT_LINE_MANAGER",
+               "QUALITY_DIALOGUE", "NO_FILE_SUPERVISION", "TRENDS_NOT_CALENDAR"}
 
 
 def _normalise(text: str) -> str:
@@ -194,4 +201,218 @@ def test_rules_lint_cli_and_the_bundled_pack_path(tmp_path: Path, capsys):
     assert "param 'x' is used by no rule" in out
     folder = bundled_rules_path() / "lbbo-2022"
     assert main(["rules", "lint", str(folder)]) == 0
-    assert textwrap.dedent("lbbo-2022 v1: 28 rules, 0 lint finding(s)") in capsys.readouterr().out
+    assert textwrap.dedent("lbbo-2022 v1: 34 rules, 0 lint finding(s)") in capsys.readouterr().out
+
+
+# --- lint reports every problem at once -------------------------------------------------------
+
+THREE_MISTAKES = HEADER + RULE.replace("    severity: advice\n", "") + RULE.replace(
+    "IB_TOO_BUSY", "IB_SECOND").replace("{ib: true,", "{ibb: true,") + RULE.replace(
+    "IB_TOO_BUSY", "IB_THIRD").replace("{param: max_ib_tasks}", "{param: max_ib_task}")
+
+
+def test_three_independent_mistakes_are_all_reported_by_load_rules(tmp_path: Path):
+    with pytest.raises(RulePackError) as info:
+        load_rules(write(tmp_path, THREE_MISTAKES))
+    found = {(p.type, p.loc) for p in info.value.problems}
+    assert found == {
+        ("missing", ("rules", 0, "severity")),
+        ("unknown_field", ("rules", 1, "when", 0, "where", "ibb")),
+        ("undefined_param", ("rules", 2, "when", 0, "where", "n_responsible", "gt")),
+    }
+
+
+def test_three_independent_mistakes_are_all_reported_by_rules_lint(tmp_path: Path):
+    from mandaat.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["rules", "lint", str(write(tmp_path, THREE_MISTAKES))],
+                stdout=out, stderr=err) == 2
+    assert out.getvalue() == ""
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 3, lines
+    assert "rules[0].severity: missing required field 'severity'" in lines[0]
+    assert "rules[1].when[0].where.ibb: fact 'person' has no field 'ibb'" in lines[1]
+    assert "param 'max_ib_task' is not defined in the pack" in lines[2]
+
+
+def test_a_shape_error_in_the_header_does_not_hide_the_rules_errors(tmp_path: Path):
+    text = HEADER.replace('version: "1"\n', "") + RULE.replace("{ib: true,", "{ibb: true,")
+    with pytest.raises(RulePackError) as info:
+        load_rules(write(tmp_path, text))
+    assert sorted(p.type for p in info.value.problems) == ["missing", "unknown_field"]
+
+
+def test_a_param_with_a_bad_shape_is_not_also_undefined(tmp_path: Path):
+    text = HEADER.replace("{default: 3,", "{default: drie,") + RULE.replace(
+        "{ib: true,", "{ibb: true,")
+    with pytest.raises(RulePackError) as info:
+        load_rules(write(tmp_path, text))
+    assert [(p.type, p.loc) for p in info.value.problems] == [
+        ("invalid_value", ("params", "max_ib_tasks", "default")),
+        ("unknown_field", ("rules", 0, "when", 0, "where", "ibb"))]
+
+
+@pytest.mark.parametrize("rule", [
+    RULE.replace("fact: person", "fact: persn"),
+    # the alias of the mistyped pattern is joined and used in every template
+    RULE.replace("fact: person", "fact: persn").replace(
+        "    subjects:", "      - fact: assignment\n        as: a\n"
+                        "        where: {who: {same_as: p.person}}\n    subjects:"),
+    # a mistyped 'absent' kind whose alias a template uses
+    RULE.replace("    subjects:", "      - absent: assignmnt\n        as: m\n"
+                               "        where: {task_type: mdo_organiseren}\n    subjects:")
+        .replace("doet {p.n_responsible} taken.", "doet {p.n_responsible} taken, {m.task}."),
+], ids=["fact", "joined", "absent"])
+def test_a_typo_in_a_fact_kind_is_exactly_one_problem(tmp_path: Path, rule: str):
+    with pytest.raises(RulePackError) as info:
+        load_rules(write(tmp_path, HEADER + rule))
+    assert [p.type for p in info.value.problems] == ["unknown_fact"], info.value.problems
+
+
+def test_an_unknown_fact_kind_still_has_its_other_mistakes_reported(tmp_path: Path):
+    rule = RULE.replace("fact: person", "fact: persn").replace(
+        "{param: max_ib_tasks}", "{param: max_ib_task}")
+    with pytest.raises(RulePackError) as info:
+        load_rules(write(tmp_path, HEADER + rule))
+    assert sorted(p.type for p in info.value.problems) == ["undefined_param", "unknown_fact"]
+
+
+# --- conditions that can never hold ------------------------------------------------------------
+
+def _lint_of_condition(tmp_path: Path, cond: str) -> list[str]:
+    rule = RULE.replace("{ib: true,", f"{{ib: true, task_hours: {cond},")
+    return [str(p) for p in load_rules(write(tmp_path, HEADER + rule)).lint]
+
+
+@pytest.mark.parametrize("cond", [
+    "{gt: 5, lt: 2}",
+    "{gte: 3, lt: 3}",
+    "{gt: 3, lte: 3}",
+    "{eq: 4, gt: 9}",
+    "{eq: 4, lte: 3.5}",
+    "{in: [1, 2], eq: 3}",
+    "{in: [1, 2], not_in: [2, 3, 1]}",
+    "{eq: 4, not_in: [4, 5]}",
+    "{in: [4, 6], gt: 7}",
+    "{gte: 3, lte: 3, ne: 3}",
+])
+def test_an_empty_range_is_unreachable(tmp_path: Path, cond: str):
+    found = _lint_of_condition(tmp_path, cond)
+    assert len(found) == 1, found
+    assert "rules[0].when[0].where.task_hours: rule 'IB_TOO_BUSY' can never fire" in found[0]
+
+
+@pytest.mark.parametrize("cond", [
+    "{gt: 2, lt: 5}",
+    "{gte: 3, lte: 3}",
+    "{in: [1, 2], not_in: [1]}",
+    "{eq: 4, gte: 4, ne: 5}",
+    "{in: [4, 8], gt: 7}",
+    # a param is not a constant: a school may override its default
+    "{gt: {param: max_ib_tasks}, lt: 2}",
+    "{eq: 4, gt: {param: max_ib_tasks}}",
+])
+def test_a_satisfiable_range_is_not_reported(tmp_path: Path, cond: str):
+    assert _lint_of_condition(tmp_path, cond) == []
+
+
+def test_a_vocabulary_field_with_every_value_excluded_is_unreachable(tmp_path: Path):
+    rule = RULE.replace("{ib: true,", "{ib: {not_in: [true, false]},")
+    assert [p.type for p in load_rules(write(tmp_path, HEADER + rule)).lint] == ["unreachable"]
+
+
+def test_an_empty_range_in_one_branch_or_an_absent_pattern_says_so(tmp_path: Path):
+    two = RULE.replace("""    when:
+      - fact: person
+        as: p
+        where: {ib: true, n_responsible: {gt: {param: max_ib_tasks}}}""", """    any_of:
+      - - fact: person
+          as: p
+          where: {ib: true, n_responsible: {gt: {param: max_ib_tasks}}}
+      - - fact: person
+          as: p
+          where: {leader: true, n_responsible: {gt: 5, lt: 2}}""")
+    absent = RULE.replace("IB_TOO_BUSY", "IB_ALONE").replace(
+        "    subjects:", "      - absent: person\n        where: {task_hours: {gt: 5, lt: 2}}\n"
+                        "    subjects:")
+    found = [str(p) for p in load_rules(write(tmp_path, HEADER + two + absent)).lint]
+    assert len(found) == 2, found
+    assert "rules[0].any_of[1][0].where.n_responsible: rule 'IB_TOO_BUSY': branch 1 can " \
+           "never hold" in found[0]
+    assert "rules[1].when[1].where.task_hours: rule 'IB_ALONE': this 'absent' pattern can " \
+           "never match, so it always holds" in found[1]
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+SOURCE_TEXT = "Het samenspel.\nDe ib\u2019er   is de \u201cregisseur\u201d\nvan de zorg.\n"
+
+
+def _pack_with_source(tmp_path: Path, text: str, quote: str) -> Path:
+    (tmp_path / "sources").mkdir(exist_ok=True)
+    (tmp_path / "sources" / "samenspel.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    escaped = quote.replace("'", "''")  # YAML's single-quoted style
+    rule = RULE.replace("source: {text: 001_7e2a7906d0b92de6.txt, quote: niet zelf coachen}",
+                        f"source: {{text: {text}, quote: '{escaped}'}}")
+    return write(tmp_path, HEADER + rule)
+
+
+def test_a_quote_with_plain_or_typographic_quotes_is_found(tmp_path: Path):
+    from mandaat.rules import lint_rules
+    plain = _pack_with_source(tmp_path, "samenspel.txt", "De ib'er is de \"regisseur\" van")
+    assert lint_rules(plain, sources=tmp_path / "sources") == []
+    curly = _pack_with_source(tmp_path, "samenspel.txt", "ib\u2019er is  de \u201cregisseur")
+    assert lint_rules(curly) == []  # the sources/ folder beside the pack
+
+
+def test_an_unknown_source_and_a_missing_quote_are_lint_findings(tmp_path: Path):
+    from mandaat.rules import lint_rules
+    unknown = _pack_with_source(tmp_path, "samenspl.txt", "van de zorg")
+    found = lint_rules(unknown, sources=tmp_path / "sources")
+    assert [(p.type, p.loc) for p in found] == [
+        ("unknown_source", ("rules", 0, "source", "text"))]
+    assert "no source text 'samenspl.txt'" in found[0].msg
+    assert "(did you mean 'samenspel.txt'?)" in found[0].msg
+    missing = _pack_with_source(tmp_path, "samenspel.txt", "De ib'er is de spin in het web")
+    found = lint_rules(missing, sources=tmp_path / "sources")
+    assert [(p.type, p.loc) for p in found] == [
+        ("quote_not_found", ("rules", 0, "source", "quote"))]
+    assert "not in 'samenspel.txt'" in found[0].msg
+    assert found[0].line == 15  # the line of its source
+
+
+def test_rules_lint_checks_sources_and_says_when_it_cannot(tmp_path: Path):
+    from mandaat.cli import main
+    pack = _pack_with_source(tmp_path, "samenspel.txt", "de spin in het web")
+    out = io.StringIO()
+    assert main(["rules", "lint", str(pack)], stdout=out, stderr=io.StringIO()) == 1
+    assert "quote_not_found" not in out.getvalue()
+    assert "rules[0].source.quote: the quote is not in 'samenspel.txt'" in out.getvalue()
+    assert "quotes not checked" not in out.getvalue()
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    (tmp_path / "sources").rename(elsewhere / "bronnen")
+    out = io.StringIO()
+    assert main(["rules", "lint", str(pack)], stdout=out, stderr=io.StringIO()) == 0
+    assert out.getvalue().count("\n") == 2
+    assert "quotes not checked" in out.getvalue() and "--sources DIR" in out.getvalue()
+    out = io.StringIO()
+    assert main(["rules", "lint", str(pack), "--sources", str(elsewhere / "bronnen")],
+                stdout=out, stderr=io.StringIO()) == 1
+    assert "the quote is not in 'samenspel.txt'" in out.getvalue()
+    err = io.StringIO()
+    assert main(["rules", "lint", str(pack), "--sources", str(tmp_path / "nergens")],
+                stdout=io.StringIO(), stderr=err) == 2
+    assert "nergens" in err.getvalue()
+
+
+@pytest.mark.skipif(not SOURCES.exists(), reason="shared/sources is not beside the repo")
+def test_the_bundled_pack_lints_clean_against_its_sources():
+    from mandaat.cli import main
+    from mandaat.rules import lint_rules
+    folder = bundled_rules_path() / "lbbo-2022"
+    assert lint_rules(folder, sources=SOURCES) == []
+    out = io.StringIO()
+    assert main(["rules", "lint", str(folder), "--sources", str(SOURCES)], stdout=out,
+                stderr=io.StringIO()) == 0
+    assert out.getvalue() == "lbbo-2022 v1: 34 rules, 0 lint finding(s)\n"
