@@ -6,12 +6,16 @@ with nobody on them, signals of every type and age.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
+from mandaat import model as M
 from mandaat import vocabulary as V
 
 AS_OF = dt.date(2026, 11, 22)
@@ -36,15 +40,18 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
     n_tasks = draw(st.integers(0, max_tasks))
     n_mandates = draw(st.integers(0, 3))
     n_signals = draw(st.integers(0, 5))
-    pool = draw(st.lists(ids, min_size=n_people + n_teams + n_tasks + n_mandates + n_signals,
-                         max_size=n_people + n_teams + n_tasks + n_mandates + n_signals,
-                         unique=True))
+    n_externals = draw(st.integers(0, 2))
+    n_ids = n_people + n_teams + n_tasks + n_mandates + n_signals + n_externals
+    pool = draw(st.lists(ids.filter(lambda s: s not in V.RESERVED_IDS), min_size=n_ids,
+                         max_size=n_ids, unique=True))
     people_ids = pool[:n_people]
     team_ids = pool[n_people:n_people + n_teams]
     rest = pool[n_people + n_teams:]
     task_ids, rest = rest[:n_tasks], rest[n_tasks:]
+    external_ids, rest = rest[:n_externals], rest[n_externals:]
     mandate_ids, signal_ids = rest[:n_mandates], rest[n_mandates:]
-    holders = people_ids + team_ids + [V.ALL_STAFF]
+    holders = people_ids + team_ids + external_ids + [V.ALL_STAFF, V.PARENTS]
+    group_names = st.sampled_from(["1", "2", "3", "4", "5", "6", "7", "8"])
 
     people = []
     for pid in people_ids:
@@ -55,6 +62,17 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
             person["name"] = draw(names)
         if draw(st.booleans()):
             person["hours_per_week"] = draw(st.integers(0, 40))
+        if draw(st.booleans()):
+            person["days_per_week"] = draw(st.sampled_from([1, 2.5, 3, 5]))
+        if draw(st.booleans()):
+            person["groups"] = draw(st.lists(group_names, max_size=2, unique=True))
+        if draw(st.booleans()):
+            person["supervises"] = draw(st.lists(
+                st.one_of(group_names, st.sampled_from(team_ids)) if team_ids else group_names,
+                max_size=3, unique=True))
+        if draw(st.booleans()):
+            person["leads"] = draw(st.lists(st.sampled_from(people_ids + team_ids), max_size=3,
+                                            unique=True))
         people.append(person)
     teams = [{"id": tid, "kind": draw(st.sampled_from(V.TEAM_KINDS)),
               "members": draw(st.lists(st.sampled_from(people_ids), max_size=4, unique=True))}
@@ -73,6 +91,11 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
             task["about"] = draw(st.sampled_from(people_ids))
         if task["type"] == V.OTHER_TASK_TYPE and draw(st.booleans()):
             task["domain"] = draw(st.sampled_from(V.DOMAINS))
+        if draw(st.booleans()):
+            task["title"] = draw(st.sampled_from(
+                ["Groepsbespreking", "Overdracht naar het VO", "Schoolreisje", "MDO"]))
+        if draw(st.booleans()):
+            task["parent_consent"] = draw(st.booleans())
         spent = draw(st.dictionaries(st.sampled_from(people_ids), hours, max_size=3))
         if spent:
             task["hours"] = spent
@@ -102,6 +125,8 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
             signal["since"] = _since(draw(days_back))
         if draw(st.booleans()):
             signal["handled_by"] = draw(st.sampled_from(people_ids))
+        if about_kind == "pupil" and draw(st.booleans()):
+            signal["group"] = draw(group_names)
         if kind == "afspraak_niet_nagekomen":
             signal["count"] = draw(st.integers(1, 5))
             signal["conversation_held"] = draw(st.booleans())
@@ -114,10 +139,15 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
         "max_curative_share": st.floats(0, 1),
         "max_accountable_tasks": st.integers(0, 20),
     }))
+    externals = [{"id": eid, "kind": draw(st.sampled_from(V.EXTERNAL_KINDS))}
+                 for eid in external_ids]
+    defaults = ({"accountable": draw(st.sampled_from(people_ids))}
+                if draw(st.booleans()) else {})
     data: dict[str, Any] = {"format": "mandaat/1", "school": {"name": draw(names)},
                             "as_of": AS_OF.isoformat(), "people": people}
     for key, value in (("teams", teams), ("tasks", tasks), ("mandates", mandates),
-                       ("signals", signals), ("params", params)):
+                       ("signals", signals), ("params", params), ("externals", externals),
+                       ("defaults", defaults)):
         if value or draw(st.booleans()):
             data[key] = value
     return data
@@ -158,3 +188,251 @@ def _shuffle_inner(item: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
         elif isinstance(value, dict):
             out[key] = dict(_shuffle(list(value.items()), rnd))
     return out
+
+
+# --- the other spellings of a valid school, and schools broken in one way -----------------
+
+
+@st.composite
+def spelled_schools(draw: st.DrawFn, max_people: int = 6, max_tasks: int = 8) -> dict[str, Any]:
+    """A valid school written in the other ways the loader reads: one id where a list of ids
+    is read, groups as whole numbers, fractional hours, every optional field, and ``null``
+    or the default written out where the loader accepts them."""
+    data = copy.deepcopy(draw(schools(max_people=max_people, max_tasks=max_tasks)))
+
+    def one_or_many(value: list[str]) -> str | list[str]:
+        return value[0] if len(value) == 1 and draw(st.booleans()) else value
+
+    def maybe(item: dict[str, Any], key: str, value: st.SearchStrategy[Any]) -> None:
+        if key not in item and draw(st.booleans()):
+            item[key] = draw(value)
+
+    maybe(data["school"], "brin", st.one_of(st.none(), names))
+    maybe(data, "params", st.dictionaries(names, st.one_of(
+        st.integers(-10**9, 10**9), st.floats(-1e9, 1e9, allow_nan=False)), max_size=2))
+    for person in data["people"]:
+        maybe(person, "name", st.none())
+        maybe(person, "hours_per_week", st.one_of(
+            st.none(), st.floats(0, 168, allow_nan=False)))
+        maybe(person, "groups", st.lists(st.one_of(st.integers(0, 8), st.sampled_from(
+            ("1", "2", "3a", "8b", "combinatie 1-2"))), max_size=2))
+    for team in data.get("teams", []):
+        team["members"] = one_or_many(team["members"])
+        maybe(team, "name", st.one_of(st.none(), names))
+    for task in data.get("tasks", []):
+        for raci in V.RACI:
+            if raci in task:
+                task[raci] = one_or_many(task[raci])
+            else:
+                maybe(task, raci, st.just([]))
+        maybe(task, "title", st.one_of(st.none(), names))
+        for key in ("case_holder", "about", "domain"):
+            maybe(task, key, st.none())
+        maybe(task, "hours", st.just({}))
+    for mandate in data.get("mandates", []):
+        mandate["scope"] = one_or_many(mandate["scope"])
+        maybe(mandate, "since", st.none())
+    for signal in data.get("signals", []):
+        maybe(signal, "handled_by", st.none())
+        maybe(signal, "count", st.integers(1, 100_000))
+        maybe(signal, "conversation_held", st.booleans())
+        maybe(signal, "willful", st.booleans())
+        if signal["type"] != "ontwikkeling_blijft_achter":
+            maybe(signal, "since", st.none())
+    return data
+
+
+#: Every key any level of a school file knows.
+KNOWN_KEYS = frozenset(
+    field.alias or name
+    for model in vars(M).values() if isinstance(model, type) and issubclass(model, BaseModel)
+    for name, field in model.model_fields.items()
+)
+unknown_keys = st.from_regex(r"[a-z][a-z_]{0,14}", fullmatch=True).filter(
+    lambda key: key not in KNOWN_KEYS)
+bad_ids = st.one_of(
+    st.from_regex(r"[A-Z][a-z0-9]{0,8}", fullmatch=True),     # capitals
+    st.from_regex(r"[-_][a-z0-9]{0,8}", fullmatch=True),      # starts with - or _
+    st.from_regex(r"[a-z]{1,5}[ .!/][a-z]{1,5}", fullmatch=True),
+    st.text(alphabet="abc", min_size=65, max_size=70),        # longer than 64
+    st.just(""),
+)
+#: Dates the loader refuses, in the form of a date or close to it.
+bad_dates = st.sampled_from(
+    ("22-11-2026", "2026/11/22", "2026-13-01", "2026-11-32", "2026-00-10", "26-11-22",
+     "november 2026", ""))
+
+
+def _unknown_word(vocabulary: tuple[str, ...]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.from_regex(r"[a-z][a-z_]{0,20}", fullmatch=True),
+        st.sampled_from(vocabulary).map(str.upper),
+        st.sampled_from(vocabulary).map(lambda word: word.replace("_", "-")),
+    ).filter(lambda word: word not in vocabulary)
+
+
+@st.composite
+def shape_errors(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    """A valid school broken in one way the format forbids, with a name for the break:
+    an unknown key, an unknown vocabulary word, a number out of bounds, a bad id, a wrong
+    type, an empty list or text, a missing required field, a bad date.
+
+    Returns ``(what, data)``; ``data`` holds JSON values only.
+    """
+    data = copy.deepcopy(draw(schools(max_people=4, max_tasks=4)))
+    sections = {key: data.get(key) or [] for key in ("teams", "tasks", "mandates", "signals")}
+
+    def pick(section: str) -> dict[str, Any]:
+        items = data["people"] if section == "people" else sections[section]
+        return draw(st.sampled_from(items))
+
+    def sections_with_items(*names: str) -> list[str]:
+        return [name for name in names if name == "people" or sections[name]]
+
+    def unknown_key() -> None:
+        level = draw(st.sampled_from(
+            ["top", "school", *sections_with_items("people", *sections)]))
+        item = data if level == "top" else data["school"] if level == "school" else pick(level)
+        item[draw(unknown_keys)] = draw(st.one_of(st.none(), st.integers(), names))
+
+    def unknown_word() -> None:
+        where = draw(st.sampled_from(["format", "role", "team kind", "task type", "domain",
+                                      "scope", "signal type"]))
+        if where == "format":
+            data["format"] = draw(st.sampled_from(("mandaat/2", "mandaat/0", "mandaat", "")))
+        elif where == "role":
+            person = pick("people")
+            person["roles"][draw(st.integers(0, len(person["roles"]) - 1))] = draw(
+                _unknown_word(V.ROLES))
+        elif where == "team kind" and sections["teams"]:
+            pick("teams")["kind"] = draw(_unknown_word(V.TEAM_KINDS))
+        elif where in ("task type", "domain") and sections["tasks"]:
+            key, words = ("type", V.TASK_TYPES) if where == "task type" else ("domain", V.DOMAINS)
+            pick("tasks")[key] = draw(_unknown_word(words))
+        elif where == "scope" and sections["mandates"]:
+            mandate = pick("mandates")
+            mandate["scope"] = [*mandate["scope"], draw(_unknown_word((*V.TASK_TYPES, *V.DOMAINS)))]
+        elif where == "signal type" and sections["signals"]:
+            pick("signals")["type"] = draw(_unknown_word(V.SIGNAL_TYPES))
+        else:
+            pick("people")["roles"] = [draw(_unknown_word(V.ROLES))]
+
+    def out_of_bounds() -> None:
+        negative = st.one_of(st.integers(-1000, -1), st.floats(-1000, -1e-9))
+        where = draw(st.sampled_from(["hours_per_week", "hours", "count", "params"]))
+        if where == "hours" and sections["tasks"]:
+            task = pick("tasks")
+            task["hours"] = {**task.get("hours", {}), data["people"][0]["id"]: draw(
+                st.one_of(negative, st.integers(8761, 10**6), st.floats(8760.5, 1e12)))}
+        elif where == "count" and sections["signals"]:
+            pick("signals")["count"] = draw(st.one_of(st.integers(-5, 0),
+                                                      st.integers(100_001, 10**9)))
+        elif where == "params":
+            data["params"] = {**data.get("params", {}), "dev_lag_weeks": draw(st.one_of(
+                st.floats(1.5e9, 1e300), st.floats(-1e300, -1.5e9), st.integers(10**9 + 1)))}
+        else:
+            pick("people")["hours_per_week"] = draw(st.one_of(
+                negative, st.integers(169, 10**6), st.floats(168.5, 1e12)))
+
+    def bad_id() -> None:
+        bad = draw(bad_ids)
+        where = draw(st.sampled_from(["id", "reference", "hours key", "reserved"]))
+        if where in ("id", "reserved"):
+            section = draw(st.sampled_from(sections_with_items("people", *sections)))
+            pick(section)["id"] = bad if where == "id" else draw(st.sampled_from(V.RESERVED_IDS))
+        elif where == "hours key" and sections["tasks"]:
+            pick("tasks")["hours"] = {bad: 1}
+        elif sections["tasks"]:
+            task = pick("tasks")
+            key = draw(st.sampled_from((*V.RACI, "case_holder", "about")))
+            task[key] = bad if key in ("case_holder", "about") or draw(st.booleans()) else [bad]
+        else:
+            data["people"][0]["id"] = bad
+
+    def wrong_type() -> None:
+        text_for_number = st.sampled_from(("12", "twaalf", "1e3"))
+        choices: list[tuple[Callable[[], dict[str, Any]], str, st.SearchStrategy[Any]]] = [
+            (lambda: data, "school", st.one_of(names, st.lists(names, max_size=2))),
+            (lambda: data, "people", st.one_of(st.none(), st.just({}), names)),
+            (lambda: data, "as_of", st.one_of(st.booleans(), st.lists(names, max_size=1),
+                                              st.fixed_dictionaries({"d": st.integers()}))),
+            (lambda: data, "params", st.one_of(names, st.lists(st.integers(), max_size=2))),
+            (lambda: data["school"], "name", st.one_of(st.none(), st.integers(), st.booleans())),
+            (lambda: pick("people"), "roles", st.one_of(st.none(), st.sampled_from(V.ROLES))),
+            (lambda: pick("people"), "hours_per_week", st.one_of(text_for_number, st.booleans())),
+            (lambda: pick("people"), "groups", st.one_of(
+                names, st.none(), st.lists(st.one_of(st.booleans(), st.none(), st.floats(
+                    0.5, 8.5).filter(lambda f: not f.is_integer())), min_size=1, max_size=2))),
+            (lambda: pick("people"), "id", st.one_of(st.integers(), st.none(),
+                                                     st.lists(ids, min_size=1, max_size=1))),
+        ]
+        if sections["teams"]:
+            choices += [(lambda: pick("teams"), "members",
+                         st.one_of(st.none(), st.integers(), st.just({"tom": 1})))]
+        if sections["tasks"]:
+            choices += [(lambda: pick("tasks"), "accountable",
+                         st.one_of(st.none(), st.integers(), st.booleans(), st.just({"a": 1}))),
+                        (lambda: pick("tasks"), "hours", st.one_of(
+                            st.lists(st.integers(0, 5), max_size=2), names)),
+                        (lambda: pick("tasks"), "title", st.one_of(st.integers(), st.booleans()))]
+        if sections["mandates"]:
+            choices += [(lambda: pick("mandates"), "communicated_to_team",
+                         st.one_of(st.sampled_from(("true", "ja", "no")), st.integers(0, 1),
+                                   st.none()))]
+        if sections["signals"]:
+            choices += [(lambda: pick("signals"), "count", st.one_of(
+                            text_for_number, st.booleans(),
+                            st.floats(1.5, 9.5).filter(lambda f: not f.is_integer()))),
+                        (lambda: pick("signals"), "willful",
+                         st.one_of(st.sampled_from(("false", "nee")), st.integers(0, 1))),
+                        (lambda: pick("signals"), "about", st.one_of(
+                            st.integers(), st.none(), st.text(min_size=65, max_size=80)))]
+        item, key, value = draw(st.sampled_from(choices))
+        item()[key] = draw(value)
+
+    def empty() -> None:
+        where = draw(st.sampled_from(["roles", "school name", "person name", "scope"]))
+        if where == "scope" and sections["mandates"]:
+            pick("mandates")["scope"] = []
+        elif where == "school name":
+            data["school"]["name"] = ""
+        elif where == "person name":
+            pick("people")["name"] = ""
+        else:
+            pick("people")["roles"] = []
+
+    def missing() -> None:
+        required = {"people": ("id", "roles"), "teams": ("id", "kind"),
+                    "tasks": ("id", "type"),
+                    "mandates": ("id", "from", "to", "scope", "communicated_to_team"),
+                    "signals": ("id", "type", "about")}
+        where = draw(st.sampled_from(["top", "school", *sections_with_items(*required)]))
+        if where == "top":
+            del data[draw(st.sampled_from(("format", "school", "people")))]
+        elif where == "school":
+            del data["school"]["name"]
+        else:
+            del pick(where)[draw(st.sampled_from(required[where]))]
+
+    def missing_since() -> None:
+        signal = {"id": "s-missing-since", "type": "ontwikkeling_blijft_achter",
+                  "about": data["people"][0]["id"]}
+        if draw(st.booleans()):
+            signal["since"] = None
+        data["signals"] = [*sections["signals"], signal]
+
+    def bad_date() -> None:
+        where = draw(st.sampled_from(sections_with_items("mandates", "signals")
+                                     + ["as_of"]))
+        if where == "as_of":
+            data["as_of"] = draw(bad_dates)
+        else:
+            pick(where)["since"] = draw(bad_dates)
+
+    breaks = {"unknown key": unknown_key, "unknown word": unknown_word,
+              "out of bounds": out_of_bounds, "bad id": bad_id, "wrong type": wrong_type,
+              "empty": empty, "missing field": missing,
+              "signal without since": missing_since, "bad date": bad_date}
+    what = draw(st.sampled_from(sorted(breaks)))
+    breaks[what]()
+    return what, data

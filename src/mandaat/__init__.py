@@ -22,13 +22,25 @@ from .errors import (
 )
 from .graph import build_graph
 from .loader import dump_school, load_school
-from .model import Mandate, Person, School, Signal, Task, Team, json_schema
+from .model import (
+    Defaults,
+    External,
+    Mandate,
+    Person,
+    School,
+    Signal,
+    Task,
+    Team,
+    json_schema,
+)
 from .report import Escalation, Explanation, Finding, Report
 from .rules import RulePack, default_pack, load_rules
 
 __all__ = [
+    "Defaults",
     "Escalation",
     "Explanation",
+    "External",
     "Finding",
     "MandaatInputError",
     "Mandate",

@@ -63,6 +63,8 @@ class Source:
 
     def line_of(self, loc: Loc) -> int | None:
         """Return the 1-based line where ``loc`` (or its nearest existing parent) stands."""
+        if not self.text:
+            return None  # parsed data given directly has no lines
         loc = (*self.prefix, *loc)
         try:
             node = yaml.compose(self.text, Loader=_SafeBase)  # the parser parse() uses

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,11 +10,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import vocabulary as V
+from ._references import check_references
 from ._source import ParseFailure, Source, parse, read_source
 from ._validation import problems_from
 from .errors import Loc, Problem, SchoolFileError
-from .model import SUPPORTED_FORMATS, School
+from .model import REFERENCES_CHECKED, SUPPORTED_FORMATS, School
 
 __all__ = ["dump_school", "load_school"]
 
@@ -31,7 +30,8 @@ def load_school(
         A path to a ``.yaml``/``.yml``/``.json`` file, the file's text (a ``str`` that
         contains a newline or starts with ``{``), or an already parsed mapping.
     name
-        The name to report problems under (default: the path, or ``<string>``).
+        The name to report problems under (default: the path, ``<string>`` for text, or
+        ``<data>`` for a mapping). Problems in a mapping carry no line number: it has none.
 
     Returns
     -------
@@ -58,8 +58,7 @@ def load_school(
     mandaat.errors.SchoolFileError: <string>:3: people[0].roles[0]: unknown role 'ib'
     """
     if isinstance(source, Mapping):
-        text = _dump_for_lines(source)
-        src = Source(name or "<data>", text)
+        src = Source(name or "<data>", "")
         data: Any = source
     else:
         if isinstance(source, Path) or ("\n" not in source and not source.lstrip().startswith("{")):
@@ -71,10 +70,16 @@ def load_school(
                 src = Source(name, src.text)
         else:
             src = Source(name or "<string>", source)
-        try:
-            data = parse(src)
-        except ParseFailure as exc:
-            raise SchoolFileError([exc.problem]) from None
+        return load_text(src)
+    return validate_school(data, src)
+
+
+def load_text(src: Source) -> School:
+    """Parse and validate a school's text (YAML, or JSON when the name ends in ``.json``)."""
+    try:
+        data = parse(src)
+    except ParseFailure as exc:
+        raise SchoolFileError([exc.problem]) from None
     return validate_school(data, src)
 
 
@@ -95,12 +100,13 @@ def validate_school(data: Any, src: Source) -> School:
         )
     school: School | None = None
     try:
-        school = School.model_validate(dict(data))
+        # the references are checked below, on the raw data, with every other problem
+        school = School.model_validate(dict(data), context=REFERENCES_CHECKED)
     except ValidationError as exc:
         problems.extend(problems_from(exc, src, School))
     except (RecursionError, TypeError, ValueError) as exc:
         problems.append(src.problem((), "invalid", f"cannot be read as a school: {exc}"))
-    problems.extend(_check_references(data, src))
+    problems.extend(check_references(data, src))
     if problems:
         raise SchoolFileError(_unique(problems))
     assert school is not None
@@ -132,124 +138,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add((p.loc, p.msg))
             out.append(p)
     return out
-
-
-# --- references, ids and dates, checked on the raw data so all problems come at once -------
-
-
-def _items(data: Mapping[str, Any], key: str) -> list[tuple[int, Mapping[str, Any]]]:
-    value = data.get(key)
-    if not isinstance(value, list):
-        return []
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, Mapping)]
-
-
-def _ids(value: Any) -> list[tuple[int | None, str]]:
-    if isinstance(value, str):
-        return [(None, value)]
-    if isinstance(value, list):
-        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
-    return []
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _check_references(data: Mapping[str, Any], src: Source) -> list[Problem]:
-    problems: list[Problem] = []
-    add = problems.append
-
-    people: dict[str, int] = {}
-    teams: dict[str, int] = {}
-    registries = {"people": people, "teams": teams}
-    seen: dict[str, str] = {}  # ids are unique across the whole file
-    for section in ("people", "teams", "tasks", "mandates", "signals"):
-        for i, item in _items(data, section):
-            ident = item.get("id")
-            if not isinstance(ident, str):
-                continue
-            if ident == V.ALL_STAFF:
-                add(src.problem((section, i, "id"), "reserved_id",
-                                f"id '{V.ALL_STAFF}' is reserved: it means all staff"))
-            if ident in seen:
-                add(src.problem((section, i, "id"), "duplicate_id",
-                                f"duplicate id '{ident}' (also {seen[ident]})"))
-                continue
-            seen[ident] = f"{section}[{i}]"
-            if section in registries:
-                registries[section][ident] = i
-
-    def ref(loc: Loc, value: str, allowed: dict[str, int], what: str, extra: tuple[str, ...] = ()):
-        if value in allowed or value in extra:
-            return
-        choices = [*allowed, *extra]
-        add(src.problem(loc, "unknown_reference",
-                        f"no {what} with id '{value}'{V.did_you_mean(value, choices)}"))
-
-    holders = {**people, **teams}
-    for i, team in _items(data, "teams"):
-        for j, member in _ids(team.get("members")):
-            ref(("teams", i, "members", *(() if j is None else (j,))), member, people, "person")
-    for i, task in _items(data, "tasks"):
-        # A team as accountable is a finding (SINGLE_ACCOUNTABLE), not bad input.
-        for field in V.RACI:
-            for j, value in _ids(task.get(field)):
-                loc = ("tasks", i, field, *(() if j is None else (j,)))
-                ref(loc, value, holders, "person or team", (V.ALL_STAFF,))
-        for field in ("case_holder", "about"):
-            value = task.get(field)
-            if isinstance(value, str):
-                ref(("tasks", i, field), value, people, "person")
-        hours = task.get("hours")
-        if isinstance(hours, Mapping):
-            for key in hours:
-                if isinstance(key, str):
-                    ref(("tasks", i, "hours", key), key, people, "person")
-    for i, mandate in _items(data, "mandates"):
-        for field in ("from", "to"):
-            value = mandate.get(field)
-            if isinstance(value, str):
-                ref(("mandates", i, field), value, people, "person")
-
-    as_of = _as_date(data.get("as_of")) if "as_of" in data else dt.date.today()
-    for i, signal in _items(data, "signals"):
-        kind = signal.get("type")
-        about = signal.get("about")
-        target = V.SIGNAL_ABOUT.get(kind) if isinstance(kind, str) else None
-        if isinstance(about, str) and target == "person":
-            ref(("signals", i, "about"), about, people, "person")
-        elif isinstance(about, str) and target == "team":
-            ref(("signals", i, "about"), about, teams, "team", (V.ALL_STAFF,))
-        handled_by = signal.get("handled_by")
-        if isinstance(handled_by, str):
-            ref(("signals", i, "handled_by"), handled_by, people, "person")
-        if kind == "ontwikkeling_blijft_achter" and signal.get("since") is None:
-            add(src.problem(("signals", i), "missing_since",
-                            "a signal 'ontwikkeling_blijft_achter' needs 'since': "
-                            "the lag is measured from that date"))
-    if as_of is not None:
-        for section in ("mandates", "signals"):
-            for i, item in _items(data, section):
-                since = _as_date(item.get("since"))
-                if since is not None and since > as_of:
-                    add(src.problem((section, i, "since"), "since_after_as_of",
-                                    f"'since' {since.isoformat()} is after 'as_of' "
-                                    f"{as_of.isoformat()}"))
-    return problems
-
-
-def _dump_for_lines(data: Mapping[str, Any]) -> str:
-    try:
-        return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False)
-    except yaml.YAMLError:
-        return ""

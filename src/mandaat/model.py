@@ -1,8 +1,9 @@
 """The school model of format ``mandaat/1`` (see ``docs/school-format.md``).
 
-The models validate shape and vocabulary; cross-references (does ``accountable`` name a
-person who exists?) are checked by :func:`mandaat.load_school`, which reports every problem
-of a file at once.
+The models validate shape and vocabulary. ``School`` also checks cross-references (does
+``accountable`` name a person who exists?), ids and dates, so ``School.model_validate``
+never returns a school whose references are broken; :func:`mandaat.load_school` is the
+friendlier door, reporting every problem of a file at once with its line.
 """
 
 from __future__ import annotations
@@ -19,14 +20,25 @@ from pydantic import (
     PrivateAttr,
     StrictBool,
     StringConstraints,
+    TypeAdapter,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
 )
+from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
 from . import vocabulary as V
+from ._references import check_references
+from ._source import Source
+from .errors import format_loc
 
 FORMAT = "mandaat/1"
 SUPPORTED_FORMATS: tuple[str, ...] = (FORMAT,)
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+#: Validation context with which the loader says it checks references itself, on the raw
+#: data and with line numbers.
+REFERENCES_CHECKED: dict[str, bool] = {"_mandaat_references_checked": True}
 
 
 def _in_vocabulary(what: str, choices: tuple[str, ...]):
@@ -50,11 +62,28 @@ def _group_name(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _one_or_many_schema(item: Any, **array: Any) -> WithJsonSchema:
+    """The JSON Schema of what ``_one_or_many`` reads: one ``item``, or a list of them."""
+    one = TypeAdapter(item).json_schema()
+    return WithJsonSchema({"anyOf": [one, {"type": "array", "items": one, **array}]})
+
+
 Id = Annotated[str, Field(strict=True), StringConstraints(pattern=ID_PATTERN)]
-IdList = Annotated[list[Id], BeforeValidator(_one_or_many)]
+IdList = Annotated[list[Id], BeforeValidator(_one_or_many), _one_or_many_schema(Id)]
 Text = Annotated[str, Field(strict=True), StringConstraints(min_length=1)]
+#: A group (class) a person teaches: text, or a whole number such as ``5``.
+Group = Annotated[
+    Text, BeforeValidator(_group_name),
+    WithJsonSchema({"anyOf": [TypeAdapter(Text).json_schema(), {"type": "integer"}]}),
+]
 #: Hours a person spends on one task in a year: at most the hours a year has.
 TaskHours = Annotated[float, Field(strict=True, ge=0, le=8760, allow_inf_nan=False)]
+#: Hours per person on a task, keyed by person id.
+HoursById = Annotated[
+    dict[Id, TaskHours],
+    WithJsonSchema({"type": "object", "propertyNames": TypeAdapter(Id).json_schema(),
+                    "additionalProperties": TypeAdapter(TaskHours).json_schema()}),
+]
 WeekHours = Annotated[float, Field(strict=True, ge=0, le=168, allow_inf_nan=False)]
 Role = Annotated[
     str, Field(strict=True, json_schema_extra={"enum": list(V.ROLES)}),
@@ -76,10 +105,20 @@ TeamKind = Annotated[
     str, Field(strict=True, json_schema_extra={"enum": list(V.TEAM_KINDS)}),
     AfterValidator(_in_vocabulary("team kind", V.TEAM_KINDS)),
 ]
+ExternalKind = Annotated[
+    str, Field(strict=True, json_schema_extra={"enum": list(V.EXTERNAL_KINDS)}),
+    AfterValidator(_in_vocabulary("external kind", V.EXTERNAL_KINDS)),
+]
+#: Working days a week (a school's usual way to say how much time someone has).
+WeekDays = Annotated[float, Field(strict=True, ge=0, le=7, allow_inf_nan=False)]
 Scope = Annotated[
     str,
     Field(strict=True, json_schema_extra={"enum": [*V.TASK_TYPES, *V.DOMAINS]}),
     AfterValidator(_in_vocabulary("task type or domain", (*V.TASK_TYPES, *V.DOMAINS))),
+]
+ScopeList = Annotated[
+    list[Scope], BeforeValidator(_one_or_many), Field(min_length=1),
+    _one_or_many_schema(Scope, minItems=1),
 ]
 
 
@@ -101,7 +140,12 @@ class Person(_Model):
     name: Text | None = None
     roles: Annotated[list[Role], Field(min_length=1)]
     hours_per_week: WeekHours | None = None
-    groups: list[Annotated[Text, BeforeValidator(_group_name)]] = []
+    days_per_week: WeekDays | None = None
+    groups: list[Group] = []
+    #: The groups (or teams, such as a bouw) this person is the ib'er for.
+    supervises: list[Group] = []
+    #: The people (or teams) this person leads: line management.
+    leads: IdList = []
 
     @property
     def label(self) -> str:
@@ -131,7 +175,9 @@ class Task(_Model):
     case_holder: Id | None = None
     about: Id | None = None
     domain: Domain | None = None
-    hours: dict[Id, TaskHours] = {}
+    hours: HoursById = {}
+    #: Whether the parents must consent before the task goes ahead (toestemming van ouders).
+    parent_consent: StrictBool = False
 
     @property
     def label(self) -> str:
@@ -150,7 +196,7 @@ class Mandate(_Model):
     id: Id
     from_: Id = Field(alias="from")
     to: Id
-    scope: Annotated[list[Scope], BeforeValidator(_one_or_many), Field(min_length=1)]
+    scope: ScopeList
     communicated_to_team: StrictBool
     since: dt.date | None = None
 
@@ -166,6 +212,29 @@ class Signal(_Model):
     count: Annotated[int, Field(strict=True, ge=1, le=100_000)] = 1
     conversation_held: StrictBool = False
     willful: StrictBool = False
+    #: For a pupil signal: the pupil's group, so that the ib'er who supervises it acts.
+    group: Group | None = None
+
+
+class External(_Model):
+    """A party outside the school's staff: the samenwerkingsverband, the GGD, an SBO, ..."""
+
+    id: Id
+    kind: ExternalKind
+    name: Text | None = None
+
+    @property
+    def label(self) -> str:
+        """The name to show people: ``name`` when given, else the id."""
+        return self.name or self.id
+
+
+class Defaults(_Model):
+    """What holds for every task that does not say otherwise."""
+
+    #: The person accountable for every task without its own ``accountable``: schools
+    #: mean "the director, unless we say otherwise".
+    accountable: Id | None = None
 
 
 class School(_Model):
@@ -178,13 +247,32 @@ class School(_Model):
         Annotated[str, Field(strict=True)],
         Annotated[float, Field(strict=True, ge=-1e9, le=1e9, allow_inf_nan=False)],
     ] = {}
+    defaults: Defaults | None = None
     people: list[Person]
     teams: list[Team] = []
+    externals: list[External] = []
     tasks: list[Task] = []
     mandates: list[Mandate] = []
     signals: list[Signal] = []
 
     _source: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _references_exist(self, info: ValidationInfo) -> School:
+        if info.context and info.context.get("_mandaat_references_checked"):
+            return self
+        data = self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        data["as_of"] = self.as_of.isoformat() if self.as_of else dt.date.today().isoformat()
+        problems = check_references(data, Source("<data>", ""))
+        if problems:
+            detail = "; ".join(f"{format_loc(p.loc)}: {p.msg}" for p in problems[:20])
+            more = len(problems) - 20
+            raise PydanticCustomError(
+                "invalid_reference",
+                "{detail}{more} (mandaat.load_school reports each with its line)",
+                {"detail": detail, "more": f"; and {more} more" if more > 0 else ""},
+            )
+        return self
 
     def __eq__(self, other: object) -> bool:
         # Equal when the data is: not where it was read from, nor which defaults were
@@ -200,19 +288,60 @@ class School(_Model):
         """The date time-based rules measure against: ``as_of``, or today."""
         return self.as_of or dt.date.today()
 
+    def accountable_of(self, task: Task) -> tuple[list[str], bool]:
+        """Who is accountable for ``task``, and whether that comes from ``defaults``.
+
+        A task's own ``accountable`` wins; a task without one takes the school's default.
+        """
+        if task.accountable or self.defaults is None or self.defaults.accountable is None:
+            return list(task.accountable), False
+        return [self.defaults.accountable], True
+
     def person(self, person_id: str) -> Person | None:
         """Return the person with this id, or ``None``."""
         return next((p for p in self.people if p.id == person_id), None)
 
 
+#: The form of a date in a school file: ``YYYY-MM-DD``.
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class _SchemaGenerator(GenerateJsonSchema):
+    def date_schema(self, schema: Any) -> dict[str, Any]:
+        # ``format`` alone is an annotation most validators do not assert.
+        return {**super().date_schema(schema), "pattern": DATE_PATTERN}
+
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of format ``mandaat/1``, for apps that validate before they send.
+    """The JSON Schema (draft 2020-12) of format ``mandaat/1``, for apps that validate
+    before they send.
 
-    The schema covers shape and vocabulary; cross-references (does ``accountable`` name
-    a person in the file?) are checked by :func:`mandaat.load_school` only.
+    The schema describes the JSON form of a file. A YAML file is validated as its JSON
+    equivalent: parse it with a safe loader and write each date YAML read as a date as its
+    ISO string (``date.isoformat()``, ``2026-11-22``); the rest is already JSON. Dates are
+    ``{"type": "string", "format": "date"}`` with a ``YYYY-MM-DD`` pattern, so validators
+    that do not assert ``format`` still check the form; an impossible day such as
+    ``2026-02-30`` is refused only where ``format`` is asserted.
+
+    Every file :func:`mandaat.load_school` accepts in this form validates, and the schema
+    refuses what the loader refuses wherever JSON Schema can say it: unknown keys at every
+    level, unknown vocabulary, the id pattern, the reserved id ``team``, numeric bounds,
+    types, required fields, ``since`` on an ``ontwikkeling_blijft_achter`` signal. References
+    between ids (does ``accountable`` name a person or team in the file?), duplicate ids and
+    a ``since`` after ``as_of`` are checked by the loader only.
     """
-    schema = School.model_json_schema(by_alias=True, mode="validation")
+    schema = School.model_json_schema(
+        by_alias=True, mode="validation", schema_generator=_SchemaGenerator)
+    defs = schema["$defs"]
+    for definition in defs.values():  # everything with an id: `team` and `ouders` are reserved
+        if "id" in definition.get("properties", {}):
+            definition["properties"]["id"]["not"] = {"enum": list(V.RESERVED_IDS)}
+    defs["Signal"]["allOf"] = [{
+        "if": {"properties": {"type": {"const": "ontwikkeling_blijft_achter"}},
+               "required": ["type"]},
+        "then": {"required": ["since"], "properties": {"since": {"type": "string"}}},
+    }]
+    schema.pop("title", None)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://mandaat.invalid/schema/mandaat-1.json",

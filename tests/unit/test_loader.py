@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 import mandaat
 from mandaat import SchoolFileError
@@ -35,8 +36,8 @@ def test_the_good_file_loads():
 def test_unknown_top_level_key():
     msg = one(GOOD.replace("as_of:", "as_off:"))
     assert msg == ("<string>:3: as_off: unknown field 'as_off' (did you mean 'as_of'?); "
-                   "allowed: as_of, format, mandates, params, people, school, signals, "
-                   "tasks, teams")
+                   "allowed: as_of, defaults, externals, format, mandates, params, people, "
+                   "school, signals, tasks, teams")
 
 
 def test_missing_required_field():
@@ -201,3 +202,103 @@ def test_a_problem_type_outside_the_registry_is_a_bug():
 ])
 def test_numbers_beyond_what_a_year_or_week_holds(old, new, expected):
     assert expected in one(GOOD.replace(old, new))
+
+
+# --- the public API gives no unchecked School ---------------------------------------------
+
+
+def _nobody_signal() -> dict:
+    data = school_data()
+    data["signals"] = [{"id": "s1", "type": "ontwikkeling_blijft_achter", "about": "nobody",
+                        "since": "2019-12-01"}]
+    return data
+
+
+def test_model_validate_refuses_a_reference_to_an_id_that_does_not_exist():
+    with pytest.raises(ValidationError) as info:
+        mandaat.School.model_validate(_nobody_signal())
+    (error,) = info.value.errors()
+    assert error["type"] == "invalid_reference"
+    assert "signals[0].about: no person with id 'nobody'" in error["msg"]
+
+
+def test_the_model_constructor_refuses_broken_references_duplicates_and_late_dates():
+    data = school_data()
+    data["tasks"][0]["accountable"] = "anne"
+    data["people"].append({"id": "tom", "roles": ["leraar"]})
+    data["mandates"] = [{"id": "m", "from": "anna", "to": "ilse", "scope": ["studiedag"],
+                         "communicated_to_team": True, "since": "2027-01-01"}]
+    with pytest.raises(ValidationError) as info:
+        mandaat.School(**data)
+    msg = info.value.errors()[0]["msg"]
+    assert "tasks[0].accountable[0]: no person or team with id 'anne' (did you mean 'anna'?)" in msg
+    assert "people[4].id: duplicate id 'tom'" in msg
+    assert "'since' 2027-01-01 is after 'as_of' 2026-11-22" in msg
+
+
+def test_model_validate_still_takes_a_valid_school():
+    school = mandaat.School.model_validate(school_data())
+    assert school == mandaat.load_school(school_data())
+    assert mandaat.check(school).summary == mandaat.check(mandaat.load_school(school_data())).summary
+
+
+@pytest.mark.parametrize("given", [_nobody_signal(), "school.yaml", Path("school.yaml")])
+def test_check_and_escalate_refuse_what_is_not_a_school(given):
+    with pytest.raises(TypeError, match=r"takes a School, not .*mandaat.load_school"):
+        mandaat.check(given)
+    with pytest.raises(TypeError, match=r"escalate\(\) takes a School"):
+        mandaat.escalate(given, "s1")
+
+
+def test_problems_in_a_mapping_carry_no_invented_line_numbers():
+    with pytest.raises(mandaat.SchoolFileError) as info:
+        mandaat.load_school(_nobody_signal())
+    (problem,) = info.value.problems
+    assert problem.line is None
+    assert str(problem) == "<data>: signals[0].about: no person with id 'nobody'"
+
+
+# --- real schools' fields: externals, parents, defaults, supervision, line management -----
+
+
+def test_the_new_fields_load_and_round_trip():
+    data = school_data(
+        defaults={"accountable": "anna"},
+        externals=[{"id": "swv", "kind": "samenwerkingsverband", "name": "SWV De Brug"}])
+    data["people"][1].update({"supervises": ["1", "2", 3], "days_per_week": 2.5})
+    data["people"][0]["leads"] = ["lt-boven", "ilse"]
+    data["tasks"].append({"id": "arr", "type": "arrangement_swv", "responsible": ["swv"],
+                          "consulted": ["ouders"], "parent_consent": True})
+    data["signals"] = [{"id": "s1", "type": "extra_ondersteuning_nodig", "about": "lln-1",
+                        "group": 4}]
+    school = mandaat.load_school(data)
+    assert school.people[1].supervises == ["1", "2", "3"]
+    assert school.signals[0].group == "4"
+    assert school.accountable_of(school.tasks[-1]) == (["anna"], True)
+    assert school.accountable_of(school.tasks[0]) == (["anna"], False)
+    assert mandaat.load_school(mandaat.dump_school(school)) == school
+
+
+@pytest.mark.parametrize(("change", "loc", "message"), [
+    (lambda d: d["people"].append({"id": "ouders", "roles": ["leraar"]}),
+     ("people", 4, "id"), "id 'ouders' is reserved: it means the pupil's parents"),
+    (lambda d: d.update(defaults={"accountable": "anne"}),
+     ("defaults", "accountable"), "no person with id 'anne' (did you mean 'anna'?)"),
+    (lambda d: d["people"][0].update(leads=["lt-bovn"]),
+     ("people", 0, "leads", 0), "no person or team with id 'lt-bovn' (did you mean 'lt-boven'?)"),
+    (lambda d: d["tasks"][0].update(consulted=["swv"]),
+     ("tasks", 0, "consulted", 0), "no person or team with id 'swv'"),
+    (lambda d: d.update(externals=[{"id": "ggd", "kind": "ggd"}]),
+     ("externals", 0, "kind"), "unknown external kind 'ggd'"),
+    (lambda d: d.update(externals=[{"id": "anna", "kind": "ggd_jgz"}]),
+     ("externals", 0, "id"), "duplicate id 'anna' (also people[0])"),
+    (lambda d: d["people"][1].update(days_per_week=8),
+     ("people", 1, "days_per_week"), "must be 7 or less, not 8"),
+])
+def test_bad_new_fields_are_located(change, loc, message):
+    data = school_data()
+    change(data)
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(data)
+    assert any(p.loc == loc and p.msg.startswith(message) for p in info.value.problems), (
+        [str(p) for p in info.value.problems])

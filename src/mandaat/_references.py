@@ -1,0 +1,144 @@
+"""Cross-references, ids and dates of a school file: what a schema cannot check.
+
+Checked on the raw data, so that every problem of a file is reported at once, also where
+its shape is wrong elsewhere. Both :func:`mandaat.load_school` and the ``School`` model's
+own validation use these checks, so no public way makes an unchecked ``School``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from . import vocabulary as V
+from ._source import Source
+from .errors import Loc, Problem
+
+# --- references, ids and dates, checked on the raw data so all problems come at once -------
+
+
+def _items(data: Mapping[str, Any], key: str) -> list[tuple[int, Mapping[str, Any]]]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, Mapping)]
+
+
+def _ids(value: Any) -> list[tuple[int | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def check_references(data: Mapping[str, Any], src: Source) -> list[Problem]:
+    problems: list[Problem] = []
+    add = problems.append
+
+    people: dict[str, int] = {}
+    teams: dict[str, int] = {}
+    externals: dict[str, int] = {}
+    registries = {"people": people, "teams": teams, "externals": externals}
+    seen: dict[str, str] = {}  # ids are unique across the whole file
+    for section in ("people", "teams", "externals", "tasks", "mandates", "signals"):
+        for i, item in _items(data, section):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident == V.ALL_STAFF:
+                add(src.problem((section, i, "id"), "reserved_id",
+                                f"id '{V.ALL_STAFF}' is reserved: it means all staff"))
+            if ident == V.PARENTS:
+                add(src.problem((section, i, "id"), "reserved_id",
+                                f"id '{V.PARENTS}' is reserved: it means the pupil's parents"))
+            if ident in seen:
+                add(src.problem((section, i, "id"), "duplicate_id",
+                                f"duplicate id '{ident}' (also {seen[ident]})"))
+                continue
+            seen[ident] = f"{section}[{i}]"
+            if section in registries:
+                registries[section][ident] = i
+
+    def ref(loc: Loc, value: str, allowed: dict[str, int], what: str, extra: tuple[str, ...] = ()):
+        if value in allowed or value in extra:
+            return
+        choices = [*allowed, *extra]
+        add(src.problem(loc, "unknown_reference",
+                        f"no {what} with id '{value}'{V.did_you_mean(value, choices)}"))
+
+    holders = {**people, **teams, **externals}
+    holder_word = "person, team or external party" if externals else "person or team"
+    for i, team in _items(data, "teams"):
+        for j, member in _ids(team.get("members")):
+            ref(("teams", i, "members", *(() if j is None else (j,))), member, people, "person")
+    for i, person in _items(data, "people"):
+        for j, led in _ids(person.get("leads")):
+            ref(("people", i, "leads", *(() if j is None else (j,))), led,
+                {**people, **teams}, "person or team")
+    defaults = data.get("defaults")
+    if isinstance(defaults, Mapping) and isinstance(defaults.get("accountable"), str):
+        ref(("defaults", "accountable"), defaults["accountable"], people, "person")
+    for i, task in _items(data, "tasks"):
+        # A team, an external party or the parents as accountable is a finding
+        # (SINGLE_ACCOUNTABLE, ACCOUNTABLE_IS_STAFF), not bad input.
+        for field in V.RACI:
+            for j, value in _ids(task.get(field)):
+                loc = ("tasks", i, field, *(() if j is None else (j,)))
+                ref(loc, value, holders, holder_word, (V.ALL_STAFF, V.PARENTS))
+        for field in ("case_holder", "about"):
+            value = task.get(field)
+            if isinstance(value, str):
+                ref(("tasks", i, field), value, people, "person")
+        hours = task.get("hours")
+        if isinstance(hours, Mapping):
+            for key in hours:
+                if isinstance(key, str):
+                    ref(("tasks", i, "hours", key), key, people, "person")
+    for i, mandate in _items(data, "mandates"):
+        for field in ("from", "to"):
+            value = mandate.get(field)
+            if isinstance(value, str):
+                ref(("mandates", i, field), value, people, "person")
+
+    as_of = _as_date(data.get("as_of")) if "as_of" in data else dt.date.today()
+    for i, signal in _items(data, "signals"):
+        kind = signal.get("type")
+        about = signal.get("about")
+        target = V.SIGNAL_ABOUT.get(kind) if isinstance(kind, str) else None
+        if isinstance(about, str) and target == "person":
+            ref(("signals", i, "about"), about, people, "person")
+        elif isinstance(about, str) and target == "team":
+            ref(("signals", i, "about"), about, teams, "team", (V.ALL_STAFF,))
+        handled_by = signal.get("handled_by")
+        if isinstance(handled_by, str):
+            ref(("signals", i, "handled_by"), handled_by, people, "person")
+        if kind == "ontwikkeling_blijft_achter" and signal.get("since") is None:
+            add(src.problem(("signals", i), "missing_since",
+                            "a signal 'ontwikkeling_blijft_achter' needs 'since': "
+                            "the lag is measured from that date"))
+    if as_of is not None:
+        for section in ("mandates", "signals"):
+            for i, item in _items(data, section):
+                since = _as_date(item.get("since"))
+                if since is not None and since > as_of:
+                    add(src.problem((section, i, "since"), "since_after_as_of",
+                                    f"'since' {since.isoformat()} is after 'as_of' "
+                                    f"{as_of.isoformat()}"))
+    return problems
+
+
