@@ -20,12 +20,15 @@ BASE: dict[str, Any] = {
         {"id": "sara", "roles": ["leraar"]},
     ],
     "teams": [{"id": "lt-boven", "kind": "leerteam", "members": ["tom", "sara"]}],
-    # Tasks that keep the ib'er in all three LBBO domains, so ALL_THREE_ROLES stays quiet.
+    # Tasks that keep the ib'er in all three LBBO domains, so ALL_THREE_ROLES stays quiet;
+    # the quality dialogue of school leader and ib'er keeps QUALITY_DIALOGUE quiet.
     "tasks": [
         {"id": "studiedag", "type": "studiedag", "accountable": "anna", "responsible": ["ilse"]},
         {"id": "trend", "type": "trendanalyse", "accountable": "anna",
          "responsible": ["lt-boven"], "consulted": ["ilse"]},
         {"id": "mdo", "type": "mdo_organiseren", "accountable": "anna", "responsible": ["ilse"]},
+        {"id": "kwaliteit", "type": "kwaliteitsdialoog", "accountable": "anna",
+         "responsible": ["anna", "ilse"]},
     ],
 }
 

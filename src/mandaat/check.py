@@ -18,10 +18,10 @@ from ._engine import CompiledRules, Match
 from .errors import Problem, RulePackError, SchoolFileError, UnknownSignalError
 from .facts import FACT_KINDS, public_fact, school_facts
 from .model import School
-from .report import Escalation, Explanation, Finding, PackInfo, Report, SourceText
+from .report import Escalation, Explanation, Finding, Note, PackInfo, Report, SourceText
 from .rules import PLACEHOLDER, Rule, RulePack, default_pack, load_rules, packs_params
 
-__all__ = ["check", "escalate"]
+__all__ = ["check", "escalate", "ignored_params"]
 
 Lang = Literal["nl", "en"]
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "advice": 2}
@@ -39,12 +39,15 @@ def check(
     Parameters
     ----------
     school
-        A school from :func:`mandaat.load_school`.
+        A school from :func:`mandaat.load_school` (or ``School.model_validate``). A dict,
+        a path or a file's text is refused with ``TypeError``: load it first, so that bad
+        input is reported as :class:`SchoolFileError` with its lines.
     rules
         Extra rule packs (loaded packs, or paths to a pack file or folder), added to the
         bundled pack ``lbbo-2022``.
     rules_only
-        Use only ``rules``, without the bundled pack.
+        Use only ``rules``, without the bundled pack. The school's params that only the
+        bundled pack defines are then ignored (see :func:`ignored_params`).
     lang
         The language of messages and suggestions: ``"nl"`` or ``"en"``.
 
@@ -55,12 +58,22 @@ def check(
 
     Raises
     ------
+    TypeError
+        When ``school`` is not a :class:`School`.
     SchoolFileError
         When the school's ``params`` name a param no pack defines.
     RulePackError
         When a pack cannot be loaded, or packs define the same rule id.
     """
+    _require_school(school, "check")
     return _evaluate(school, rules, rules_only, lang).report
+
+
+def _require_school(school: object, function: str) -> None:
+    if not isinstance(school, School):
+        kind = type(school).__name__
+        raise TypeError(f"{function}() takes a School, not {kind}: load it first with "
+                        f"mandaat.load_school(...), which reports bad input with its lines")
 
 
 def escalate(
@@ -79,9 +92,12 @@ def escalate(
 
     Raises
     ------
+    TypeError
+        When ``school`` is not a :class:`School` (load it with :func:`mandaat.load_school`).
     UnknownSignalError
         When the school has no signal ``signal_id`` (the known ids are suggested).
     """
+    _require_school(school, "escalate")
     known = [s.id for s in school.signals]
     if signal_id not in known:
         msg = f"no signal with id '{signal_id}'{V.did_you_mean(signal_id, known)}"
@@ -208,15 +224,30 @@ def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
         rule_packs=[PackInfo(name=p.name, version=p.version, rules=len(p.rules)) for p in packs],
         findings=findings,
         summary=summary,
+        notes=_notes(school, compiled, labels, lang),
     )
     return _Result(report, [k for _, k in built])
 
 
+def ignored_params(school: School, packs: Sequence[RulePack]) -> list[str]:
+    """The school's params that only the bundled pack defines, where ``packs`` leave it out.
+
+    A school file written for ``lbbo-2022`` may be checked with other packs only
+    (``rules_only``): its params for the bundled pack are then ignored, not bad input.
+    """
+    bundled = default_pack()
+    if any(p is bundled for p in packs):
+        return []
+    defined = packs_params(packs)
+    return sorted(n for n in school.params if n not in defined and n in bundled.params)
+
+
 def _params(school: School, packs: Sequence[RulePack]) -> dict[str, float]:
     params = packs_params(packs)
+    ignored = set(ignored_params(school, packs))
     problems = []
     for name in school.params:
-        if name not in params:
+        if name not in params and name not in ignored:
             src = school._source
             msg = (f"unknown param '{name}'{V.did_you_mean(name, params)}; "
                    f"the rule packs define: {', '.join(sorted(params)) or 'none'}")
@@ -224,12 +255,40 @@ def _params(school: School, packs: Sequence[RulePack]) -> dict[str, float]:
                             Problem("<school>", None, ("params", name), "unknown_param", msg))
     if problems:
         raise SchoolFileError(problems)
-    return {**params, **school.params}
+    return {**params, **{k: v for k, v in school.params.items() if k not in ignored}}
+
+
+def _notes(school: School, compiled: CompiledRules, labels: Mapping[str, str],
+           lang: str) -> list[Note]:
+    """What the rules could not judge: the workload of ib'ers without hours per task."""
+    if "workload" not in compiled.fields:
+        return []
+    with_hours = {person for task in school.tasks for person in task.hours}
+    unjudged = sorted((p for p in school.people
+                       if V.role_classes(p.roles)["ib"] and p.id not in with_hours),
+                      key=lambda p: p.id)
+    notes = []
+    for p in unjudged:
+        days = (f", {p.days_per_week:g} dag{'en' if p.days_per_week != 1 else ''} per week"
+                .replace(".", ",")
+                if lang == "nl" and p.days_per_week is not None else
+                f", {p.days_per_week:g} day{'s' if p.days_per_week != 1 else ''} a week"
+                if p.days_per_week is not None else "")
+        message = (f"De werkdruk van {labels.get(p.id, p.id)} (ib'er{days}) is niet beoordeeld: "
+                   "de taakverdeling geeft geen uren per taak. Met uren per taak kijkt mandaat "
+                   "of beheer en zorg niet te veel tijd vragen." if lang == "nl" else
+                   f"The workload of {labels.get(p.id, p.id)} (ib'er{days}) was not judged: "
+                   "the task division gives no hours per task. With hours per task, mandaat "
+                   "checks that administration and care do not take too much time.")
+        notes.append(Note(kind="workload_not_judged", subjects=[p.id], message=message))
+    return notes
 
 
 def _labels(school: School, lang: str) -> dict[str, str]:
-    labels = {**V.DOMAIN_LABELS[lang], **V.RACI_LABELS[lang]}
+    labels = {**V.TASK_TYPE_LABELS[lang], **V.DOMAIN_LABELS[lang], **V.RACI_LABELS[lang]}
     labels[V.ALL_STAFF] = V.ALL_STAFF_LABEL[lang]
+    labels[V.PARENTS] = V.PARENTS_LABEL[lang]
+    labels.update({e.id: e.label for e in school.externals})
     labels.update({t.id: t.name or t.id for t in school.teams})
     labels.update({t.id: t.label for t in school.tasks})
     labels.update({p.id: p.label for p in school.people})
@@ -269,14 +328,24 @@ class _Renderer:
         extra = {"target": target or "", "rule": origin.id,
                  "subjects": ", ".join(subjects)}
         if no_target:
-            extra["target"] = ", ".join(a.target or a.field or "" for a in origin.escalate_to)
+            extra["target"] = ", ".join(a.target for a in origin.escalate_to if a.target)
         path = self._path(origin, primary, target)
+        message = self.render(getattr(rule.message, self.lang), group, extra)
+        defaulted = sorted({f["who"] for m in group for f in m.facts.values()
+                            if f.get("k") == "assignment" and f.get("by_default")})
+        if defaulted:
+            names = _join([self._name(w) for w in defaulted], self.lang)
+            message += (f" Dat {names} hier eindverantwoordelijk is, volgt uit de standaard die "
+                        "de school voor alle taken heeft vastgelegd, niet uit de taak zelf."
+                        if self.lang == "nl" else
+                        f" That {names} is accountable here follows from the school's default "
+                        "for all tasks, not from the task itself.")
         return Finding(
             rule=rule.id,
             severity=rule.severity,
             subjects=subjects,
             escalate_to=target,
-            message=self.render(getattr(rule.message, self.lang), group, extra),
+            message=message,
             explanation=Explanation(
                 because=because,
                 path=path,

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .check import check, escalate
-from .errors import MandaatInputError, Problem
+from ._source import Source
+from .check import check, escalate, ignored_params
+from .errors import MandaatInputError, Problem, SchoolFileError
 from .graph import build_graph, to_dot, to_mermaid
-from .loader import load_school
+from .loader import load_school, load_text
 from .model import School, json_schema
 from .report import render_escalation_text, render_text
 from .rules import RulePack, default_pack, load_rules
@@ -28,7 +29,7 @@ from .scenarios import (
     load_scenarios,
     run_scenarios,
 )
-from .training import exercise
+from .training import EXIT_INTERRUPTED, goodbye, session
 from .vocabulary import did_you_mean
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -111,19 +112,23 @@ def _parser() -> argparse.ArgumentParser:
     lint = rsub.add_parser("lint", help="check a rule pack for mistakes",
                            description="Load a rule pack and report its mistakes.")
     lint.add_argument("path", metavar="PATH")
+    lint.add_argument("--sources", metavar="DIR",
+                      help="the folder of the source texts the rules quote (default: a "
+                      "sources/ folder beside PATH, when there is one)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+         stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
     """Run the command line; return the exit status (the console script exits with it)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     args = _parser().parse_args(argv)
+    args.stdin = stdin or sys.stdin
     try:
         return _run(args, out, err)
     except MandaatInputError as exc:
-        print(str(exc), file=err)
+        print(exc.render(getattr(args, "lang", "nl")), file=err)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
         return EXIT_OK
@@ -133,8 +138,23 @@ def _packs(args: argparse.Namespace) -> list[RulePack]:
     return [load_rules(p) for p in args.rules]
 
 
-def _school(path: str | None) -> School:
+#: The file name that means "read the school from standard input".
+STDIN = "-"
+
+
+def _school(path: str | None, stdin: TextIO | None = None) -> School:
+    if path == STDIN:
+        return load_text(Source("<stdin>", _read_stdin(stdin or sys.stdin)))
     return load_school(Path(path) if path else example_school_path())
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SchoolFileError([Problem("<stdin>", None, (), "not_utf8",
+                                       f"not UTF-8 text ({exc.reason})")]) from None
 
 
 def _fmt(args: argparse.Namespace, out: TextIO) -> str:
@@ -147,15 +167,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "check":
         if len(args.school) > 1 or (args.school and Path(args.school[0]).is_dir()):
             return _check_many(args, out, err)
-        school = _school(args.school[0] if args.school else None)
-        report = check(school, rules=_packs(args), rules_only=args.rules_only, lang=args.lang)
+        school = _school(args.school[0] if args.school else None, args.stdin)
+        packs = _packs(args)
+        _warn_ignored_params(school, packs, args, err)
+        report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang)
         if _fmt(args, out) == "json":
             out.write(report.to_json())
         else:
             out.write(render_text(report, args.lang))
         return report.exit_code
     if args.command == "escalate":
-        school = _school(args.school)
+        school = _school(args.school, args.stdin)
         answer = escalate(school, args.signal, rules=_packs(args),
                           rules_only=args.rules_only, lang=args.lang)
         if _fmt(args, out) == "json":
@@ -164,7 +186,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(render_escalation_text(answer, args.lang))
         return EXIT_OK
     if args.command == "graph":
-        graph = build_graph(_school(args.school))
+        graph = build_graph(_school(args.school, args.stdin))
         out.write(to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
         return EXIT_OK
     if args.command == "schema":
@@ -179,9 +201,15 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _oefen(args, out)
     if args.command == "rules":
         if args.rules_command == "lint":
-            pack = load_rules(args.path)
+            from .rules import sources_folder
+
+            folder = sources_folder(args.path, args.sources)
+            pack = load_rules(args.path, sources=folder)
             for problem in pack.lint:
                 print(str(problem), file=out)
+            if folder is None:
+                print("quotes not checked: no sources/ folder beside the pack; check them "
+                      "with --sources DIR (the folder of the source texts)", file=out)
             print(f"{pack.name} v{pack.version}: {len(pack.rules)} rules, "
                   f"{len(pack.lint)} lint finding(s)", file=out)
             return EXIT_VIOLATIONS if pack.lint else EXIT_OK
@@ -219,37 +247,40 @@ def _school_files(paths: Sequence[str]) -> list[Path]:
 def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check every school of a board in one process: a table, or JSON Lines."""
     files = _school_files(args.school)
-    packs = _packs(args)
     as_json = _fmt(args, out) == "json"
-    progress = err.isatty()
+    try:
+        packs = _packs(args)
+    except MandaatInputError as exc:
+        if not as_json:
+            raise
+        out.write(_json_line({"file": None, "errors": [p.as_dict() for p in exc.problems]}))
+        return EXIT_BAD_INPUT
+    progress = _Progress(err, len(files))
     worst = EXIT_OK
     rows: list[tuple[str, str, str]] = []
-    for n, path in enumerate(files, 1):
-        if progress:
-            err.write(f"\rchecking {n}/{len(files)}: {path.name[:40]:<40}")
-            err.flush()
+    for path in files:
+        progress.next(path.name)
         try:
-            report = check(load_school(path), rules=packs, rules_only=args.rules_only,
-                           lang=args.lang)
+            school = load_school(path)
+            _warn_ignored_params(school, packs, args, progress)
+            report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang)
         except MandaatInputError as exc:
             worst = EXIT_BAD_INPUT
             if as_json:
-                out.write(json.dumps({"file": str(path), "errors": [
-                    p.as_dict() for p in exc.problems]}, ensure_ascii=False) + "\n")
+                out.write(_json_line({"file": str(path),
+                                      "errors": [p.as_dict() for p in exc.problems]}))
             else:
-                print(str(exc), file=err)
+                progress.say(exc.render(args.lang))
                 rows.append((str(path), "-", f"bad input ({len(exc.problems)} problem(s))"))
             continue
         worst = max(worst, report.exit_code)
         if as_json:
-            out.write(json.dumps({"file": str(path), **report.model_dump(mode="json")},
-                                 ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(_json_line({"file": str(path), **report.model_dump(mode="json")}))
         else:
             counts = report.summary
             rows.append((str(path), report.school,
                          f"{counts['violation']:>3} {counts['warning']:>3} {counts['advice']:>3}"))
-    if progress:
-        err.write("\r" + " " * 60 + "\r")
+    progress.clear()
     if not as_json:
         width = max(len(r[0]) for r in rows) if rows else 4
         school_width = max([len(r[1]) for r in rows] + [6])
@@ -257,6 +288,56 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for file, school, counts in rows:
             out.write(f"{file:<{width}}  {school:<{school_width}}  {counts}\n")
     return worst
+
+
+def _json_line(data: dict[str, object]) -> str:
+    """One line of JSON Lines output: a school's report or its errors, in one shape."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+class _Progress:
+    """A progress line on a terminal's stderr that other messages never run into."""
+
+    def __init__(self, err: TextIO, total: int):
+        self.err, self.total, self.n = err, total, 0
+        self.on = err.isatty()
+        self._shown = False
+
+    def next(self, name: str) -> None:
+        self.n += 1
+        if self.on:
+            self.err.write(f"\rchecking {self.n}/{self.total}: {name[:40]:<40}")
+            self.err.flush()
+            self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self.err.write("\r" + " " * 60 + "\r")
+            self.err.flush()
+            self._shown = False
+
+    def say(self, text: str) -> None:
+        """Write whole lines to stderr, below a cleared progress line."""
+        self.clear()
+        print(text, file=self.err)
+
+
+def _warn_ignored_params(school: School, packs: Sequence[RulePack], args: argparse.Namespace,
+                         err: TextIO | _Progress) -> None:
+    """With --rules-only, say which of the school's params belong to the bundled pack only."""
+    if not args.rules_only:
+        return
+    ignored = ignored_params(school, packs)
+    if ignored:
+        where = school._source.name if school._source is not None else "<school>"
+        text = (f"{where}: params {', '.join(ignored)}: "
+                + ("horen bij het meegeleverde regelpakket, dat --rules-only weglaat; genegeerd"
+                   if args.lang == "nl" else
+                   "belong to the bundled rule pack, which --rules-only leaves out; ignored"))
+        if isinstance(err, _Progress):
+            err.say(text)
+        else:
+            print(text, file=err)
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
@@ -285,7 +366,11 @@ def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _oefen(args: argparse.Namespace, out: TextIO) -> int:
-    items = load_scenarios(args.path or bundled_scenarios_path())
+    try:
+        items = load_scenarios(args.path or bundled_scenarios_path())
+    except KeyboardInterrupt:  # Ctrl-C while the scenarios load
+        out.write(goodbye(args.lang))
+        return EXIT_INTERRUPTED
     if args.scenario:
         chosen = [i for i in items if i.scenario.id == args.scenario]
         if not chosen:
@@ -294,8 +379,9 @@ def _oefen(args: argparse.Namespace, out: TextIO) -> int:
                 str(args.path or bundled_scenarios_path()), None, ("id",), "unknown_reference",
                 f"no scenario '{args.scenario}'{did_you_mean(args.scenario, ids)}")])
         items = chosen
-    results = [exercise(item, stdin=sys.stdin, stdout=out, lang=args.lang) for item in items]
-    return EXIT_OK if all(results) else EXIT_VIOLATIONS
+    # 0 all right, 1 not all right or input ended early, 130 Ctrl-C (docs/trainers.md)
+    return session(items, stdin=getattr(args, "stdin", None) or sys.stdin, stdout=out,
+                   lang=args.lang)
 
 
 def console() -> None:

@@ -32,13 +32,17 @@ FACT_KINDS: dict[str, dict[str, str]] = {
         "task": "id", "as": "raci", "who": "id", "who_kind": "who_kind",
         "who_leader": "bool", "who_ib": "bool", "who_teacher": "bool",
         "task_type": "task_type", "domain": "domain", "personnel": "bool",
-        "task_about": "id", "seq": "number",
+        "task_about": "id", "seq": "number", "by_default": "bool",
     },
     "task": {
         "task": "id", "type": "task_type", "domain": "domain", "personnel": "bool",
         "case_holder": "id", "about": "id", "n_accountable": "number",
         "n_accountable_people": "number", "n_responsible": "number",
-        "sole_responsible": "id",
+        "sole_responsible": "id", "parent_consent": "bool", "suggested_type": "text",
+    },
+    "lead": {
+        "leader": "id", "person": "id", "leader_ib": "bool", "leader_leader": "bool",
+        "person_teacher": "bool",
     },
     "mandate": {
         "mandate": "id", "from": "id", "to": "id", "from_leader": "bool",
@@ -59,9 +63,17 @@ FACT_KINDS: dict[str, dict[str, str]] = {
     "signal": {
         "signal": "id", "type": "signal_type", "about": "id", "handled_by": "id",
         "age_days": "number", "age_weeks": "number", "count": "number",
-        "conversation_held": "bool", "willful": "bool",
+        "conversation_held": "bool", "willful": "bool", "about_ib": "id",
     },
     "holder": {"target": "target", "person": "id"},
+}
+
+#: Fields that explanations leave out while they hold this value: what a school file did not
+#: say (no default accountable, no consent asked, no supervising ib'er) is not a reason.
+QUIET: dict[str, dict[str, Any]] = {
+    "assignment": {"by_default": False},
+    "task": {"parent_consent": False, "suggested_type": ""},
+    "signal": {"about_ib": ""},
 }
 
 VOCABULARY_OF_TYPE: dict[str, tuple[str, ...]] = {
@@ -70,7 +82,7 @@ VOCABULARY_OF_TYPE: dict[str, tuple[str, ...]] = {
     "domain": V.DOMAINS,
     "signal_type": V.SIGNAL_TYPES,
     "raci": V.RACI,
-    "who_kind": ("person", "team", "all_staff"),
+    "who_kind": ("person", "team", "all_staff", "external", "parents"),
     "target": tuple(V.TARGETS),
     "scope_item": V.TASK_TYPES + V.DOMAINS,
 }
@@ -114,7 +126,9 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     people = {p.id: p for p in school.people}
     flags = {p.id: V.role_classes(p.roles) for p in school.people}
     team_ids = {t.id for t in school.teams}
+    external_ids = {e.id for e in school.externals}
     facts: list[dict[str, Any]] = []
+    accountable = {t.id: school.accountable_of(t) for t in school.tasks}
 
     n_accountable = dict.fromkeys(people, 0)
     n_responsible = dict.fromkeys(people, 0)
@@ -123,7 +137,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     hours: dict[str, dict[str, list[float]]] = {}
     for task in school.tasks:
         domain = task.task_domain
-        for holder in set(task.accountable):
+        for holder in set(accountable[task.id][0]):
             if holder in n_accountable:
                 n_accountable[holder] += 1
         for holder in set(task.responsible):
@@ -160,23 +174,29 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     for task in tasks if want_tasks or want_assignments else ():
         domain = task.task_domain
         personnel = task.type in V.PERSONNEL_TASK_TYPES
+        task_accountable, by_default = accountable[task.id]
         if want_tasks:
-            accountable_people = {a for a in task.accountable if a in people}
+            accountable_people = {a for a in task_accountable if a in people}
             responsible = set(task.responsible)
             facts.append({
                 "k": "task", "task": task.id, "type": task.type, "domain": domain,
                 "personnel": personnel, "case_holder": task.case_holder or "",
-                "about": task.about or "", "n_accountable": len(set(task.accountable)),
+                "about": task.about or "", "n_accountable": len(set(task_accountable)),
                 "n_accountable_people": len(accountable_people),
                 "n_responsible": len(responsible),
                 "sole_responsible": task.responsible[0] if len(responsible) == 1 else "",
+                "parent_consent": task.parent_consent,
+                "suggested_type": (V.suggested_type(task.title)
+                                   if task.type == V.OTHER_TASK_TYPE else ""),
             })
         if not want_assignments:
             continue
         for seq, raci in enumerate(V.RACI):
-            for who in sorted(set(getattr(task, raci))):
-                kind = ("person" if who in people else
-                        "team" if who in team_ids else "all_staff")
+            holders = task_accountable if raci == "accountable" else getattr(task, raci)
+            for who in sorted(set(holders)):
+                kind = ("person" if who in people else "team" if who in team_ids else
+                        "external" if who in external_ids else
+                        "parents" if who == V.PARENTS else "all_staff")
                 who_flags = flags.get(who, _NO_FLAGS)
                 facts.append({
                     "k": "assignment", "task": task.id, "as": raci, "who": who,
@@ -184,6 +204,20 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                     "who_ib": who_flags["ib"], "who_teacher": who_flags["teacher"],
                     "task_type": task.type, "domain": domain, "personnel": personnel,
                     "task_about": task.about or "", "seq": seq,
+                    "by_default": by_default and raci == "accountable",
+                })
+
+    if "lead" in wanted:
+        members = {t.id: t.members for t in school.teams}
+        for leader in by_id(school.people):
+            led = sorted({m for ref in leader.leads for m in members.get(ref, [ref])}
+                         - {leader.id})
+            for person in led:
+                facts.append({
+                    "k": "lead", "leader": leader.id, "person": person,
+                    "leader_ib": flags[leader.id]["ib"],
+                    "leader_leader": flags[leader.id]["leader"],
+                    "person_teacher": flags[person]["teacher"],
                 })
 
     want_covers = "covers" in wanted
@@ -201,12 +235,15 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                               "task_type": task.type, "domain": task.task_domain})
 
     today = school.reference_date
-    for s in by_id(school.signals) if "signal" in wanted else ():
+    signals = by_id(school.signals) if "signal" in wanted else []
+    supervision = _supervision(school) if signals else None
+    for s in signals:
         days = (today - s.since).days if s.since else 0
         facts.append({
             "k": "signal", "signal": s.id, "type": s.type, "about": s.about,
             "handled_by": s.handled_by or "", "age_days": days, "age_weeks": days / 7,
             "count": s.count, "conversation_held": s.conversation_held, "willful": s.willful,
+            "about_ib": _ib_of_signal(supervision, s) if supervision is not None else "",
         })
 
     for target in V.TARGETS if "holder" in wanted else ():
@@ -220,6 +257,28 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 _NO_FLAGS = {"leader": False, "ib": False, "teacher": False}
 
 
+def _supervision(school: School) -> Any:
+    """The responsibility graph, where some ib'er supervises groups or teams (else None)."""
+    if not any(p.supervises for p in school.people):
+        return None
+    from .graph import build_graph  # the graph module reads the facts' vocabulary only
+
+    return build_graph(school)
+
+
+def _ib_of_signal(G: Any, signal: Any) -> str:
+    """The ib'er who supervises what the signal is about, found on the graph (or "")."""
+    from .graph import supervisors
+
+    if signal.group is not None:
+        found = supervisors(G, group=signal.group)
+    elif signal.about in G:
+        found = supervisors(G, signal.about)
+    else:
+        found = []
+    return found[0] if found else ""
+
+
 def _by_id(items: Iterable[Any]) -> list[Any]:
     return sorted(items, key=lambda item: item.id)
 
@@ -231,7 +290,10 @@ def public_fact(fact: Mapping[str, Any]) -> dict[str, Any]:
     {'fact': 'role', 'person': 'ilse'}
     """
     out: dict[str, Any] = {"fact": fact["k"]}
+    quiet = QUIET.get(fact["k"], {})
     for key, value in fact.items():
+        if key in quiet and quiet[key] == value:
+            continue
         if key not in ("k", "id", "sid"):
             out[key] = value
     return out

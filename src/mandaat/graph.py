@@ -18,7 +18,14 @@ edge (key)              from → to              meaning
 ``case_holder``         person → task          casushouder of a pupil-care task
 ``about``               task/signal → subject  whom a personnel task or a signal concerns
 ``handled_by``          person → signal        who is on the signal now
+``teaches``             person → group         a group (class) the person teaches
+``supervises``          person → group/team    the ib'er for that group or team
+``leads``               person → person/team   line management (leidinggeven)
 ======================  =====================  ==========================================
+
+Groups are nodes of kind ``group`` with id ``group:NAME``; externals are of kind
+``external``, and the parents (``ouders``) of kind ``parents`` where a task names them. An
+``accountable`` edge that a task takes from ``defaults.accountable`` has ``by_default=True``.
 
 >>> from mandaat import load_school
 >>> G = build_graph(load_school('''
@@ -48,11 +55,13 @@ from .model import School
 
 __all__ = [
     "accountable_for",
+    "group_node",
     "build_graph",
     "holders",
     "hours_per_domain",
     "mandates_of",
     "members",
+    "supervisors",
     "tasks_covered",
     "tasks_of",
     "to_dot",
@@ -60,23 +69,53 @@ __all__ = [
 ]
 
 
+def group_node(group: str) -> str:
+    """The node id of a group (class) in the graph.
+
+    >>> group_node("5")
+    'group:5'
+    """
+    return f"group:{group}"
+
+
 def build_graph(school: School) -> nx.MultiDiGraph:
     """Return the responsibility graph of ``school`` (see the module docstring)."""
     G = nx.MultiDiGraph(school=school.school.name)
+    team_ids = {t.id for t in school.teams}
     for p in school.people:
         G.add_node(p.id, kind="person", label=p.label, roles=tuple(p.roles),
-                   hours_per_week=p.hours_per_week)
+                   hours_per_week=p.hours_per_week, days_per_week=p.days_per_week)
+        for group in p.groups:
+            G.add_node(group_node(group), kind="group", label=f"groep {group}")
+            G.add_edge(p.id, group_node(group), key="teaches")
     G.add_node(V.ALL_STAFF, kind="all_staff", label="het hele team")
+    for e in school.externals:
+        G.add_node(e.id, kind="external", label=e.name or e.id, external_kind=e.kind)
     for t in school.teams:
         G.add_node(t.id, kind="team", label=t.name or t.id, team_kind=t.kind)
         for member in t.members:
             G.add_edge(member, t.id, key="member_of")
+    for p in school.people:
+        for ref in p.supervises:
+            node = ref if ref in team_ids else group_node(ref)
+            if node not in G:
+                G.add_node(node, kind="group", label=f"groep {ref}")
+            G.add_edge(p.id, node, key="supervises")
+        for ref in p.leads:
+            G.add_edge(p.id, ref, key="leads")
     for task in school.tasks:
         G.add_node(task.id, kind="task", label=task.label, task_type=task.type,
-                   domain=task.task_domain, personnel=task.type in V.PERSONNEL_TASK_TYPES)
+                   domain=task.task_domain, personnel=task.type in V.PERSONNEL_TASK_TYPES,
+                   parent_consent=task.parent_consent)
+        accountable, by_default = school.accountable_of(task)
         for raci in V.RACI:
-            for holder in getattr(task, raci):
-                G.add_edge(holder, task.id, key=raci)
+            for holder in accountable if raci == "accountable" else getattr(task, raci):
+                if holder == V.PARENTS and holder not in G:
+                    G.add_node(holder, kind="parents", label="ouders")
+                if raci == "accountable" and by_default:
+                    G.add_edge(holder, task.id, key=raci, by_default=True)
+                else:
+                    G.add_edge(holder, task.id, key=raci)
         if task.case_holder:
             G.add_edge(task.case_holder, task.id, key="case_holder")
         if task.about:
@@ -144,6 +183,46 @@ def mandates_of(G: nx.MultiDiGraph, person: str) -> list[str]:
     return [v for _, v, k in G.out_edges(person, keys=True) if k == "holds"]
 
 
+def supervisors(G: nx.MultiDiGraph, person: str | None = None, *,
+                group: str | None = None) -> list[str]:
+    """Return the ib'ers who supervise ``person`` (or ``group``), in id order.
+
+    An ib'er supervises a person who teaches a group the ib'er supervises, or who is a
+    member of a team (a bouw) the ib'er supervises; a team is supervised directly, or
+    through the groups its members teach. Where several ib'ers qualify, the first id is
+    the one a rule names, so the answer never depends on the order of the file.
+
+    >>> from mandaat import load_school
+    >>> G = build_graph(load_school('''
+    ... format: mandaat/1
+    ... school: {name: X}
+    ... people:
+    ...   - {id: ib-onder, roles: [intern_begeleider], supervises: ["1", "2"]}
+    ...   - {id: ib-boven, roles: [intern_begeleider], supervises: [bovenbouw]}
+    ...   - {id: tom, roles: [leraar], groups: ["2"]}
+    ...   - {id: sara, roles: [leraar], groups: ["7"]}
+    ... teams: [{id: bovenbouw, kind: bouw, members: [sara]}]
+    ... '''))
+    >>> supervisors(G, "tom"), supervisors(G, "sara"), supervisors(G, group="1")
+    (['ib-onder'], ['ib-boven'], ['ib-onder'])
+    """
+    if group is not None:
+        places = [group_node(group)]
+    else:
+        if person is None or person not in G:
+            raise nx.NodeNotFound(f"no '{person}' in the graph")
+        if G.nodes[person].get("kind") == "team":
+            members = [u for u, _, k in G.in_edges(person, keys=True) if k == "member_of"]
+            places = [person] + [v for m in members for _, v, k in G.out_edges(m, keys=True)
+                                 if k == "teaches"]
+        else:
+            places = [v for _, v, k in G.out_edges(person, keys=True)
+                      if k in ("teaches", "member_of")]
+    found = {u for place in places if place in G
+             for u, _, k in G.in_edges(place, keys=True) if k == "supervises"}
+    return sorted(found)
+
+
 def hours_per_domain(G: nx.MultiDiGraph, person: str) -> dict[str, float]:
     """Return ``person``'s task hours per domain, domains in vocabulary order."""
     _require(G, person, "person")
@@ -187,10 +266,20 @@ def _tasks_by_domain(G: nx.MultiDiGraph) -> list[tuple[str, list[str]]]:
             for domain in V.DOMAINS if any(G.nodes[t]["domain"] == domain for t in tasks)]
 
 
+_DRAWN = ("member_of", "grants", "holds", "handled_by", "supervises", "leads")
+
+
 def _drawn_edges(G: nx.MultiDiGraph):
     for u, v, k in sorted(G.edges(keys=True)):
-        if k in _RACI_MERMAID or k in ("member_of", "grants", "holds", "handled_by"):
+        if k in _RACI_MERMAID or k in _DRAWN:
             yield u, v, k
+
+
+def _drawn(G: nx.MultiDiGraph, node: str, data: dict) -> bool:
+    """Groups are drawn where an ib'er supervises them; the groups taught are not."""
+    if data["kind"] != "group":
+        return True
+    return any(k == "supervises" for _, _, k in G.in_edges(node, keys=True))
 
 
 def to_mermaid(G: nx.MultiDiGraph) -> str:
@@ -203,7 +292,13 @@ def to_mermaid(G: nx.MultiDiGraph) -> str:
     for node, data in sorted(G.nodes(data=True)):
         kind = data["kind"]
         label = _escape(data.get("label", node))
-        if kind == "person":
+        if not _drawn(G, node, data):
+            continue
+        if kind in ("external", "parents"):
+            lines.append(f'  {_node_id(node)}[("{label}")]')
+        elif kind == "group":
+            lines.append(f'  {_node_id(node)}(("{label}"))')
+        elif kind == "person":
             lines.append(f'  {_node_id(node)}(["{label}<br/><small>{_person_role(G, node)}</small>"])')
         elif kind in ("team", "all_staff"):
             lines.append(f'  {_node_id(node)}{{{{"{label}"}}}}')
@@ -255,6 +350,14 @@ def to_dot(G: nx.MultiDiGraph) -> str:
     for node, data in sorted(G.nodes(data=True)):
         kind = data["kind"]
         label = _escape(data.get("label", node))
+        if not _drawn(G, node, data):
+            continue
+        if kind in ("external", "parents"):
+            lines.append(f'  "{node}" [shape=cylinder, label="{label}"];')
+            continue
+        if kind == "group":
+            lines.append(f'  "{node}" [shape=circle, label="{label}"];')
+            continue
         if kind == "person":
             flags = V.role_classes(data.get("roles", ()))
             fill = "#fff3b0" if flags["leader"] else (

@@ -48,6 +48,14 @@ class Finding(_Model):
     explanation: Explanation
 
 
+class Note(_Model):
+    """Something the check could not judge, and why (not a finding: nothing is wrong)."""
+
+    kind: str
+    subjects: list[str]
+    message: str
+
+
 class PackInfo(_Model):
     """A rule pack that took part in the check."""
 
@@ -65,6 +73,8 @@ class Report(_Model):
     rule_packs: list[PackInfo]
     findings: list[Finding]
     summary: dict[str, int]
+    #: What the check could not judge (for example workload without hours per task).
+    notes: list[Note] = []
 
     @property
     def exit_code(self) -> int:
@@ -115,6 +125,7 @@ _WORDS = {
         "nobody": "niemand",
         "summary": "{violation} overtreding(en), {warning} waarschuwing(en), {advice} advies/adviezen",
         "escalate_to": "aan zet",
+        "notes": "Niet beoordeeld",
     },
     "en": {
         "title": "Task division of {school} (as of {as_of})",
@@ -132,6 +143,7 @@ _WORDS = {
         "nobody": "nobody",
         "summary": "{violation} violation(s), {warning} warning(s), {advice} advice",
         "escalate_to": "acts now",
+        "notes": "Not judged",
     },
 }
 
@@ -168,6 +180,8 @@ def render_text(report: Report, lang: str = "nl") -> str:
     out.append(f"{w['packs']}: " + ", ".join(
         f"{p.name} v{p.version} ({p.rules})" for p in report.rule_packs))
     out.append(w["summary"].format(**report.summary))
+    if report.notes:
+        out += ["", f"{w['notes']}:"] + [f"  - {n.message}" for n in report.notes]
     if not report.findings:
         out += ["", w["none"]]
     for severity in ("violation", "warning", "advice"):

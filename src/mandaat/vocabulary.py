@@ -12,6 +12,8 @@ True
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable
 
 ROLES: tuple[str, ...] = (
@@ -59,6 +61,7 @@ _TASK_TYPES_BY_DOMAIN: dict[str, tuple[str, ...]] = {
         "toetskalender",
         "kwaliteitszorg",
         "interne_audit",
+        "kwaliteitsdialoog",
     ),
     "zorg_en_ondersteuning": (
         "leerlingbespreking",
@@ -67,6 +70,13 @@ _TASK_TYPES_BY_DOMAIN: dict[str, tuple[str, ...]] = {
         "mdo_organiseren",
         "opp_opstellen",
         "contact_extern",
+        "groepsbespreking",
+        "groepsplan",
+        "zorgstructuur",
+        "aanmelding_sbo_so",
+        "extern_onderzoek",
+        "arrangement_swv",
+        "overdracht_vo",
     ),
     "beleid_en_beheer": (
         "administratie",
@@ -75,6 +85,8 @@ _TASK_TYPES_BY_DOMAIN: dict[str, tuple[str, ...]] = {
         "bovenschools_overleg",
         "lvs_beheer",
         "klassenbezoek_checklist",
+        "dossiertoezicht",
+        "leidinggeven",
         "functioneringsgesprek",
         "beoordelingsgesprek",
         "personeelsdossier",
@@ -112,10 +124,30 @@ SIGNAL_ABOUT: dict[str, str] = {
     "resultaten_onder_signaleringswaarde": "team",
 }
 
-TEAM_KINDS: tuple[str, ...] = ("leerteam", "bouw", "visieteam", "werkgroep")
+TEAM_KINDS: tuple[str, ...] = ("leerteam", "bouw", "visieteam", "werkgroep", "managementteam")
+
+#: Kinds of parties outside the school's staff (``externals[].kind``).
+EXTERNAL_KINDS: tuple[str, ...] = (
+    "samenwerkingsverband",
+    "sbo_so",
+    "ggd_jgz",
+    "schoolmaatschappelijk_werk",
+    "orthopedagoog",
+    "ambulant_begeleider",
+    "logopedie",
+    "vo_school",
+    "leerplicht",
+    "jeugdhulp",
+    "andere_school",
+    "overig",
+)
 
 #: The reserved id that means "all staff" in ``responsible``, ``consulted`` and ``informed``.
 ALL_STAFF = "team"
+#: The reserved id that means the pupil's parents (ouders/verzorgers) in a task's RACI.
+PARENTS = "ouders"
+#: Ids no person, team, external or other item may take.
+RESERVED_IDS: tuple[str, ...] = (ALL_STAFF, PARENTS)
 
 RACI: tuple[str, ...] = ("accountable", "responsible", "consulted", "informed")
 
@@ -174,6 +206,86 @@ def holds_target(target: str, roles: Iterable[str]) -> bool:
     return bool(held & set(TARGETS[target]))
 
 
+#: Words in a task's title that point to a task type, beyond the type's own name (read
+#: with underscores as spaces). An ``overig`` task whose title holds one is nudged toward
+#: that type.
+_TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "coaching": ("coachen", "coachingstraject", "beeldcoaching"),
+    "collegiale_consultatie": ("collegiale visitatie", "bij elkaar in de klas", "lesson study"),
+    "leerteam_begeleiden": ("leerteam", "leerteams"),
+    "studiedag": ("studiemiddag", "teamscholing"),
+    "methodekeuze": ("methode kiezen", "nieuwe methode"),
+    "visie_vertalen": ("schoolvisie", "onderwijsvisie"),
+    "scholing_plannen": ("scholingsplan", "nascholing"),
+    "schoolanalyse": ("schoolbespreking", "analyse van de toetsen"),
+    "trendanalyse": ("trendanalyses", "opbrengsten analyseren"),
+    "toetskalender": ("toetsplanning", "toetsrooster", "toetsafname"),
+    "kwaliteitszorg": ("kwaliteitsbeleid", "kwaliteitskaart"),
+    "interne_audit": ("audit",),
+    "kwaliteitsdialoog": ("kwaliteitsoverleg", "kwaliteitsgesprek", "ib-directie-overleg",
+                          "overleg directie en ib"),
+    "leerlingbespreking": ("leerlingbesprekingen",),
+    "zorgcasus": ("casus", "zorgleerling"),
+    "oudergesprek_zorg": ("oudergesprek", "gesprek met ouders", "ouders gesprek"),
+    "mdo_organiseren": ("mdo", "multidisciplinair overleg", "zorgteam", "ondersteuningsteam"),
+    "opp_opstellen": ("opp", "ontwikkelingsperspectief"),
+    "contact_extern": ("externe contacten", "contact met externen"),
+    "groepsbespreking": ("groepsbesprekingen",),
+    "groepsplan": ("groepsplannen", "handelingsplan", "handelingsplannen", "groepsoverzicht"),
+    "zorgstructuur": ("zorgplan", "ondersteuningsplan", "zorgbeleid", "ondersteuningsbeleid",
+                      "ondersteuningsstructuur", "schoolondersteuningsprofiel"),
+    "aanmelding_sbo_so": ("sbo", "speciaal basisonderwijs", "speciaal onderwijs",
+                          "toelaatbaarheidsverklaring", "tlv"),
+    "extern_onderzoek": ("onderzoek aanvragen", "dyslexieonderzoek", "psychologisch onderzoek",
+                         "intelligentieonderzoek"),
+    "arrangement_swv": ("arrangement", "arrangementen", "samenwerkingsverband"),
+    "overdracht_vo": ("overdracht naar het vo", "overstap naar het vo", "schooladvies",
+                      "voortgezet onderwijs"),
+    "administratie": ("registratie", "leerlingadministratie"),
+    "planning": ("jaarplanning", "rooster"),
+    "overleg_schoolleiding": ("mt-overleg", "directieoverleg", "managementteam"),
+    "bovenschools_overleg": ("ib-netwerk", "bovenschools"),
+    "lvs_beheer": ("leerlingvolgsysteem", "parnassys", "esis"),
+    "klassenbezoek_checklist": ("klassenbezoek", "klassenbezoeken", "kijkwijzer"),
+    "dossiertoezicht": ("dossiers bijhouden", "leerlingdossier", "leerlingdossiers",
+                        "toezicht op dossiers", "bewaken van afspraken"),
+    "leidinggeven": ("leiding geven", "leidinggevende", "bouwleiding", "aansturen"),
+    "functioneringsgesprek": ("functioneringsgesprekken",),
+    "beoordelingsgesprek": ("beoordelingsgesprekken", "beoordeling"),
+    "personeelsdossier": ("personeelsdossiers",),
+}
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+_TYPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), task_type)
+    for word, task_type in sorted(
+        ((w, t) for t in DOMAIN_OF_TASK_TYPE
+         for w in (t.replace("_", " "), *_TYPE_WORDS.get(t, ()))),
+        key=lambda wt: (-len(wt[0]), wt[0]))
+)
+
+
+def suggested_type(title: str | None) -> str:
+    """The known task type a task's title points to, or ``""``; the longest match wins.
+
+    >>> suggested_type("Groepsbesprekingen na de M-toetsen")
+    'groepsbespreking'
+    >>> suggested_type("Aanmelding bij het SBO")
+    'aanmelding_sbo_so'
+    >>> suggested_type("Schoolreisje"), suggested_type(None)
+    ('', '')
+    """
+    if not title:
+        return ""
+    plain = _plain(title)
+    return next((t for pattern, t in _TYPE_PATTERNS if pattern.search(plain)), "")
+
+
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string.
 
@@ -219,6 +331,7 @@ DOMAIN_LABELS: dict[str, dict[str, str]] = {
     },
 }
 ALL_STAFF_LABEL: dict[str, str] = {"nl": "het hele team", "en": "all staff"}
+PARENTS_LABEL: dict[str, str] = {"nl": "de ouders", "en": "the parents"}
 
 #: Readable names of the RACI values, for messages.
 RACI_LABELS: dict[str, dict[str, str]] = {
@@ -226,4 +339,62 @@ RACI_LABELS: dict[str, dict[str, str]] = {
            "consulted": "meedenkend", "informed": "geïnformeerd"},
     "en": {"accountable": "accountable", "responsible": "responsible",
            "consulted": "consulted", "informed": "informed"},
+}
+
+#: Readable names of the task types, for messages.
+TASK_TYPE_LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "coaching": "coaching", "collegiale_consultatie": "collegiale consultatie",
+        "leerteam_begeleiden": "een leerteam begeleiden", "studiedag": "een studiedag",
+        "methodekeuze": "methodekeuze", "visie_vertalen": "de visie vertalen",
+        "scholing_plannen": "scholing plannen", "schoolanalyse": "de schoolanalyse",
+        "trendanalyse": "trendanalyse", "toetskalender": "de toetskalender",
+        "kwaliteitszorg": "kwaliteitszorg", "interne_audit": "een interne audit",
+        "kwaliteitsdialoog": "het kwaliteitsoverleg van schoolleider en ib'er",
+        "leerlingbespreking": "een leerlingbespreking", "zorgcasus": "een zorgcasus",
+        "oudergesprek_zorg": "een oudergesprek over zorg",
+        "mdo_organiseren": "een multidisciplinair overleg (mdo)",
+        "opp_opstellen": "een ontwikkelingsperspectief (opp)",
+        "contact_extern": "contact met externen", "groepsbespreking": "een groepsbespreking",
+        "groepsplan": "groeps- en handelingsplannen", "zorgstructuur": "de zorgstructuur",
+        "aanmelding_sbo_so": "aanmelding bij sbo of so",
+        "extern_onderzoek": "extern onderzoek aanvragen",
+        "arrangement_swv": "een arrangement bij het samenwerkingsverband",
+        "overdracht_vo": "de overdracht naar het vo", "administratie": "administratie",
+        "planning": "planning", "overleg_schoolleiding": "overleg van de schoolleiding",
+        "bovenschools_overleg": "bovenschools overleg",
+        "lvs_beheer": "het leerlingvolgsysteem beheren",
+        "klassenbezoek_checklist": "klassenbezoeken met een checklist",
+        "dossiertoezicht": "toezicht op dossiers en afspraken",
+        "leidinggeven": "leidinggeven", "functioneringsgesprek": "functioneringsgesprekken",
+        "beoordelingsgesprek": "beoordelingsgesprekken",
+        "personeelsdossier": "het personeelsdossier", "overig": "een overige taak",
+    },
+    "en": {
+        "coaching": "coaching", "collegiale_consultatie": "peer coaching",
+        "leerteam_begeleiden": "guiding a leerteam", "studiedag": "a study day",
+        "methodekeuze": "choosing a method", "visie_vertalen": "translating the vision",
+        "scholing_plannen": "planning training", "schoolanalyse": "the school analysis",
+        "trendanalyse": "trend analysis", "toetskalender": "the test calendar",
+        "kwaliteitszorg": "quality assurance", "interne_audit": "an internal audit",
+        "kwaliteitsdialoog": "the quality dialogue of school leader and ib'er",
+        "leerlingbespreking": "a pupil review", "zorgcasus": "a care case",
+        "oudergesprek_zorg": "a parent conversation about care",
+        "mdo_organiseren": "a multidisciplinary meeting",
+        "opp_opstellen": "a development perspective plan",
+        "contact_extern": "contact with outside parties", "groepsbespreking": "a group review",
+        "groepsplan": "group and action plans", "zorgstructuur": "the care structure",
+        "aanmelding_sbo_so": "referral to special education",
+        "extern_onderzoek": "requesting an outside assessment",
+        "arrangement_swv": "an arrangement with the samenwerkingsverband",
+        "overdracht_vo": "the handover to secondary school", "administratie": "administration",
+        "planning": "planning", "overleg_schoolleiding": "leadership meetings",
+        "bovenschools_overleg": "meetings across schools",
+        "lvs_beheer": "running the pupil-tracking system",
+        "klassenbezoek_checklist": "classroom visits with a checklist",
+        "dossiertoezicht": "supervising files and agreements",
+        "leidinggeven": "line management", "functioneringsgesprek": "performance reviews",
+        "beoordelingsgesprek": "appraisals", "personeelsdossier": "the personnel file",
+        "overig": "another task",
+    },
 }

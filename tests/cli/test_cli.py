@@ -49,7 +49,7 @@ def test_check_json_is_one_document_matching_the_library():
     report = json.loads(out)
     assert code == 1 and err == ""
     assert report["format"] == "mandaat-report/1"
-    assert report["rule_packs"] == [{"name": "lbbo-2022", "version": "1", "rules": 28}]
+    assert report["rule_packs"] == [{"name": "lbbo-2022", "version": "1", "rules": 34}]
     assert out == mandaat.check(mandaat.load_school(mandaat.example_school_path())).to_json()
     assert set(report["summary"]) == {"violation", "warning", "advice"}
 
@@ -72,17 +72,21 @@ def test_bad_input_exits_2_with_a_located_message_and_no_traceback(tmp_path):
                    "  - {id: anna, roles: [schoolleidr]}\n", encoding="utf-8")
     code, out, err = run("check", str(bad), "--format", "json")
     assert (code, out) == (2, "")
+    # Dutch by default, as the report; English with --lang en
+    assert err == (f"{bad}:4: people[0].roles[0]: onbekende rol 'schoolleidr' "
+                   "(bedoelde u 'schoolleider'?)\n")
+    assert "Traceback" not in err
+    code, out, err = run("check", str(bad), "--format", "json", "--lang", "en")
     assert err == (f"{bad}:4: people[0].roles[0]: unknown role 'schoolleidr' "
                    "(did you mean 'schoolleider'?)\n")
-    assert "Traceback" not in err
 
 
 def test_missing_file_and_unknown_param(tmp_path, school_file):
-    code, _, err = run("check", str(tmp_path / "nope.yaml"))
+    code, _, err = run("check", str(tmp_path / "nope.yaml"), "--lang", "en")
     assert code == 2 and "no such file" in err
     data = dict(BASE, params={"dev_lag_weks": 10})
     school_file.write_text(json.dumps(data), encoding="utf-8")
-    code, _, err = run("check", str(school_file))
+    code, _, err = run("check", str(school_file), "--lang", "en")
     assert code == 2
     assert "params.dev_lag_weks: unknown param 'dev_lag_weks' (did you mean 'dev_lag_weeks'?)" in err
 
@@ -102,7 +106,8 @@ def test_escalate_json_and_text():
 def test_escalate_unknown_signal_suggests_the_known_ones():
     code, out, err = run("escalate", str(mandaat.example_school_path()), "s-tmo")
     assert (code, out) == (2, "")
-    assert "no signal with id 's-tmo' (did you mean 's-tom'?); known: s-tom, s-fatima" in err
+    assert ("er is geen signaal met id 's-tmo' (bedoelde u 's-tom'?); bekende signalen: "
+            "s-tom, s-fatima") in err
 
 
 def test_escalate_when_no_rule_hands_the_signal_on(school_file):
@@ -128,7 +133,7 @@ def test_graph_schema_example_and_rules_list():
     assert mandaat.load_school(out) == mandaat.load_school(mandaat.example_school_path())
     code, out, _ = run("rules", "list", "--format", "json")
     rows = json.loads(out)
-    assert len(rows) == 28 and rows[0]["pack"] == "lbbo-2022"
+    assert len(rows) == 34 and rows[0]["pack"] == "lbbo-2022"
 
 
 def test_extra_rules_with_a_bad_pack_exit_2(tmp_path):
@@ -214,7 +219,7 @@ def test_check_a_board_folder_as_a_table(board):
     lines = out.splitlines()
     assert code == 1  # a.yaml has violations
     assert lines[0].split() == ["file", "school", "viol", "warn", "adv"]
-    assert lines[1].endswith("OBS De Regenboog    7   4   6")
+    assert lines[1].endswith("OBS De Regenboog    7   4   7")
     assert lines[2].endswith("OBS Testschool      0   0   0")
     assert len(lines) == 3 and err == ""
 
@@ -231,7 +236,7 @@ def test_check_several_files_as_json_lines_with_a_bad_one(board, tmp_path):
                                             str(board / "a.yaml")]
     assert records[0]["format"] == "mandaat-report/1" and records[0]["findings"] == []
     assert records[1]["errors"][0]["loc"] == ["people", 0, "roles", 0]
-    assert records[2]["summary"] == {"violation": 7, "warning": 4, "advice": 6}
+    assert records[2]["summary"] == {"violation": 7, "warning": 4, "advice": 7}
 
 
 def test_a_board_on_a_terminal_shows_progress_on_stderr(board):
@@ -243,4 +248,119 @@ def test_a_board_on_a_terminal_shows_progress_on_stderr(board):
 
 def test_an_empty_board_folder_is_bad_input(tmp_path):
     code, _, err = run("check", str(tmp_path), str(tmp_path))
-    assert code == 2 and "no .yaml, .yml or .json school files here" in err
+    assert code == 2 and "in deze map staan geen schoolbestanden (.yaml, .yml of .json)" in err
+
+
+# --- everyday habits: stdin, folder runs, --rules-only ---------------------------------------
+
+
+def test_check_dash_reads_the_school_from_stdin():
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "-", "--format", "json"], stdout=out, stderr=err,
+                stdin=io.StringIO(GOOD))
+    assert (code, err.getvalue()) == (0, "")
+    assert json.loads(out.getvalue())["school"] == "OBS De Regenboog"
+    one_line = json.dumps(BASE)  # JSON on one line is read too
+    out = io.StringIO()
+    assert main(["check", "-", "--format", "json"], stdout=out, stderr=err,
+                stdin=io.StringIO(one_line)) == 0
+    assert json.loads(out.getvalue())["school"] == "OBS Testschool"
+
+
+def test_bad_input_on_stdin_is_located_as_stdin():
+    err = io.StringIO()
+    code = main(["check", "-"], stdout=io.StringIO(), stderr=err,
+                stdin=io.StringIO(GOOD.replace("[intern_begeleider]", "[ib]")))
+    assert code == 2
+    assert err.getvalue().startswith("<stdin>:6: people[1].roles[0]: ")
+
+
+@pytest.mark.skipif(shutil.which("mandaat") is None and not Path(".venv/bin/mandaat").exists(),
+                    reason="the console script is not installed")
+def test_check_dash_through_a_real_pipe(school_file):
+    exe = shutil.which("mandaat") or ".venv/bin/mandaat"
+    done = subprocess.run([exe, "check", "-", "--format", "json"], input=school_file.read_bytes(),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["format"] == "mandaat-report/1"
+
+
+def test_an_error_line_in_json_lines_has_the_report_lines_shape(board, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: mandaat/1\nschool: {name: K}\npeople: [{id: a, roles: [x]}]\n",
+                   encoding="utf-8")
+    _, out, err = run("check", str(board / "b.json"), str(bad), "--format", "json")
+    report_line, error_line = out.splitlines()
+    assert err == ""
+    # one compact JSON object per line, whatever it carries
+    for line in (report_line, error_line):
+        assert json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":")) == line
+    error = json.loads(error_line)
+    assert list(error) == ["file", "errors"]
+    assert error["errors"] == [{"file": str(bad), "line": 3, "loc": ["people", 0, "roles", 0],
+                                "type": "unknown_value", "msg": "unknown role 'x'"}]
+
+
+def test_a_bad_rule_pack_in_a_json_lines_run_is_one_error_line(board, tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("pack: x\nversion: '1'\nrules: [{id: BAD}]\n", encoding="utf-8")
+    code, out, _ = run("check", str(board), "--rules", str(pack), "--format", "json")
+    (line,) = out.splitlines()
+    record = json.loads(line)
+    assert code == 2
+    assert record["file"] is None and record["errors"][0]["file"] == str(pack)
+
+
+def test_the_progress_line_never_runs_into_an_error_line(board, tmp_path):
+    (board / "c.yaml").write_text("format: mandaat/1\nschool: {name: K}\npeople: [{id: a}]\n",
+                                  encoding="utf-8")
+    err = Tty()
+    main(["check", str(board), "--format", "text"], stdout=io.StringIO(), stderr=err)
+    text = err.getvalue()
+    error = f"{board / 'c.yaml'}:3: people[0].roles: ontbrekend verplicht veld 'roles'"
+    assert error in text
+    # the progress line is wiped (carriage return, blanks, carriage return) before it
+    before = text[:text.index(error)]
+    assert before.endswith("\r" + " " * 60 + "\r")
+    # and what is left on screen, line by line, never puts progress and an error together
+    for row in text.split("\n"):
+        visible = row.rsplit("\r", 1)[-1]
+        assert not (visible.startswith("checking") and "ontbrekend" in visible)
+
+
+def test_rules_only_ignores_the_bundled_packs_params_with_a_warning(tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK_WITHOUT_PARAMS, encoding="utf-8")
+    school = tmp_path / "school.yaml"
+    school.write_text(GOOD.replace("as_of:", "params: {dev_lag_weeks: 8}\nas_of:"),
+                      encoding="utf-8")
+    code, out, err = run("check", str(school), "--rules", str(pack), "--rules-only",
+                         "--format", "json")
+    assert code == 0
+    assert json.loads(out)["rule_packs"] == [{"name": "eigen", "version": "1", "rules": 1}]
+    assert err == (f"{school}: params dev_lag_weeks: horen bij het meegeleverde regelpakket, "
+                   "dat --rules-only weglaat; genegeerd\n")
+    # without --rules-only the param is the bundled pack's, and no warning is given
+    code, out, err = run("check", str(school), "--rules", str(pack), "--format", "json")
+    assert (code, err) == (0, "")
+    assert [p["name"] for p in json.loads(out)["rule_packs"]] == ["lbbo-2022", "eigen"]
+    # a param that no pack at all defines is still bad input
+    school.write_text(GOOD.replace("as_of:", "params: {dev_lag_weks: 8}\nas_of:"),
+                      encoding="utf-8")
+    code, _, err = run("check", str(school), "--rules", str(pack), "--rules-only")
+    assert code == 2 and "onbekende parameter 'dev_lag_weks'" in err
+
+
+PACK_WITHOUT_PARAMS = """\
+pack: eigen
+version: "1"
+rules:
+  - id: NO_TEAM
+    severity: advice
+    when:
+      - absent: task
+        where: {type: studiedag}
+    message: {nl: Geen studiedag., en: No study day.}
+    suggestion: {nl: Plan er een., en: Plan one.}
+    source: {text: 003_cd09840b5089f87d.txt, quote: leerteams}
+"""

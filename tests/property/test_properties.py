@@ -43,7 +43,8 @@ def test_findings_name_what_exists_and_explain_themselves(data):
     school = mandaat.load_school(data)
     known = ({p.id for p in school.people} | {t.id for t in school.teams}
              | {t.id for t in school.tasks} | {m.id for m in school.mandates}
-             | {s.id for s in school.signals} | {"team"})
+             | {s.id for s in school.signals} | {e.id for e in school.externals}
+             | {"team", "ouders"})
     people = {p.id for p in school.people}
     for finding in mandaat.check(school).findings:
         assert set(finding.subjects) <= known

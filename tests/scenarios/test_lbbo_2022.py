@@ -349,6 +349,7 @@ def test_all_three_roles_is_one_finding_naming_every_missing_domain():
 
 def test_all_three_roles_counts_consulted_but_not_informed():
     data = school_data()
+    data["tasks"] = [t for t in data["tasks"] if t["id"] != "kwaliteit"]
     data["tasks"][1]["consulted"] = []
     data["tasks"][1]["informed"] = ["ilse"]
     found = findings(data, "ALL_THREE_ROLES")
@@ -505,3 +506,192 @@ def test_every_rule_of_the_pack_is_named_in_this_file():
     text = Path(__file__).read_text(encoding="utf-8")
     missing = [r.id for r in mandaat.default_pack().rules if f'"{r.id}"' not in text]
     assert missing == []
+
+
+# --- real schools: externals, parents, defaults, several ib'ers, line management ---------
+
+
+def _with_externals(*tasks, **changes):
+    data = with_tasks(*tasks, **changes)
+    data["externals"] = [{"id": "swv", "kind": "samenwerkingsverband",
+                          "name": "Samenwerkingsverband De Brug"},
+                         {"id": "ggd", "kind": "ggd_jgz"}]
+    return data
+
+
+def test_accountable_is_staff_fires_for_an_external_or_the_parents():
+    data = _with_externals(
+        {"id": "arr", "type": "arrangement_swv", "accountable": "swv", "responsible": ["ilse"]},
+        {"id": "og", "type": "oudergesprek_zorg", "accountable": "ouders",
+         "responsible": ["tom"], "case_holder": "tom"})
+    assert subjects(findings(data, "ACCOUNTABLE_IS_STAFF")) == [["arr", "swv"], ["og", "ouders"]]
+    found = findings(data, "ACCOUNTABLE_IS_STAFF")[0]
+    assert found.message.startswith("Samenwerkingsverband De Brug is eindverantwoordelijk")
+
+
+def test_externals_and_parents_may_be_responsible_consulted_or_informed():
+    data = _with_externals(
+        {"id": "arr", "type": "arrangement_swv", "accountable": "anna",
+         "responsible": ["ilse", "swv"], "consulted": ["ouders", "ggd"], "informed": ["tom"],
+         "parent_consent": True})
+    assert findings(data) == []
+
+
+def test_personnel_data_access_counts_externals_and_parents():
+    data = _with_externals(
+        {"id": "fg", "type": "functioneringsgesprek", "accountable": "anna",
+         "responsible": ["anna"], "about": "tom", "informed": ["ggd", "ouders"]})
+    assert subjects(findings(data, "PERSONNEL_DATA_ACCESS")) == [["fg", "ggd", "ouders"]]
+
+
+def test_a_task_without_accountable_takes_the_schools_default():
+    data = with_tasks({"id": "gb", "type": "groepsbespreking", "responsible": ["ilse"]})
+    assert subjects(findings(data, "SINGLE_ACCOUNTABLE")) == [["gb"]]
+    data["defaults"] = {"accountable": "anna"}
+    assert findings(data) == []
+    # a default accountable without authority is judged like a written one, and says so
+    data["defaults"] = {"accountable": "tom"}
+    (found,) = findings(data, "ACCOUNTABLE_HAS_AUTHORITY")
+    assert found.subjects == ["gb", "tom"]
+    assert {"fact": "assignment", "task": "gb", "as": "accountable", "who": "tom",
+            "by_default": True} in [{k: f[k] for k in ("fact", "task", "as", "who", "by_default")
+                                     if k in f} for f in found.explanation.because]
+    assert found.message.endswith("Dat Tom Mulder hier eindverantwoordelijk is, volgt uit de "
+                                  "standaard die de school voor alle taken heeft vastgelegd, "
+                                  "niet uit de taak zelf.")
+
+
+def test_a_tasks_own_accountable_wins_over_the_default():
+    data = with_tasks({"id": "gb", "type": "groepsbespreking", "accountable": "anna",
+                       "responsible": ["ilse"]}, defaults={"accountable": "tom"})
+    assert findings(data) == []
+
+
+def test_known_task_type_nudges_an_other_task_whose_title_names_a_type():
+    data = with_tasks({"id": "vo", "type": "overig", "title": "Overdracht naar het VO",
+                       "accountable": "anna", "responsible": ["tom"]},
+                      {"id": "reis", "type": "overig", "title": "Schoolreisje",
+                       "accountable": "anna", "responsible": ["tom"]})
+    (found,) = findings(data, "KNOWN_TASK_TYPE")
+    assert found.subjects == ["vo"]
+    assert "de overdracht naar het vo" in found.message
+    assert "overdracht_vo" in found.explanation.suggestion
+
+
+def _two_ibers(**changes):
+    data = school_data(**changes)
+    data["people"] = [
+        {"id": "anna", "roles": ["schoolleider"]},
+        {"id": "ilse", "roles": ["intern_begeleider"], "supervises": ["1", "2", "3", "4"]},
+        {"id": "nina", "roles": ["intern_begeleider"], "supervises": ["bovenbouw"]},
+        {"id": "tom", "roles": ["leraar"], "groups": ["3"]},
+        {"id": "sara", "roles": ["leraar"], "groups": ["7"]},
+    ]
+    data["teams"] = [{"id": "lt-boven", "kind": "leerteam", "members": ["tom", "sara"]},
+                     {"id": "bovenbouw", "kind": "bouw", "members": ["sara"]}]
+    return data
+
+
+def test_the_iber_of_a_signal_is_the_one_who_supervises_its_subject():
+    data = _two_ibers(signals=[
+        {"id": "s-sara", "type": "ontwikkeling_blijft_achter", "about": "sara",
+         "since": "2026-11-01"},
+        {"id": "s-tom", "type": "ontwikkeling_blijft_achter", "about": "tom",
+         "since": "2026-11-01"},
+        {"id": "s-lln", "type": "extra_ondersteuning_nodig", "about": "lln-7", "group": "1"},
+        {"id": "s-los", "type": "extra_ondersteuning_nodig", "about": "lln-8"}])
+    # nina comes later in the file than ilse: the graph decides, not the order
+    found = {f.subjects[0]: f.escalate_to for f in findings(data)
+             if f.rule in ("DEV_LAG_SUPPORT", "CARE_TABLE")}
+    assert found == {"s-sara": "nina", "s-tom": "ilse", "s-lln": "ilse", "s-los": "ilse"}
+    data["people"][1], data["people"][2] = data["people"][2], data["people"][1]
+    # with no supervising ib'er the first in the file is named, as before
+    found = {f.subjects[0]: f.escalate_to for f in findings(data)
+             if f.rule in ("DEV_LAG_SUPPORT", "CARE_TABLE")}
+    assert found == {"s-sara": "nina", "s-tom": "ilse", "s-lln": "ilse", "s-los": "nina"}
+
+
+def test_sole_coach_considers_the_ibers_together():
+    data = _two_ibers()
+    data["tasks"] = data["tasks"] + [
+        {"id": "c1", "type": "coaching", "accountable": "anna", "responsible": ["ilse"]},
+        {"id": "c2", "type": "coaching", "accountable": "anna", "responsible": ["nina"]}]
+    (found,) = findings(data, "SOLE_COACH")
+    assert found.subjects == ["ilse", "nina"]
+    data["tasks"][-1]["responsible"] = ["nina", "sara"]  # a teacher coaches too: quiet
+    assert findings(data, "SOLE_COACH") == []
+
+
+def test_all_three_roles_judges_the_ibers_together_and_reports_a_gap_once():
+    data = _two_ibers()
+    # ilse: learning and care; nina: data (in BASE's 'trend' as consulted)
+    data["tasks"][1]["consulted"] = ["nina"]
+    data["tasks"] = [t for t in data["tasks"] if t["id"] != "kwaliteit"]
+    data["tasks"].append({"id": "kwaliteit", "type": "kwaliteitsdialoog", "accountable": "anna",
+                          "responsible": ["anna"], "consulted": ["nina"]})
+    assert findings(data, "ALL_THREE_ROLES") == []
+    data["tasks"] = [t for t in data["tasks"] if t["type"] != "mdo_organiseren"]
+    (found,) = findings(data, "ALL_THREE_ROLES")
+    assert found.subjects == ["ilse", "nina"]
+    assert "zorg en ondersteuning" in found.message
+
+
+def test_ib_not_line_manager_fires_when_an_iber_leads_people():
+    data = _two_ibers()
+    data["people"][2]["leads"] = ["bovenbouw"]  # nina leads the bouw she coaches
+    data["people"][0]["leads"] = ["tom"]       # the school leader leading is fine
+    assert subjects(findings(data, "IB_NOT_LINE_MANAGER")) == [["nina", "sara"]]
+    data["people"][2]["leads"] = []
+    assert findings(data, "IB_NOT_LINE_MANAGER") == []
+
+
+def test_quality_dialogue_needs_leader_and_iber_on_one_standing_consultation():
+    data = school_data()
+    data["tasks"] = [t for t in data["tasks"] if t["id"] != "kwaliteit"]
+    (found,) = findings(data, "QUALITY_DIALOGUE")
+    assert found.subjects == ["ilse"]
+    mt = {"id": "mt", "type": "overleg_schoolleiding", "accountable": "anna",
+          "responsible": ["anna"]}
+    assert subjects(findings(with_tasks(mt, tasks=data["tasks"]), "QUALITY_DIALOGUE")) == [
+        ["ilse"]]
+    mt["consulted"] = ["ilse"]
+    assert findings(with_tasks(mt, tasks=data["tasks"]), "QUALITY_DIALOGUE") == []
+
+
+def test_no_file_supervision_fires_for_the_iber_only():
+    task = {"id": "dossiers", "type": "dossiertoezicht", "accountable": "anna",
+            "responsible": ["ilse"]}
+    assert subjects(findings(with_tasks(task), "NO_FILE_SUPERVISION")) == [["ilse", "dossiers"]]
+    task["responsible"] = ["anna"]
+    assert findings(with_tasks(task), "NO_FILE_SUPERVISION") == []
+
+
+def test_trends_not_calendar_when_the_test_calendar_is_all_of_the_data_role():
+    data = school_data()
+    data["tasks"] = [t for t in data["tasks"] if t["id"] not in ("trend", "kwaliteit")]
+    data["tasks"].append({"id": "tk", "type": "toetskalender", "accountable": "anna",
+                          "responsible": ["ilse"]})
+    (found,) = findings(data, "TRENDS_NOT_CALENDAR")
+    assert found.subjects == ["ilse"]
+    data["tasks"].append({"id": "sa", "type": "schoolanalyse", "accountable": "anna",
+                          "responsible": ["lt-boven"], "consulted": ["ilse"]})
+    assert findings(data, "TRENDS_NOT_CALENDAR") == []
+
+
+def test_the_report_says_when_workload_could_not_be_judged(tmp_path):
+    data = school_data()
+    data["people"][1]["days_per_week"] = 2.5
+    report = mandaat.check(mandaat.load_school(data))
+    assert [(n.kind, n.subjects) for n in report.notes] == [("workload_not_judged", ["ilse"])]
+    assert report.notes[0].message.startswith(
+        "De werkdruk van Ilse Bakker (ib'er, 2,5 dagen per week) is niet beoordeeld")
+    data["tasks"][0]["hours"] = {"ilse": 40}
+    assert mandaat.check(mandaat.load_school(data)).notes == []
+    # a pack without hour rules has nothing it could not judge
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("pack: p\nversion: '1'\nrules:\n  - id: NO_STUDY_DAY\n"
+                    "    severity: advice\n    when: [{absent: task, where: {type: studiedag}}]\n"
+                    "    message: {nl: x, en: x}\n    suggestion: {nl: x, en: x}\n"
+                    "    source: {text: a.txt, quote: x}\n", encoding="utf-8")
+    report = mandaat.check(mandaat.load_school(school_data()), rules=[pack], rules_only=True)
+    assert report.notes == []

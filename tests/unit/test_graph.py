@@ -31,7 +31,9 @@ def test_nodes_and_typed_edges(G, example):
     assert G.has_edge("s-tom", "tom", key="about")
     assert G.has_edge("ilse", "s-tom", key="handled_by")
     assert G.number_of_nodes() == (len(example.people) + len(example.teams) + len(example.tasks)
-                                   + len(example.mandates) + len(example.signals) + 1)
+                                   + len(example.mandates) + len(example.signals) + 1
+                                   + len({g for p in example.people for g in p.groups})
+                                   + len(example.externals) + 1)  # and the parents
 
 
 def test_queries(G):
@@ -56,7 +58,8 @@ def test_queries_name_the_missing_node(G):
 
 _MERMAID_LINE = re.compile(
     r"^  (?:"
-    r"(?P<node>n_\w+)(?:\(\[\"[^\"]*\"\]\)|\{\{\"[^\"]*\"\}\}|\[\"[^\"]*\"\]|\[/\"[^\"]*\"/\]|>\"[^\"]*\"\])"
+    r"(?P<node>n_\w+)(?:\(\[\"[^\"]*\"\]\)|\{\{\"[^\"]*\"\}\}|\[\"[^\"]*\"\]|\[/\"[^\"]*\"/\]|>\"[^\"]*\"\]"
+    r"|\[\(\"[^\"]*\"\)\]|\(\(\"[^\"]*\"\)\))"
     r"|(?P<src>n_\w+) (?P<arrow>==>|-->|-\.->|-\.-)\|[\w_]+\| (?P<dst>n_\w+)"
     r"|classDef \w+ [\w:#,.-]+"
     r"|subgraph d_\w+ \[\"[^\"]+\"\]|end"
