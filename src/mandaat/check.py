@@ -299,7 +299,7 @@ class _Renderer:
     def __init__(self, school: School, labels: Mapping[str, str], lang: str,
                  params: Mapping[str, float]):
         self.labels, self.lang, self.params = labels, lang, params
-        self._accountable = {t.id: list(t.accountable) for t in school.tasks}
+        self._accountable = {t.id: school.accountable_of(t)[0] for t in school.tasks}
 
     def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
                 param_names: Sequence[str]) -> Finding:

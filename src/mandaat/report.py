@@ -155,7 +155,23 @@ def _fact_line(fact: dict[str, Any]) -> str:
     return f"{'geen ' if fact.get('absent') else ''}{kind}({rest})"
 
 
+_OPERATOR_SIGNS = {"ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "not_in": "∉"}
+
+
 def _short(value: Any) -> str:
+    """A fact's value as the text report shows it; a condition such as ``{"in": [a, b]}``
+    (what an absent fact was looked for with) as ``a|b``.
+
+    >>> _short({"in": ["accountable", "responsible"]}), _short({"ne": "toetskalender"})
+    ('accountable|responsible', '≠toetskalender')
+    >>> _short(0.66666), _short(True)
+    ('0.667', 'true')
+    """
+    if isinstance(value, dict) and len(value) == 1:
+        (op, operand), = value.items()
+        shown = "|".join(_short(v) for v in operand) if isinstance(operand, list) else \
+            _short(operand)
+        return shown if op == "in" else _OPERATOR_SIGNS.get(op, op + " ") + shown
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value).lower() if isinstance(value, bool) else str(value)

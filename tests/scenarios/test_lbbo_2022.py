@@ -695,3 +695,9 @@ def test_the_report_says_when_workload_could_not_be_judged(tmp_path):
                     "    source: {text: a.txt, quote: x}\n", encoding="utf-8")
     report = mandaat.check(mandaat.load_school(school_data()), rules=[pack], rules_only=True)
     assert report.notes == []
+
+
+def test_the_route_to_a_tasks_accountable_follows_the_default():
+    data = with_tasks({"id": "gb", "type": "groepsbespreking"}, defaults={"accountable": "anna"})
+    (found,) = findings(data, "RESPONSIBLE_PRESENT")
+    assert found.explanation.path == ["gb", "anna"]
