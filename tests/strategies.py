@@ -41,7 +41,8 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
     n_mandates = draw(st.integers(0, 3))
     n_signals = draw(st.integers(0, 5))
     n_externals = draw(st.integers(0, 2))
-    n_ids = n_people + n_teams + n_tasks + n_mandates + n_signals + n_externals
+    n_routes = draw(st.integers(0, 2))
+    n_ids = n_people + n_teams + n_tasks + n_mandates + n_signals + n_externals + n_routes
     pool = draw(st.lists(ids.filter(lambda s: s not in V.RESERVED_IDS), min_size=n_ids,
                          max_size=n_ids, unique=True))
     people_ids = pool[:n_people]
@@ -49,6 +50,7 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
     rest = pool[n_people + n_teams:]
     task_ids, rest = rest[:n_tasks], rest[n_tasks:]
     external_ids, rest = rest[:n_externals], rest[n_externals:]
+    route_ids, rest = rest[:n_routes], rest[n_routes:]
     mandate_ids, signal_ids = rest[:n_mandates], rest[n_mandates:]
     holders = people_ids + team_ids + external_ids + [V.ALL_STAFF, V.PARENTS]
     group_names = st.sampled_from(["1", "2", "3", "4", "5", "6", "7", "8"])
@@ -73,6 +75,16 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
         if draw(st.booleans()):
             person["leads"] = draw(st.lists(st.sampled_from(people_ids + team_ids), max_size=3,
                                             unique=True))
+        if draw(st.integers(0, 3)) == 0:
+            start = AS_OF + dt.timedelta(days=draw(st.integers(-30, 30)))
+            absent: dict[str, Any] = {"from": start.isoformat()}
+            if draw(st.booleans()):
+                absent["until"] = (start + dt.timedelta(days=draw(st.integers(0, 60)))
+                                   ).isoformat()
+            person["absent"] = absent
+        for key in ("deputy", "replaces"):
+            if draw(st.integers(0, 3)) == 0:
+                person[key] = draw(st.sampled_from(people_ids))
         people.append(person)
     teams = [{"id": tid, "kind": draw(st.sampled_from(V.TEAM_KINDS)),
               "members": draw(st.lists(st.sampled_from(people_ids), max_size=4, unique=True))}
@@ -127,6 +139,10 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
             signal["handled_by"] = draw(st.sampled_from(people_ids))
         if about_kind == "pupil" and draw(st.booleans()):
             signal["group"] = draw(group_names)
+        if draw(st.booleans()):
+            signal["asked"] = draw(st.integers(0, 3))
+        if draw(st.booleans()):
+            signal["consent"] = draw(st.booleans())
         if kind == "afspraak_niet_nagekomen":
             signal["count"] = draw(st.integers(1, 5))
             signal["conversation_held"] = draw(st.booleans())
@@ -141,13 +157,29 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
     }))
     externals = [{"id": eid, "kind": draw(st.sampled_from(V.EXTERNAL_KINDS))}
                  for eid in external_ids]
+    step_refs = [("role", r) for r in V.STEP_ROLES] + [("person", p) for p in people_ids] \
+        + [("team", t) for t in team_ids] + [("external", e) for e in external_ids]
+    conditions = st.fixed_dictionaries({}, optional={
+        "after_weeks": st.integers(0, 20), "after_times": st.integers(1, 4),
+        "on_request": st.booleans(), "consent": st.booleans(),
+        "conversation_held": st.booleans(), "willful": st.booleans()})
+    routes = []
+    for rid in route_ids:
+        steps = []
+        for kind, ref in draw(st.lists(st.sampled_from(step_refs), min_size=1, max_size=5)):
+            step: dict[str, Any] = {kind: ref}
+            if draw(st.booleans()):
+                step["when"] = draw(st.lists(conditions, min_size=1, max_size=2))
+            steps.append(step)
+        routes.append({"id": rid, "for": {"signal": draw(st.sampled_from(V.SIGNAL_TYPES))},
+                       "steps": steps})
     defaults = ({"accountable": draw(st.sampled_from(people_ids))}
                 if draw(st.booleans()) else {})
     data: dict[str, Any] = {"format": "mandaat/1", "school": {"name": draw(names)},
                             "as_of": AS_OF.isoformat(), "people": people}
     for key, value in (("teams", teams), ("tasks", tasks), ("mandates", mandates),
                        ("signals", signals), ("params", params), ("externals", externals),
-                       ("defaults", defaults)):
+                       ("defaults", defaults), ("routes", routes)):
         if value or draw(st.booleans()):
             data[key] = value
     return data
@@ -183,6 +215,8 @@ def _shuffle(items: list[Any], rnd: random.Random) -> list[Any]:
 def _shuffle_inner(item: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
     out = dict(item)
     for key, value in item.items():
+        if key == "steps":  # a route's steps are in order
+            continue
         if isinstance(value, list):
             out[key] = _shuffle(value, rnd)
         elif isinstance(value, dict):

@@ -88,6 +88,7 @@ _UNKNOWN_VALUE: dict[str, str] = {
     "signal type": "onbekend signaaltype",
     "team kind": "onbekende soort team",
     "external kind": "onbekende soort externe partij",
+    "step role": "onbekende rol in een route",
     "task type or domain": "onbekend taaktype of domein",
 }
 
@@ -97,6 +98,7 @@ _REFERENCE: dict[str, str] = {
     "team": "team",
     "person or team": "persoon of team",
     "person, team or external party": "persoon, team of externe partij",
+    "external party": "externe partij",
 }
 
 #: ``id 'x' is reserved: it means <what>``: what a reserved id stands for.
@@ -197,6 +199,8 @@ _PYDANTIC: list[tuple[str, str]] = [
     (r"list should have at most (?P<a>\d+) items?.*", "mag hoogstens {a} onderdelen hebben"),
     (r"list should have at least (?P<a>\d+) items?.*", "moet minstens {a} onderdelen hebben"),
     (r"recursion loop detected", "de gegevens verwijzen naar zichzelf"),
+    (r"a step names exactly one of role, person, team or external(?: \(not .*\))?",
+     "een stap noemt precies één van 'role', 'person', 'team' of 'external'"),
 ]
 
 
@@ -325,7 +329,8 @@ _ROWS: list[tuple[str, str]] = [
      "mag hoogstens {bound} zijn, niet {got}"),
     (rf"(?P<expected>{_alternatives(_EXPECTED)}), got (?P<got>.*)", "{expected}, kreeg {got}"),
     (r"must not be empty", "mag niet leeg zijn"),
-    (r"(?P<pydantic>(?:string|list) should have at (?:most|least) .*|recursion loop detected)",
+    (r"(?P<pydantic>(?:string|list) should have at (?:most|least) .*|recursion loop detected"
+     r"|a step names exactly one of .*)",
      "{pydantic}"),
     # references and dates (_references.py)
     (rf"id '(?P<id>.*)' is reserved: it means (?P<reserved>{_alternatives(_RESERVED)})",
@@ -338,6 +343,8 @@ _ROWS: list[tuple[str, str]] = [
      "een signaal '{type}' heeft 'since' nodig: vanaf die datum wordt de achterstand gemeten"),
     (r"'since' (?P<since>\S+) is after 'as_of' (?P<as_of>\S+)",
      "'since' {since} ligt na de peildatum 'as_of' {as_of}"),
+    (r"'until' (?P<until>\S+) is before 'from' (?P<start>\S+)",
+     "de afwezigheid eindigt ('until' {until}) voordat ze begint ('from' {start})"),
     # the rule packs' params (check.py)
     (rf"unknown param '(?P<name>.*?)'{_HINT}; the rule packs define: (?P<params>.*)",
      "onbekende parameter '{name}'{hint}; {params}"),

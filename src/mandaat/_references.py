@@ -55,7 +55,7 @@ def check_references(data: Mapping[str, Any], src: Source) -> list[Problem]:
     externals: dict[str, int] = {}
     registries = {"people": people, "teams": teams, "externals": externals}
     seen: dict[str, str] = {}  # ids are unique across the whole file
-    for section in ("people", "teams", "externals", "tasks", "mandates", "signals"):
+    for section in ("people", "teams", "externals", "tasks", "mandates", "signals", "routes"):
         for i, item in _items(data, section):
             ident = item.get("id")
             if not isinstance(ident, str):
@@ -90,6 +90,26 @@ def check_references(data: Mapping[str, Any], src: Source) -> list[Problem]:
         for j, led in _ids(person.get("leads")):
             ref(("people", i, "leads", *(() if j is None else (j,))), led,
                 {**people, **teams}, "person or team")
+        for field in ("deputy", "replaces"):
+            if isinstance(person.get(field), str):
+                ref(("people", i, field), person[field], people, "person")
+        absent = person.get("absent")
+        if isinstance(absent, Mapping):
+            start, end = _as_date(absent.get("from")), _as_date(absent.get("until"))
+            if start is not None and end is not None and end < start:
+                add(src.problem(("people", i, "absent", "until"), "until_before_from",
+                                f"'until' {end.isoformat()} is before 'from' "
+                                f"{start.isoformat()}"))
+    kinds = {"person": (people, "person"), "team": (teams, "team"),
+             "external": (externals, "external party")}
+    for i, route in _items(data, "routes"):
+        steps = route.get("steps")
+        for j, step in enumerate(steps if isinstance(steps, list) else []):
+            if not isinstance(step, Mapping):
+                continue
+            for field, (known, what) in kinds.items():
+                if isinstance(step.get(field), str):
+                    ref(("routes", i, "steps", j, field), step[field], known, what)
     defaults = data.get("defaults")
     if isinstance(defaults, Mapping) and isinstance(defaults.get("accountable"), str):
         ref(("defaults", "accountable"), defaults["accountable"], people, "person")

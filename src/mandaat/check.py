@@ -17,9 +17,17 @@ from . import vocabulary as V
 from ._engine import CompiledRules, Match
 from .errors import Problem, RulePackError, SchoolFileError, UnknownSignalError
 from .facts import FACT_KINDS, public_fact, school_facts
-from .model import School
+from .model import ParamRef, School
 from .report import Escalation, Explanation, Finding, Note, PackInfo, Report, SourceText
-from .rules import PLACEHOLDER, Rule, RulePack, default_pack, load_rules, packs_params
+from .rules import (
+    PLACEHOLDER,
+    Rule,
+    RulePack,
+    default_pack,
+    load_rules,
+    packs_params,
+    packs_routes,
+)
 
 __all__ = ["check", "escalate", "ignored_params"]
 
@@ -191,7 +199,8 @@ def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
     packs = _packs(rules, rules_only)
     compiled = _compiled(packs)
     params = _params(school, packs)
-    sf = school_facts(school, workload_groups=compiled.workload_groups, kinds=compiled.fields)
+    sf = school_facts(school, workload_groups=compiled.workload_groups, kinds=compiled.fields,
+                      routes=packs_routes(packs), params=params)
     matches = compiled.evaluate(sf.facts, params)
     rule_params = {rid: names for p in packs for rid, names in p.rule_params.items()}
     no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)
@@ -204,7 +213,7 @@ def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
         groups.setdefault((finding_rule.id, subjects), []).append(m)
 
     labels = _labels(school, lang)
-    renderer = _Renderer(school, labels, lang, params)
+    renderer = _Renderer(school, labels, lang, params, sf.walks)
     built: list[tuple[Finding, str]] = []
     by_id = {r.id: r for r in compiled.rules}
     for (rule_id, subjects), group in groups.items():
@@ -253,6 +262,19 @@ def _params(school: School, packs: Sequence[RulePack]) -> dict[str, float]:
                    f"the rule packs define: {', '.join(sorted(params)) or 'none'}")
             problems.append(src.problem(("params", name), "unknown_param", msg) if src else
                             Problem("<school>", None, ("params", name), "unknown_param", msg))
+    for i, route in enumerate(school.routes):
+        for j, step in enumerate(route.steps):
+            for k, condition in enumerate(step.when):
+                for field in ("after_weeks", "after_times"):
+                    value = getattr(condition, field)
+                    if isinstance(value, ParamRef) and value.param not in params:
+                        loc = ("routes", i, "steps", j, "when", k, field, "param")
+                        msg = (f"unknown param '{value.param}'"
+                               f"{V.did_you_mean(value.param, params)}; the rule packs define: "
+                               f"{', '.join(sorted(params)) or 'none'}")
+                        src = school._source
+                        problems.append(src.problem(loc, "unknown_param", msg) if src else
+                                        Problem("<school>", None, loc, "unknown_param", msg))
     if problems:
         raise SchoolFileError(problems)
     return {**params, **{k: v for k, v in school.params.items() if k not in ignored}}
@@ -297,9 +319,11 @@ def _labels(school: School, lang: str) -> dict[str, str]:
 
 class _Renderer:
     def __init__(self, school: School, labels: Mapping[str, str], lang: str,
-                 params: Mapping[str, float]):
+                 params: Mapping[str, float], walks: Mapping[str, Any]):
         self.labels, self.lang, self.params = labels, lang, params
         self._accountable = {t.id: school.accountable_of(t)[0] for t in school.tasks}
+        # the path each signal's route walk took: the same walks its walk facts came from
+        self._walked = {signal: w.path for signal, (_, _, w) in walks.items()}
 
     def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
                 param_names: Sequence[str]) -> Finding:
@@ -328,11 +352,16 @@ class _Renderer:
         extra = {"target": target or "", "rule": origin.id,
                  "subjects": ", ".join(subjects)}
         if no_target:
-            extra["target"] = ", ".join(a.target for a in origin.escalate_to if a.target)
+            walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
+            roles = [f["role"] for f in walked]
+            extra["target"] = ", ".join(
+                [a.target for a in origin.escalate_to if a.target] + roles)
         path = self._path(origin, primary, target)
         message = self.render(getattr(rule.message, self.lang), group, extra)
         defaulted = sorted({f["who"] for m in group for f in m.facts.values()
                             if f.get("k") == "assignment" and f.get("by_default")})
+        message += "".join(self._walk_note(f) for m in group[:1] for f in m.facts.values()
+                           if f.get("k") == "walk" and f.get("away"))
         if defaulted:
             names = _join([self._name(w) for w in defaulted], self.lang)
             message += (f" Dat {names} hier eindverantwoordelijk is, volgt uit de standaard die "
@@ -355,6 +384,18 @@ class _Renderer:
             ),
         )
 
+    def _walk_note(self, walked: Mapping[str, Any]) -> str:
+        """A sentence on the absent person a walk passed, or stopped at."""
+        absent, deputy = self._name(walked["away"]), walked.get("person")
+        until = _date_words(walked.get("until", ""), self.lang)
+        if self.lang == "nl":
+            away = f" {absent} is afwezig" + (f" tot {until}" if until else "")
+            return (away + f"; {self._name(deputy)} is de vervanger." if deputy else
+                    away + " en heeft geen vervanger.")
+        away = f" {absent} is away" + (f" until {until}" if until else "")
+        return (away + f"; {self._name(deputy)} stands in." if deputy else
+                away + " and has no deputy.")
+
     def _path(self, rule: Rule, m: Match, target: str | None) -> list[str]:
         path: list[str] = []
         for item in rule.path:
@@ -364,6 +405,7 @@ class _Renderer:
                 ref, _, step = item.partition(">")
                 value = str(m.value(ref))
                 values = (sorted(self._accountable.get(value, [])) if step == "accountable"
+                          else list(self._walked.get(value, [])) if step == "walk"
                           else [value])
             for v in values:
                 if v and (not path or path[-1] != v):
@@ -396,6 +438,24 @@ class _Renderer:
         if not value:
             return "(niemand)" if self.lang == "nl" else "(nobody)"
         return self.labels.get(value, value)
+
+
+_MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                   "september", "oktober", "november", "december"),
+           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")}
+
+
+def _date_words(iso: str, lang: str) -> str:
+    """``2027-01-12`` as "12 januari 2027" (or "12 January 2027"); ``""`` stays empty.
+
+    >>> _date_words("2027-01-12", "nl"), _date_words("", "en")
+    ('12 januari 2027', '')
+    """
+    if not iso:
+        return ""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {_MONTHS[lang][month - 1]} {year}"
 
 
 _DOMAIN_ORDER = {d: i for i, d in enumerate(V.DOMAINS)}

@@ -17,12 +17,14 @@ from typing import TextIO
 from . import __version__
 from ._source import Source
 from .check import check, escalate, ignored_params
-from .errors import MandaatInputError, Problem, SchoolFileError
+from .errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
+from .facts import case_of, route_for
 from .graph import build_graph, to_dot, to_mermaid
 from .loader import load_school, load_text
 from .model import School, json_schema
 from .report import render_escalation_text, render_text
-from .rules import RulePack, default_pack, load_rules
+from .routes import draw_route
+from .rules import RulePack, default_pack, load_rules, packs_params, packs_routes
 from .scenarios import (
     ScenarioFileError,
     bundled_scenarios_path,
@@ -79,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
                        description="Print the school's responsibility graph.")
     p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
     p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--route", metavar="ROUTE_ID", help="draw only this route, steps numbered")
+    which.add_argument("--signal", metavar="SIGNAL_ID",
+                       help="draw the route this signal walks, as far as it has come")
 
     sub.add_parser("schema", help="print the JSON Schema of the school file format",
                    description="Print the JSON Schema of format mandaat/1.")
@@ -186,8 +192,13 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(render_escalation_text(answer, args.lang))
         return EXIT_OK
     if args.command == "graph":
-        graph = build_graph(_school(args.school, args.stdin))
-        out.write(to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
+        school = _school(args.school, args.stdin)
+        graph = build_graph(school)
+        if args.route or args.signal:
+            out.write(route_picture(school, graph, route=args.route, signal=args.signal,
+                                    format=args.format))
+        else:
+            out.write(to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
         return EXIT_OK
     if args.command == "schema":
         out.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
@@ -242,6 +253,44 @@ def _school_files(paths: Sequence[str]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def route_picture(school: School, graph, *, route: str | None, signal: str | None,
+                  format: str) -> str:
+    """One route (``route``), or the walk of one signal (``signal``), as a picture."""
+    routes = packs_routes([default_pack()])
+    if signal is not None:
+        found = next((s for s in school.signals if s.id == signal), None)
+        if found is None:
+            known = [s.id for s in school.signals]
+            raise UnknownSignalError([Problem(_where(school), None, ("signals",),
+                                              "unknown_signal",
+                                              f"no signal with id '{signal}'"
+                                              f"{did_you_mean(signal, known)}; known: "
+                                              f"{', '.join(known) or 'none'}")])
+        chosen = route_for(school, found.type, routes)
+        if chosen is None:
+            raise UnknownSignalError([Problem(_where(school), None, ("signals",),
+                                              "unknown_signal",
+                                              f"no route for signal '{signal}' "
+                                              f"({found.type})")])
+        route_id, steps = chosen
+        params = {**packs_params([default_pack()]), **school.params}
+        return draw_route(graph, steps, title=route_id or f"{found.type} (standaard)",
+                          case=case_of(found, school.reference_date, params),
+                          day=school.reference_date, format=format)
+    own = next((r for r in school.routes if r.id == route), None)
+    if own is None:
+        known = [r.id for r in school.routes]
+        raise SchoolFileError([Problem(_where(school), None, ("routes",), "unknown_reference",
+                                       f"no route with id '{route}'"
+                                       f"{did_you_mean(route, known)}; known: "
+                                       f"{', '.join(known) or 'none'}")])
+    return draw_route(graph, own.steps, title=own.title or own.id, format=format)
+
+
+def _where(school: School) -> str:
+    return school._source.name if school._source is not None else "<school>"
 
 
 def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -65,6 +65,7 @@ ERROR_TYPES: dict[str, str] = {
     "unknown_reference": "a reference to an id that does not exist",
     "missing_since": "a lagging-development signal without 'since'",
     "since_after_as_of": "a 'since' date after 'as_of'",
+    "until_before_from": "an absence that ends before it starts",
     "unknown_param": "a param no rule pack defines",
     "unknown_signal": "escalate was asked about a signal the school does not have",
     # scenarios

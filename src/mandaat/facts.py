@@ -13,12 +13,17 @@ written in rules as a list).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
+import networkx as nx
+
 from . import vocabulary as V
-from .model import School
+from .graph import build_graph, supervisors
+from .model import School, Signal, Step
+from .routes import Case, Walk, _present, actor, route_cycle, walk
 
 ROLE_FLAGS = {role: "bool" for role in V.ROLES}
 
@@ -27,6 +32,7 @@ FACT_KINDS: dict[str, dict[str, str]] = {
         "person": "id", "name": "text", "leader": "bool", "ib": "bool", "teacher": "bool",
         **ROLE_FLAGS,
         "n_accountable": "number", "n_responsible": "number", "task_hours": "number",
+        "away": "bool", "has_deputy": "bool",
     },
     "assignment": {
         "task": "id", "as": "raci", "who": "id", "who_kind": "who_kind",
@@ -46,7 +52,7 @@ FACT_KINDS: dict[str, dict[str, str]] = {
     },
     "mandate": {
         "mandate": "id", "from": "id", "to": "id", "from_leader": "bool",
-        "communicated_to_team": "bool",
+        "communicated_to_team": "bool", "given_on": "bool", "chain_to_leader": "bool",
     },
     "covers": {
         "mandate": "id", "task": "id", "from": "id", "to": "id", "from_leader": "bool",
@@ -66,6 +72,16 @@ FACT_KINDS: dict[str, dict[str, str]] = {
         "conversation_held": "bool", "willful": "bool", "about_ib": "id",
     },
     "holder": {"target": "target", "person": "id"},
+    "walk": {
+        "signal": "id", "route": "id", "by_default": "bool", "step": "number",
+        "steps": "number", "role": "text", "person": "id", "away": "id", "until": "text",
+        "nobody": "text",
+    },
+    "route_step": {
+        "route": "id", "step": "number", "signal_type": "signal_type", "kind": "text",
+        "ref": "text", "first": "bool", "last": "bool", "leader": "bool", "teacher": "bool",
+        "ib": "bool", "nobody": "bool", "in_cycle": "bool",
+    },
 }
 
 #: Fields that explanations leave out while they hold this value: what a school file did not
@@ -74,6 +90,9 @@ QUIET: dict[str, dict[str, Any]] = {
     "assignment": {"by_default": False},
     "task": {"parent_consent": False, "suggested_type": ""},
     "signal": {"about_ib": ""},
+    "person": {"away": False, "has_deputy": False},
+    "mandate": {"given_on": False, "chain_to_leader": False},
+    "walk": {"away": "", "until": "", "nobody": ""},
 }
 
 VOCABULARY_OF_TYPE: dict[str, tuple[str, ...]] = {
@@ -102,10 +121,15 @@ class SchoolFacts:
     """The facts of one school, built in id order."""
 
     facts: tuple[dict[str, Any], ...]
+    #: Each signal's walk along its route: signal id -> (route id, steps, walk); the
+    #: ``walk`` facts and the escalation paths both come from these.
+    walks: Mapping[str, tuple[str, Sequence[Step], Walk]] = dataclass_field(default_factory=dict)
 
 
 def school_facts(school: School, *, workload_groups: Iterable[str] = (),
-                 kinds: Iterable[str] | None = None) -> SchoolFacts:
+                 kinds: Iterable[str] | None = None,
+                 routes: Mapping[str, Sequence[Step]] | None = None,
+                 params: Mapping[str, float] | None = None) -> SchoolFacts:
     """Return the facts of ``school``.
 
     Parameters
@@ -118,6 +142,9 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     kinds
         The fact kinds to build (default: all of ``FACT_KINDS``); the rules of a check
         need only the kinds they read.
+    routes, params
+        The rule packs' default routes by signal type, and the params their conditions
+        name; a school's own route for a signal type replaces the default.
 
     The order of the school's lists does not change the facts, except where file order
     means something: the ``holder`` of an escalation target is its first holder in the file.
@@ -150,13 +177,16 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     # Built in id order, so the facts (and the order durable_rules fires in) do not depend
     # on the order of the file's lists.
     by_id = _by_id
+    today = school.reference_date
+    standing_in = {p.replaces for p in school.people if p.replaces}
     for p in by_id(school.people) if "person" in wanted else ():
         held = set(p.roles)
         facts.append({
             "k": "person", "person": p.id, "name": p.label, **flags[p.id],
             **{role: role in held for role in V.ROLES},
             "n_accountable": n_accountable[p.id], "n_responsible": n_responsible[p.id],
-            "task_hours": totals.get(p.id, 0.0),
+            "task_hours": totals.get(p.id, 0.0), "away": p.is_absent(today),
+            "has_deputy": bool(p.deputy) or p.id in standing_in,
         })
 
     groups = {domain_set_key([d]) for d in V.DOMAINS} | set(workload_groups)
@@ -221,12 +251,15 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 })
 
     want_covers = "covers" in wanted
+    chains = _mandate_chains(school, flags) if "mandate" in wanted else {}
     for m in by_id(school.mandates) if wanted & {"mandate", "covers", "scope"} else ():
         from_leader = flags.get(m.from_, _NO_FLAGS)["leader"]
         base = {"mandate": m.id, "from": m.from_, "to": m.to, "from_leader": from_leader,
                 "communicated_to_team": m.communicated_to_team}
         if "mandate" in wanted:
-            facts.append({"k": "mandate", **base})
+            given_on, to_leader = chains[m.id]
+            facts.append({"k": "mandate", **base, "given_on": given_on,
+                          "chain_to_leader": to_leader})
         if "scope" in wanted:
             facts.extend({"k": "scope", **base, "item": item} for item in sorted(set(m.scope)))
         for task in tasks if want_covers else ():
@@ -234,9 +267,16 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 facts.append({"k": "covers", **base, "task": task.id,
                               "task_type": task.type, "domain": task.task_domain})
 
-    today = school.reference_date
     signals = by_id(school.signals) if "signal" in wanted else []
     supervision = _supervision(school) if signals else None
+    walked: dict[str, tuple[str, Sequence[Step], Walk]] = {}
+    if wanted & {"walk", "route_step"} and (school.signals or school.routes):
+        G = build_graph(school)
+        if "walk" in wanted:
+            walked = walks(school, G, routes or {}, params or {})
+            facts.extend(_walk_facts(school, G, walked, params or {}))
+        if "route_step" in wanted:
+            facts.extend(_route_step_facts(school, G))
     for s in signals:
         days = (today - s.since).days if s.since else 0
         facts.append({
@@ -251,25 +291,131 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         if first is not None:
             facts.append({"k": "holder", "target": target, "person": first})
 
-    return SchoolFacts(tuple(facts))
+    return SchoolFacts(tuple(facts), walked)
 
 
 _NO_FLAGS = {"leader": False, "ib": False, "teacher": False}
+
+
+def _mandate_chains(school: School, flags: Mapping[str, Mapping[str, bool]]
+                    ) -> dict[str, tuple[bool, bool]]:
+    """For each mandate: is it given on (its giver holds a mandate), and does the chain of
+    givers lead back to a school leader or the board (doormandateren)?"""
+    givers = nx.DiGraph()  # holder -> giver, for every mandate
+    givers.add_edges_from((m.to, m.from_) for m in school.mandates)
+    leaders = {p for p, f in flags.items() if f["leader"]}
+    holders = {m.to for m in school.mandates}
+    out = {}
+    for m in school.mandates:
+        reach = (nx.descendants(givers, m.from_) if m.from_ in givers else set()) | {m.from_}
+        out[m.id] = (m.from_ in holders, bool(reach & leaders))
+    return out
+
+
+def case_of(signal: Signal, today: Any, params: Mapping[str, float]) -> Case:
+    """What a walk needs of a signal."""
+    days = (today - signal.since).days if signal.since else 0
+    return Case(subject=signal.about, group=signal.group, handled_by=signal.handled_by,
+                age_weeks=days / 7, count=signal.count, asked=signal.asked,
+                consent=signal.consent, conversation_held=signal.conversation_held,
+                willful=signal.willful, params=params)
+
+
+def route_for(school: School, signal_type: str, routes: Mapping[str, Sequence[Step]]
+              ) -> tuple[str, Sequence[Step]] | None:
+    """The school's own route for a signal type (its id), else the packs' default (``""``).
+
+    Where a school gives several routes for one type, the first by id is the one walked.
+    """
+    own = sorted((r for r in school.routes if r.for_.signal == signal_type), key=lambda r: r.id)
+    if own:
+        return own[0].id, own[0].steps
+    if signal_type in routes:
+        return "", routes[signal_type]
+    return None
+
+
+def walks(school: School, G: Any, routes: Mapping[str, Sequence[Step]],
+          params: Mapping[str, float]) -> dict[str, tuple[str, Sequence[Step], Walk]]:
+    """Every signal's walk: signal id -> (route id or "", its steps, the walk)."""
+    out = {}
+    for s in school.signals:
+        found = route_for(school, s.type, routes)
+        if found is not None:
+            route_id, steps = found
+            out[s.id] = (route_id, steps,
+                         walk(G, steps, case_of(s, school.reference_date, params),
+                              school.reference_date))
+    return out
+
+
+def _walk_facts(school: School, G: Any,
+                walked: Mapping[str, tuple[str, Sequence[Step], Walk]],
+                params: Mapping[str, float]) -> list[dict[str, Any]]:
+    facts = []
+    signals = {s.id: s for s in school.signals}
+    for signal_id, (route_id, steps, w) in sorted(walked.items()):
+        step = steps[w.step]
+        absent, _, until = w.substitutes[-1] if w.substitutes else ("", "", "")
+        if w.acts_now is None and w.nobody == "absent":
+            case = case_of(signals[signal_id], school.reference_date, params)
+            absent = w.substitutes[-1][1] if w.substitutes else actor(G, step, case) or ""
+            until = (G.nodes[absent].get("absent_until") or "") if absent else ""
+        facts.append({
+            "k": "walk", "signal": signal_id, "route": route_id, "by_default": not route_id,
+            "step": w.step, "steps": len(steps),
+            "role": step.ref if step.kind == "role" else step.kind,
+            "person": w.acts_now or "", "away": absent, "until": until, "nobody": w.nobody,
+        })
+    return facts
+
+
+def _route_step_facts(school: School, G: Any) -> list[dict[str, Any]]:
+    facts = []
+    today = school.reference_date
+    people = {p.id: p for p in school.people}
+    for route in _by_id(school.routes):
+        cycle = {node for edge in route_cycle(route.steps) for node in edge}
+        last = len(route.steps) - 1
+        for i, step in enumerate(route.steps):
+            ref = step.ref
+            if step.kind == "role":
+                classes = {"leader": ref in ("schoolleider", "bestuur"),
+                           "teacher": ref == "leraar", "ib": ref == "ib"}
+                nobody = _role_unheld(school, ref)
+            elif step.kind == "person":
+                classes = V.role_classes(people[ref].roles)
+                nobody = _present(G, ref, today)[0] is None
+            else:
+                classes = {"leader": False, "teacher": False, "ib": False}
+                nobody = False
+            facts.append({
+                "k": "route_step", "route": route.id, "step": i + 1,
+                "signal_type": route.for_.signal, "kind": step.kind, "ref": ref,
+                "first": i == 0, "last": i == last, **classes, "nobody": nobody,
+                "in_cycle": f"{step.kind}:{ref}" in cycle,
+            })
+    return facts
+
+
+def _role_unheld(school: School, role: str) -> bool:
+    """Whether nobody in the school can ever fill a role step (for any case)."""
+    if role == "leraar":
+        return not any("leraar" in p.roles for p in school.people)
+    if role in ("ib", "handled_by"):
+        return not any(V.holds_target("intern_begeleider", p.roles) for p in school.people)
+    return not any(V.holds_target(role, p.roles) for p in school.people)
 
 
 def _supervision(school: School) -> Any:
     """The responsibility graph, where some ib'er supervises groups or teams (else None)."""
     if not any(p.supervises for p in school.people):
         return None
-    from .graph import build_graph  # the graph module reads the facts' vocabulary only
-
     return build_graph(school)
 
 
 def _ib_of_signal(G: Any, signal: Any) -> str:
     """The ib'er who supervises what the signal is about, found on the graph (or "")."""
-    from .graph import supervisors
-
     if signal.group is not None:
         found = supervisors(G, group=signal.group)
     elif signal.about in G:

@@ -21,6 +21,8 @@ edge (key)              from → to              meaning
 ``teaches``             person → group         a group (class) the person teaches
 ``supervises``          person → group/team    the ib'er for that group or team
 ``leads``               person → person/team   line management (leidinggeven)
+``deputy``              person → person        who stands in while the person is away
+``replaces``            person → person        an interim standing in for someone
 ======================  =====================  ==========================================
 
 Groups are nodes of kind ``group`` with id ``group:NAME``; externals are of kind
@@ -80,11 +82,15 @@ def group_node(group: str) -> str:
 
 def build_graph(school: School) -> nx.MultiDiGraph:
     """Return the responsibility graph of ``school`` (see the module docstring)."""
-    G = nx.MultiDiGraph(school=school.school.name)
+    G = nx.MultiDiGraph(school=school.school.name,
+                        people_order=tuple(p.id for p in school.people))
     team_ids = {t.id for t in school.teams}
     for p in school.people:
+        absent = p.absent
         G.add_node(p.id, kind="person", label=p.label, roles=tuple(p.roles),
-                   hours_per_week=p.hours_per_week, days_per_week=p.days_per_week)
+                   hours_per_week=p.hours_per_week, days_per_week=p.days_per_week,
+                   absent_from=absent.from_.isoformat() if absent else None,
+                   absent_until=absent.until.isoformat() if absent and absent.until else None)
         for group in p.groups:
             G.add_node(group_node(group), kind="group", label=f"groep {group}")
             G.add_edge(p.id, group_node(group), key="teaches")
@@ -103,6 +109,10 @@ def build_graph(school: School) -> nx.MultiDiGraph:
             G.add_edge(p.id, node, key="supervises")
         for ref in p.leads:
             G.add_edge(p.id, ref, key="leads")
+        if p.deputy:
+            G.add_edge(p.id, p.deputy, key="deputy")
+        if p.replaces:
+            G.add_edge(p.id, p.replaces, key="replaces")
     for task in school.tasks:
         G.add_node(task.id, kind="task", label=task.label, task_type=task.type,
                    domain=task.task_domain, personnel=task.type in V.PERSONNEL_TASK_TYPES,

@@ -58,6 +58,10 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _one_or_many_mapping(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
 def _group_name(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
@@ -133,6 +137,17 @@ class SchoolInfo(_Model):
     brin: Text | None = None
 
 
+class Absence(_Model):
+    """A period someone is away (leave, illness): ``from`` and ``until``, both included."""
+
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in the absence (an open end runs on)."""
+        return self.from_ <= day and (self.until is None or day <= self.until)
+
+
 class Person(_Model):
     """A member of staff and the roles they hold."""
 
@@ -146,11 +161,21 @@ class Person(_Model):
     supervises: list[Group] = []
     #: The people (or teams) this person leads: line management.
     leads: IdList = []
+    #: When this person is away; a route passes them to their deputy meanwhile.
+    absent: Absence | None = None
+    #: Who stands in while this person is away.
+    deputy: Id | None = None
+    #: Whom this person stands in for (an interim ib'er for the ib'er on leave).
+    replaces: Id | None = None
 
     @property
     def label(self) -> str:
         """The name to show people: ``name`` when given, else the id."""
         return self.name or self.id
+
+    def is_absent(self, day: dt.date) -> bool:
+        """Whether this person is away on ``day``."""
+        return self.absent is not None and self.absent.covers(day)
 
 
 class Team(_Model):
@@ -214,6 +239,82 @@ class Signal(_Model):
     willful: StrictBool = False
     #: For a pupil signal: the pupil's group, so that the ib'er who supervises it acts.
     group: Group | None = None
+    #: How often a step of the route asked the next one to take over.
+    asked: Annotated[int, Field(strict=True, ge=0, le=100)] = 0
+    #: Whether the parents gave their consent (for steps that wait for it).
+    consent: StrictBool = False
+
+
+StepRole = Annotated[
+    str, Field(strict=True, json_schema_extra={"enum": list(V.STEP_ROLES)}),
+    AfterValidator(_in_vocabulary("step role", V.STEP_ROLES)),
+]
+Weeks = Annotated[float, Field(strict=True, ge=0, le=520, allow_inf_nan=False)]
+
+
+class ParamRef(_Model):
+    """A threshold named by a rule-pack param (``{param: dev_lag_weeks}``)."""
+
+    param: Annotated[str, Field(strict=True), StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class HandOn(_Model):
+    """When a route hands on to a step: every condition given must hold."""
+
+    after_weeks: Weeks | ParamRef | None = None
+    after_times: Annotated[int, Field(strict=True, ge=1, le=100_000)] | ParamRef | None = None
+    on_request: StrictBool = False
+    consent: StrictBool = False
+    conversation_held: StrictBool = False
+    willful: StrictBool = False
+
+
+class Step(_Model):
+    """One step of a route: who acts there, and when the route hands on to it.
+
+    Exactly one of ``role`` (relative to the case), ``person``, ``team`` or ``external``.
+    ``when`` holds for the first step always; for a later one, any of its alternatives.
+    """
+
+    role: StepRole | None = None
+    person: Id | None = None
+    team: Id | None = None
+    external: Id | None = None
+    when: Annotated[list[HandOn], BeforeValidator(_one_or_many_mapping)] = []
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Step:
+        given = [k for k in ("role", "person", "team", "external") if getattr(self, k)]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "step_kind", "a step names exactly one of role, person, team or external"
+                + (f" (not {' and '.join(given)})" if given else ""), {})
+        return self
+
+    @property
+    def kind(self) -> str:
+        """``role``, ``person``, ``team`` or ``external``."""
+        return next(k for k in ("role", "person", "team", "external") if getattr(self, k))
+
+    @property
+    def ref(self) -> str:
+        """The role name or id the step names."""
+        return str(getattr(self, self.kind))
+
+
+class RouteFor(_Model):
+    """What a route is for: a signal type."""
+
+    signal: SignalType
+
+
+class Route(_Model):
+    """A school's own route for a kind of signal: its steps in order."""
+
+    id: Id
+    title: Text | None = None
+    for_: RouteFor = Field(alias="for")
+    steps: Annotated[list[Step], Field(min_length=1, max_length=20)]
 
 
 class External(_Model):
@@ -254,6 +355,7 @@ class School(_Model):
     tasks: list[Task] = []
     mandates: list[Mandate] = []
     signals: list[Signal] = []
+    routes: list[Route] = []
 
     _source: Any = PrivateAttr(default=None)
 
@@ -336,6 +438,9 @@ def json_schema() -> dict[str, Any]:
     for definition in defs.values():  # everything with an id: `team` and `ouders` are reserved
         if "id" in definition.get("properties", {}):
             definition["properties"]["id"]["not"] = {"enum": list(V.RESERVED_IDS)}
+    handon = {"$ref": "#/$defs/HandOn"}
+    defs["Step"]["properties"]["when"] = {  # one condition, or alternatives
+        "anyOf": [handon, {"type": "array", "items": handon}], "default": []}
     defs["Signal"]["allOf"] = [{
         "if": {"properties": {"type": {"const": "ontwikkeling_blijft_achter"}},
                "required": ["type"]},

@@ -12,6 +12,7 @@ import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from . import facts as F
 from . import vocabulary as V
+from .model import ParamRef, SignalType, Step
 from ._source import ParseFailure, Source, parse, read_source
 from ._validation import problems_from
 from .errors import Loc, Problem, RulePackError, format_loc
@@ -31,7 +33,7 @@ DEFAULT_PACK = "lbbo-2022"
 SEVERITIES = ("violation", "warning", "advice")
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "same_as", "not_same_as")
 COMPARISONS = ("lt", "lte", "gt", "gte")
-GRAPH_STEPS = ("accountable",)
+GRAPH_STEPS = ("accountable", "walk")
 LANGS = ("nl", "en")
 TEMPLATE_FORMATS = ("name", "names", "all", "pct")
 
@@ -39,6 +41,7 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
 Alias = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Ref = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z_][a-z0-9_]*$")]
 Scalar = str | bool | int | float
+SignalTypeName = SignalType
 
 
 def operations(cond: Any) -> dict[str, Any]:
@@ -128,6 +131,9 @@ class PackHeader(_Model):
     version: Annotated[str, StringConstraints(min_length=1)]
     description: str | None = None
     params: dict[str, Param] = {}
+    #: Default routes: for a signal type, the steps who act on it (a school's own route for
+    #: the same type replaces it).
+    routes: dict[SignalTypeName, Annotated[list[Step], Field(min_length=1, max_length=20)]] = {}
     rules: list[Rule] = []
 
 
@@ -151,6 +157,8 @@ class RulePack:
     # The params each rule uses, in name order: rule id -> names
     rule_params: dict[str, tuple[str, ...]]
     lint: tuple[Problem, ...] = ()
+    #: Default routes by signal type.
+    routes: dict[str, tuple[Step, ...]] = dc_field(default_factory=dict)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -261,13 +269,28 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
         lint.extend(_check_sources(rules, sources_folder(p, sources), problems))
     if problems or header is None or head_src is None:
         raise RulePackError(problems or [Problem(str(p), None, (), "empty", "no pack header")])
+    for signal_type, steps in header.routes.items():
+        for j, step in enumerate(steps):
+            for k, condition in enumerate(step.when):
+                for value in (condition.after_weeks, condition.after_times):
+                    if isinstance(value, ParamRef):
+                        if value.param in header.params:
+                            used_params.add(value.param)
+                        else:
+                            problems.append(head_src.problem(
+                                ("routes", signal_type, j, "when", k), "undefined_param",
+                                f"param '{value.param}' is not defined in the pack"
+                                f"{V.did_you_mean(value.param, header.params)}"))
+    if problems:
+        raise RulePackError(problems)
     for name in sorted(set(header.params) - used_params):
         lint.append(head_src.problem(("params", name), "unused_param",
                                      f"param '{name}' is used by no rule"))
     lint.extend(_duplicate_conditions(rules))
     lint.sort(key=lambda q: (q.file, q.line or 0, format_loc(q.loc), q.msg))
     return RulePack(header.pack, header.version, dict(header.params),
-                    tuple(r for r, _, _ in rules), str(p), locations, rule_params, tuple(lint))
+                    tuple(r for r, _, _ in rules), str(p), locations, rule_params, tuple(lint),
+                    {t: tuple(steps) for t, steps in header.routes.items()})
 
 
 def _validate_file(data: Any, src: Source, model: type[PackHeader] | type[RulesOnly],
@@ -788,6 +811,14 @@ def _duplicate_conditions(rules: Sequence[tuple[Rule, Source, int]]) -> list[Pro
                                    f"'{seen[key]}': one of them is redundant"))
         else:
             seen[key] = rule.id
+    return out
+
+
+def packs_routes(packs: Iterable[RulePack]) -> dict[str, tuple[Step, ...]]:
+    """The default route of each signal type over the given packs (a later pack wins)."""
+    out: dict[str, tuple[Step, ...]] = {}
+    for pack in packs:
+        out.update(pack.routes)
     return out
 
 

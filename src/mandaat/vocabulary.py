@@ -114,6 +114,7 @@ SIGNAL_TYPES: tuple[str, ...] = (
     "afspraak_niet_nagekomen",
     "extra_ondersteuning_nodig",
     "resultaten_onder_signaleringswaarde",
+    "vraag_ouders",
 )
 #: What a signal's ``about`` refers to: a person, a pupil reference, or a team.
 SIGNAL_ABOUT: dict[str, str] = {
@@ -122,9 +123,29 @@ SIGNAL_ABOUT: dict[str, str] = {
     "afspraak_niet_nagekomen": "person",
     "extra_ondersteuning_nodig": "pupil",
     "resultaten_onder_signaleringswaarde": "team",
+    "vraag_ouders": "pupil",
 }
 
 TEAM_KINDS: tuple[str, ...] = ("leerteam", "bouw", "visieteam", "werkgroep", "managementteam")
+
+#: Roles a route step can name, relative to the case: the teacher of the group, the ib'er
+#: who supervises it, whoever handles the signal now, the school leader, the board.
+STEP_ROLES: tuple[str, ...] = ("leraar", "ib", "handled_by", "schoolleider", "bestuur",
+                               "adjunct_directeur", "bouwcoordinator")
+
+#: Readable names of the route step roles (and step kinds), for messages.
+STEP_ROLE_LABELS: dict[str, dict[str, str]] = {
+    "nl": {"leraar": "de leraar van de groep", "ib": "de ib'er",
+           "handled_by": "wie het signaal behandelt", "schoolleider": "de schoolleider",
+           "bestuur": "het bestuur", "adjunct_directeur": "de adjunct-directeur",
+           "bouwcoordinator": "de bouwcoördinator", "person": "een persoon",
+           "team": "een team", "external": "een externe partij"},
+    "en": {"leraar": "the group's teacher", "ib": "the ib'er",
+           "handled_by": "whoever handles the signal", "schoolleider": "the school leader",
+           "bestuur": "the board", "adjunct_directeur": "the deputy head",
+           "bouwcoordinator": "the building coordinator", "person": "a person",
+           "team": "a team", "external": "an outside party"},
+}
 
 #: Kinds of parties outside the school's staff (``externals[].kind``).
 EXTERNAL_KINDS: tuple[str, ...] = (

@@ -44,11 +44,13 @@ def test_findings_name_what_exists_and_explain_themselves(data):
     known = ({p.id for p in school.people} | {t.id for t in school.teams}
              | {t.id for t in school.tasks} | {m.id for m in school.mandates}
              | {s.id for s in school.signals} | {e.id for e in school.externals}
-             | {"team", "ouders"})
+             | {r.id for r in school.routes} | {"team", "ouders"})
     people = {p.id for p in school.people}
     for finding in mandaat.check(school).findings:
         assert set(finding.subjects) <= known
-        assert finding.escalate_to is None or finding.escalate_to in people
+        # a person, or a team or external party that a school's own route names as a step
+        actors = people | {t.id for t in school.teams} | {e.id for e in school.externals}
+        assert finding.escalate_to is None or finding.escalate_to in actors
         assert finding.message and finding.explanation.suggestion
         assert finding.explanation.because or finding.rule == "NO_SCHOOL_LEADER"
         assert finding.explanation.source.quote
@@ -119,3 +121,33 @@ def test_raising_dev_lag_weeks_never_hands_a_signal_to_the_school_leader(data, w
     kept_high, to_leader_high = support(weeks + more)
     assert kept_low <= kept_high
     assert not kept_low & to_leader_high
+
+
+@given(schools())
+def test_every_walk_ends_at_a_present_person_or_is_reported_as_ending_at_nobody(data):
+    """Termination and soundness of routes: each signal's walk stops within its route's
+    steps, visits nobody twice in a row of substitutions, and ends at a person (team or
+    external party) who exists and is not away, or the report says it ends at nobody."""
+    school = mandaat.load_school(data)
+    report = mandaat.check(school)
+    day = school.reference_date
+    people = {p.id: p for p in school.people}
+    known = people.keys() | {t.id for t in school.teams} | {e.id for e in school.externals}
+    escalations = {f.subjects[0]: f for f in report.findings
+                   if f.subjects and f.subjects[0] in {s.id for s in school.signals}}
+    for signal_id, finding in escalations.items():
+        walked = [f for f in finding.explanation.because if f["fact"] == "walk"]
+        if not walked:
+            continue
+        (w,) = walked
+        assert 0 <= w["step"] < w["steps"] <= 20
+        if finding.rule == "NO_ESCALATION_TARGET":
+            assert w["person"] == "" and w["nobody"] in ("role", "absent", "cycle")
+            assert finding.escalate_to is None
+        else:
+            acts = finding.escalate_to
+            assert acts == w["person"] and acts in known
+            assert acts not in people or not people[acts].is_absent(day)
+        path = finding.explanation.path
+        assert all(a != b for a, b in zip(path, path[1:]))
+        assert len(path) <= 2 * w["steps"] + len(school.people) + 1

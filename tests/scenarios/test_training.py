@@ -55,8 +55,8 @@ def test_scenarios_run_prints_pass_and_coverage():
     code, out, _ = run_cli("scenarios", "run")
     assert code == 0
     assert "PASS  afspraken-na-het-gesprek" in out
-    assert "22 scenarios: 22 passed, 0 failed" in out
-    assert "Rule coverage of lbbo-2022: 34 of 34 rules exercised" in out
+    assert "33 scenarios: 33 passed, 0 failed" in out
+    assert "Rule coverage of lbbo-2022: 41 of 41 rules exercised" in out
 
 
 SCENARIO = """\
@@ -234,7 +234,7 @@ def test_every_rule_of_the_bundled_pack_has_a_dutch_and_an_english_title():
 
 @pytest.mark.parametrize("lang, goodbye", [("nl", "Tot ziens!"), ("en", "Goodbye!")])
 def test_end_of_input_at_the_first_prompt_ends_the_session_cleanly(lang, goodbye):
-    done = oefen("--lang", lang)  # all 22 cases; the input is empty
+    done = oefen("--lang", lang)  # all 33 cases; the input is empty
     assert done.returncode == 1
     assert done.stderr == ""
     assert "Traceback" not in done.stdout

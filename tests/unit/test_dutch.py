@@ -148,6 +148,18 @@ TEXTS = {
                                                                 "accountable: gdd"),
     "lagging development without since": changed(", since: 2026-09-01", ""),
     "since after as_of": changed("since: 2026-09-01", "since: 2026-12-01"),
+    "absence that ends before it starts": changed(
+        "{id: ilse, roles: [intern_begeleider]}",
+        "{id: ilse, roles: [intern_begeleider], absent: {from: 2026-11-01, until: 2026-10-01}}"),
+    "unknown deputy": changed("{id: ilse, roles: [intern_begeleider]}",
+                              "{id: ilse, roles: [intern_begeleider], deputy: piet}"),
+    "unknown step role": changed("signals:", "routes:\n  - {id: r1, for: {signal: eigen_koers},"
+                                 " steps: [{role: directeur}]}\nsignals:"),
+    "a step naming two kinds": changed("signals:", "routes:\n  - {id: r1, for: {signal: "
+                                       "eigen_koers}, steps: [{role: ib, person: anna}]}\n"
+                                       "signals:"),
+    "unknown external in a step": changed("signals:", "routes:\n  - {id: r1, for: {signal: "
+                                          "eigen_koers}, steps: [{external: swv}]}\nsignals:"),
 }
 
 

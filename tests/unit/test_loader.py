@@ -37,7 +37,7 @@ def test_unknown_top_level_key():
     msg = one(GOOD.replace("as_of:", "as_off:"))
     assert msg == ("<string>:3: as_off: unknown field 'as_off' (did you mean 'as_of'?); "
                    "allowed: as_of, defaults, externals, format, mandates, params, people, "
-                   "school, signals, tasks, teams")
+                   "routes, school, signals, tasks, teams")
 
 
 def test_missing_required_field():

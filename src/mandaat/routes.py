@@ -1,0 +1,355 @@
+"""Routes: who acts now on a signal, walked step by step on the responsibility graph.
+
+A route is a school's own order of steps for a kind of signal ("ouders gaan eerst naar de
+leerkracht; komt u er samen niet uit, dan de ib'er"), or the rule pack's default route
+for it. Each step names who acts there (a role relative to the case, a person, a team or
+an external party) and when the route hands on to it. :func:`walk` follows a route for
+one case: the signal's age, count, requests and consent decide how far it has gone; an
+absent person is passed to their deputy; the answer is who acts now and the path walked.
+
+The functions are pure: they read the graph of :func:`mandaat.graph.build_graph` and a
+:class:`Case`, and change nothing.
+
+>>> from mandaat import load_school
+>>> from mandaat.graph import build_graph
+>>> school = load_school('''
+... format: mandaat/1
+... school: {name: X}
+... as_of: 2026-11-22
+... people:
+...   - {id: anna, roles: [schoolleider]}
+...   - {id: ilse, roles: [intern_begeleider], supervises: ["5"],
+...      absent: {from: 2026-11-01, until: 2027-01-12}, deputy: piet}
+...   - {id: piet, roles: [interim_intern_begeleider]}
+...   - {id: tom, roles: [leraar], groups: ["5"]}
+... ''')
+>>> G = build_graph(school)
+>>> steps = [Step(role="leraar"), Step(role="ib", when=[HandOn(on_request=True)]),
+...          Step(role="schoolleider", when=[HandOn(after_weeks=6)])]
+>>> w = walk(G, steps, Case(group="5", asked=1), school.reference_date)
+>>> w.acts_now, w.path, w.substitutes
+('piet', ['tom', 'ilse', 'piet'], (('ilse', 'piet', '2027-01-12'),))
+>>> walk(G, steps, Case(group="5"), school.reference_date).acts_now
+'tom'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from . import vocabulary as V
+from .graph import group_node, supervisors
+from .model import HandOn, ParamRef, Step
+
+__all__ = ["Case", "Walk", "actor", "deputy_of", "draw_route", "hands_on", "route_cycle", "walk",
+           "when_words"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """What a walk needs to know of a signal: whom it is about, and how far it has come.
+
+    ``subject`` is a person or team id (a staff or results signal), ``group`` a pupil's
+    group; ``params`` resolve ``{param: name}`` in a step's conditions.
+    """
+
+    subject: str | None = None
+    group: str | None = None
+    handled_by: str | None = None
+    age_weeks: float = 0.0
+    count: int = 1
+    asked: int = 0
+    consent: bool = False
+    conversation_held: bool = False
+    willful: bool = False
+    params: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The outcome of a walk.
+
+    ``step`` is the index of the step that acts now; ``acts_now`` its actor after absent
+    people were passed to their deputies (``None`` where the step ends at nobody);
+    ``path`` every actor of the steps walked, an absent person followed by their deputy;
+    ``substitutes`` each ``(absent, deputy, until)`` on the way (``until`` is ``""``
+    for an absence without an end); ``nobody`` says why a step ends at nobody:
+    ``"role"`` (nobody holds it), ``"absent"`` (away, no deputy) or ``"cycle"``
+    (deputies that stand in for each other).
+    """
+
+    step: int
+    acts_now: str | None
+    path: list[str]
+    substitutes: tuple[tuple[str, str, str], ...] = ()
+    nobody: str = ""
+
+
+def hands_on(conditions: Sequence[HandOn], case: Case, requests_before: int) -> bool:
+    """Whether a route hands on to a step with these conditions (any of them, each whole).
+
+    ``requests_before`` counts the steps that wait for a request up to and including this
+    one: the second such step is reached when two requests were made.
+
+    >>> hands_on([], Case(), 0)
+    True
+    >>> c = [HandOn(after_weeks=12)]
+    >>> hands_on(c, Case(age_weeks=12), 0), hands_on(c, Case(age_weeks=11.9), 0)
+    (True, False)
+    >>> either = [HandOn(willful=True), HandOn(conversation_held=True, after_times=2)]
+    >>> hands_on(either, Case(count=2, conversation_held=True), 0)
+    True
+    >>> hands_on(either, Case(count=2), 0)
+    False
+    """
+    if not conditions:
+        return True
+    return any(_holds(c, case, requests_before) for c in conditions)
+
+
+def _number(value: float | ParamRef, params: Mapping[str, float]) -> float:
+    return params[value.param] if isinstance(value, ParamRef) else float(value)
+
+
+def _holds(c: HandOn, case: Case, requests: int) -> bool:
+    if c.after_weeks is not None and case.age_weeks < _number(c.after_weeks, case.params):
+        return False
+    if c.after_times is not None and case.count < _number(c.after_times, case.params):
+        return False
+    if c.on_request and case.asked < requests:
+        return False
+    if c.consent and not case.consent:
+        return False
+    if c.conversation_held and not case.conversation_held:
+        return False
+    return not (c.willful and not case.willful)
+
+
+def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
+    """Who a step names for this case, before absence: a person, team or external id.
+
+    ``leraar`` is the teacher of the pupil's group (the first by id), or the person a
+    staff signal is about; ``ib`` the ib'er who supervises the group or the subject,
+    else the first ib'er of the school; ``handled_by`` whoever handles the signal, else
+    the ib'er; the other roles, the first person in the file who holds them.
+    """
+    if step.kind != "role":
+        return step.ref if step.ref in G else None
+    role = step.ref
+    if role == "leraar":
+        if case.group is not None:
+            node = group_node(case.group)
+            teachers = sorted(u for u, _, k in G.in_edges(node, keys=True) if k == "teaches") \
+                if node in G else []
+            return teachers[0] if teachers else None
+        if case.subject in G and G.nodes[case.subject].get("kind") == "person":
+            return case.subject
+        return None
+    if role == "handled_by" and case.handled_by:
+        return case.handled_by
+    if role in ("ib", "handled_by"):
+        found: list[str] = []
+        if case.group is not None:
+            found = supervisors(G, group=case.group)
+        elif case.subject in G:
+            found = supervisors(G, case.subject)
+        return found[0] if found else _first_holder(G, "intern_begeleider")
+    return _first_holder(G, role)
+
+
+def _first_holder(G: nx.MultiDiGraph, target: str) -> str | None:
+    for node in G.graph.get("people_order", ()):
+        if V.holds_target(target, G.nodes[node].get("roles", ())):
+            return node
+    return None
+
+
+def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:
+    """Who stands in for ``person``: their ``deputy``, else the first (by id) who
+    ``replaces`` them.
+
+    >>> from mandaat import load_school
+    >>> from mandaat.graph import build_graph
+    >>> G = build_graph(load_school('''
+    ... format: mandaat/1
+    ... school: {name: X}
+    ... people:
+    ...   - {id: ilse, roles: [intern_begeleider]}
+    ...   - {id: piet, roles: [interim_intern_begeleider], replaces: ilse}
+    ... '''))
+    >>> deputy_of(G, "ilse"), deputy_of(G, "piet")
+    ('piet', None)
+    """
+    named = [v for _, v, k in G.out_edges(person, keys=True) if k == "deputy"]
+    if named:
+        return named[0]
+    standing_in = sorted(u for u, _, k in G.in_edges(person, keys=True) if k == "replaces")
+    return standing_in[0] if standing_in else None
+
+
+def _present(G: nx.MultiDiGraph, person: str, day: dt.date
+             ) -> tuple[str | None, list[tuple[str, str, str]], str]:
+    """Follow deputies from ``person`` until someone present: (who, substitutes, why not)."""
+    substitutes: list[tuple[str, str, str]] = []
+    seen = {person}
+    while _is_absent(G, person, day):
+        deputy = deputy_of(G, person)
+        until = G.nodes[person]["absent_until"] or ""
+        if deputy is None:
+            return None, substitutes, "absent"
+        substitutes.append((person, deputy, until))
+        if deputy in seen:
+            return None, substitutes, "cycle"
+        seen.add(deputy)
+        person = deputy
+    return person, substitutes, ""
+
+
+def _is_absent(G: nx.MultiDiGraph, node: str, day: dt.date) -> bool:
+    data = G.nodes[node]
+    start, end = data.get("absent_from"), data.get("absent_until")
+    if start is None:
+        return False
+    return dt.date.fromisoformat(start) <= day and (
+        not end or day <= dt.date.fromisoformat(end))
+
+
+def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date) -> Walk:
+    """Walk a route for one case on ``day``; see :class:`Walk` for what it returns.
+
+    The walk goes on from step to step while the next step's conditions hold, and stops
+    at the first that does not: it never goes back, so it ends after at most
+    ``len(steps)`` steps. A step whose actor is away passes to the deputy.
+    """
+    reached, requests = 0, 0
+    for i, step in enumerate(steps[1:], 1):
+        requests += any(c.on_request for c in step.when)
+        if not hands_on(step.when, case, requests):
+            break
+        reached = i
+    path: list[str] = []
+    substitutes: list[tuple[str, str, str]] = []
+    acts: str | None = None
+    nobody = ""
+    for step in steps[: reached + 1]:
+        who = actor(G, step, case)
+        if who is None:
+            acts, nobody = None, "role"
+            continue
+        if G.nodes[who].get("kind") == "person":
+            present, subs, why = _present(G, who, day)
+            substitutes.extend(subs)
+            names = [who] + [d for _, d, _ in subs]
+        else:
+            present, why, names = who, "", [who]
+        for name in names:
+            if not path or path[-1] != name:
+                path.append(name)
+        acts, nobody = present, why
+    return Walk(reached, acts, path, tuple(substitutes), nobody if acts is None else "")
+
+
+def route_cycle(steps: Sequence[Step]) -> list[tuple[str, str]]:
+    """The steps of a route that lead back to an earlier step, as graph edges.
+
+    >>> route_cycle([Step(role="leraar"), Step(role="ib"), Step(role="leraar")])
+    [('role:leraar', 'role:ib'), ('role:ib', 'role:leraar')]
+    >>> route_cycle([Step(role="leraar"), Step(role="ib")])
+    []
+    """
+    D = nx.DiGraph()
+    nodes = [f"{s.kind}:{s.ref}" for s in steps]
+    D.add_nodes_from(nodes)
+    D.add_edges_from((a, b) for a, b in zip(nodes, nodes[1:]) if a != b)
+    try:
+        return [(u, v) for u, v in nx.find_cycle(D)]
+    except nx.NetworkXNoCycle:
+        return []
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+_WHEN_WORDS = {
+    "after_weeks": "na {} weken", "after_times": "na {} keer", "on_request": "op verzoek",
+    "consent": "met toestemming van ouders", "conversation_held": "na het gesprek",
+    "willful": "bij opzet",
+}
+
+
+def when_words(conditions: Sequence[HandOn]) -> str:
+    """A step's hand-on conditions in Dutch words, for pictures.
+
+    >>> when_words([HandOn(after_weeks=6)]), when_words([HandOn(willful=True),
+    ...     HandOn(conversation_held=True, after_times=2)])
+    ('na 6 weken', 'bij opzet, of na 2 keer en na het gesprek')
+    """
+    def one(c: HandOn) -> str:
+        words = []
+        for key, text in _WHEN_WORDS.items():
+            value = getattr(c, key)
+            if value is None or value is False:
+                continue
+            shown = value.param if isinstance(value, ParamRef) else (
+                f"{value:g}" if isinstance(value, float) else value)
+            words.append(text.format(shown))
+        return " en ".join(words)
+
+    return ", of ".join(one(c) for c in conditions)
+
+
+def draw_route(G: nx.MultiDiGraph, steps: Sequence[Step], *, title: str,
+               case: Case | None = None, day: dt.date | None = None,
+               format: str = "mermaid") -> str:
+    """One route as a picture (Mermaid or DOT): the steps numbered, with who acts at each
+    for ``case`` and how far its walk has come; an absent person struck through.
+    """
+    from .graph import _escape  # the pictures share one escaping
+
+    labels = V.STEP_ROLE_LABELS["nl"]
+    w = walk(G, steps, case, day) if case is not None and day is not None else None
+    nodes: list[tuple[str, str, bool]] = []  # (id, label, reached)
+    for i, step in enumerate(steps):
+        text = f"{i + 1}. " + (labels.get(step.ref, step.ref) if step.kind == "role"
+                               else G.nodes[step.ref].get("label", step.ref)
+                               if step.ref in G else step.ref)
+        if case is not None:
+            who = actor(G, step, case)
+            if who is not None and step.kind == "role":
+                name = _escape(G.nodes[who].get("label", who))
+                absent = day is not None and G.nodes[who].get("kind") == "person" and \
+                    _is_absent(G, who, day)
+                text = _escape(text) + ": " + (f"<s>{name}</s>" if absent else name)
+                if absent and w is not None:
+                    deputies = [d for a, d, _ in w.substitutes if a == who]
+                    if deputies:
+                        text += " → " + _escape(G.nodes[deputies[-1]].get("label", deputies[-1]))
+            else:
+                text = _escape(text)
+        else:
+            text = _escape(text)
+        nodes.append((f"s{i + 1}", text, w is not None and i <= w.step))
+    edges = [(nodes[i][0], nodes[i + 1][0], _escape(when_words(steps[i + 1].when)))
+             for i in range(len(steps) - 1)]
+    if format == "dot":
+        out = [f'digraph "{_escape(title)}" {{', "  rankdir=LR;",
+               '  node [fontname="Helvetica", shape=box, style="rounded,filled", '
+               'fillcolor="#ffffff"];']
+        for node, text, reached in nodes:
+            fill = ', fillcolor="#fff3b0", penwidth=2' if reached else ""
+            out.append(f"  {node} [label=<{text.replace('&', '&amp;')}>{fill}];")
+        for a, b, text in edges:
+            out.append(f'  {a} -> {b} [label="{text}"];' if text else f"  {a} -> {b};")
+        out.append("}")
+        return "\n".join(out) + "\n"
+    out = ["flowchart LR", f"  %% {_escape(title)}"]
+    for node, text, _ in nodes:
+        out.append(f'  {node}["{text}"]')
+    for a, b, text in edges:
+        out.append(f"  {a} -->|{text}| {b}" if text else f"  {a} --> {b}")
+    out.append("  classDef reached fill:#fff3b0,stroke:#8a6d00,stroke-width:2px")
+    out += [f"  class {node} reached" for node, _, reached in nodes if reached]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,252 @@
+"""Routes walked on the responsibility graph: each hand-on condition at its boundary,
+absence with and without a deputy, cycles, and the escalate answer that follows the walk."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+import mandaat
+from mandaat.graph import build_graph
+from mandaat.model import HandOn, Step
+from mandaat.routes import Case, route_cycle, walk
+from tests.conftest import school_data
+
+AS_OF = "2026-11-22"
+
+
+def _school(**changes: Any) -> dict[str, Any]:
+    data = school_data(**changes)
+    data["people"] = [
+        {"id": "anna", "name": "Anna Jansen", "roles": ["schoolleider"]},
+        {"id": "ilse", "name": "Ilse Bakker", "roles": ["intern_begeleider"],
+         "supervises": ["1", "2", "3", "4"]},
+        {"id": "nina", "name": "Nina Bos", "roles": ["intern_begeleider"],
+         "supervises": ["5", "6", "7", "8"]},
+        {"id": "tom", "name": "Tom Mulder", "roles": ["leraar"], "groups": ["3"]},
+        {"id": "sara", "roles": ["leraar"], "groups": ["7"]},
+    ]
+    return data
+
+
+def _with(data: dict[str, Any], person: str, **fields: Any) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    next(p for p in data["people"] if p["id"] == person).update(fields)
+    return data
+
+
+ROUTE = [Step(role="leraar"), Step(role="ib", when=[HandOn(on_request=True)]),
+         Step(role="schoolleider", when=[HandOn(after_weeks=6)]),
+         Step(external="swv", when=[HandOn(consent=True, after_times=3)])]
+
+
+def _walk(data: dict[str, Any], steps=ROUTE, **case: Any):
+    school = mandaat.load_school(data)
+    return walk(build_graph(school), steps, Case(**case), school.reference_date)
+
+
+def _externals(data: dict[str, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    data["externals"] = [{"id": "swv", "kind": "samenwerkingsverband"}]
+    return data
+
+
+@pytest.mark.parametrize(("case", "step", "acts"), [
+    ({"group": "3"}, 0, "tom"),
+    ({"group": "7"}, 0, "sara"),
+    ({"group": "3", "asked": 1}, 1, "ilse"),            # on request: the first request
+    ({"group": "7", "asked": 1}, 1, "nina"),            # the ib'er of group 7, not the first
+    ({"group": "3", "asked": 1, "age_weeks": 5.99}, 1, "ilse"),
+    ({"group": "3", "asked": 1, "age_weeks": 6}, 2, "anna"),   # after_weeks at its boundary
+    ({"group": "3", "age_weeks": 60}, 0, "tom"),        # no request: the walk stops early
+    ({"group": "3", "asked": 1, "age_weeks": 6, "count": 3}, 2, "anna"),   # no consent yet
+    ({"group": "3", "asked": 1, "age_weeks": 6, "count": 2, "consent": True}, 2, "anna"),
+    ({"group": "3", "asked": 1, "age_weeks": 6, "count": 3, "consent": True}, 3, "swv"),
+])
+def test_each_hand_on_condition_at_its_boundary(case, step, acts):
+    w = _walk(_externals(_school()), **case)
+    assert (w.step, w.acts_now) == (step, acts)
+    assert w.path[-1] == acts and len(w.path) == len(set(w.path))
+
+
+def test_an_absent_person_is_passed_to_the_deputy_and_the_path_shows_both():
+    data = _with(_school(), "ilse", absent={"from": "2026-11-01", "until": "2027-01-12"},
+                 deputy="nina")
+    w = _walk(data, group="3", asked=1)
+    assert (w.acts_now, w.path, w.substitutes) == (
+        "nina", ["tom", "ilse", "nina"], (("ilse", "nina", "2027-01-12"),))
+
+
+def test_the_absence_boundaries_are_both_days_included():
+    for day, away in (("2026-11-22", True), ("2026-11-21", False)):
+        data = _with(_school(), "ilse", absent={"from": "2026-11-01", "until": day},
+                     deputy="nina")
+        assert (_walk(data, group="3", asked=1).acts_now == "nina") is away
+    data = _with(_school(), "ilse", absent={"from": "2026-11-23"}, deputy="nina")
+    assert _walk(data, group="3", asked=1).acts_now == "ilse"  # not away yet
+
+
+def test_an_interim_who_replaces_the_absent_ib_er_acts():
+    data = _with(_school(), "ilse", absent={"from": "2026-09-01"})
+    data["people"].append({"id": "piet", "roles": ["interim_intern_begeleider"],
+                           "replaces": "ilse"})
+    w = _walk(data, group="3", asked=1)
+    assert (w.acts_now, w.substitutes) == ("piet", (("ilse", "piet", ""),))
+
+
+def test_an_absent_person_without_a_deputy_ends_the_walk_at_nobody():
+    data = _with(_school(), "ilse", absent={"from": "2026-11-01"})
+    w = _walk(data, group="3", asked=1)
+    assert (w.acts_now, w.nobody, w.path) == (None, "absent", ["tom", "ilse"])
+
+
+def test_deputies_who_stand_in_for_each_other_end_at_nobody_and_never_loop():
+    data = _with(_school(), "ilse", absent={"from": "2026-11-01"}, deputy="nina")
+    data = _with(data, "nina", absent={"from": "2026-11-01"}, deputy="ilse")
+    w = _walk(data, group="3", asked=1)
+    assert (w.acts_now, w.nobody) == (None, "cycle")
+
+
+def test_a_role_nobody_holds_ends_at_nobody():
+    w = _walk(_school(), [Step(role="bestuur")], group="3")
+    assert (w.acts_now, w.nobody) == (None, "role")
+
+
+def test_route_cycle_is_found_on_the_steps():
+    assert route_cycle([Step(role="leraar"), Step(person="anna"), Step(role="leraar")])
+    assert route_cycle([Step(role="leraar"), Step(role="ib"), Step(role="schoolleider")]) == []
+
+
+# --- escalate follows the school's route, or the pack's default -----------------------------
+
+
+def _signal(**fields: Any) -> dict[str, Any]:
+    return {"id": "s1", "type": "vraag_ouders", "about": "lln-1", "group": "7",
+            "since": "2026-10-01", **fields}
+
+
+def test_escalate_walks_the_packs_default_route_and_says_so():
+    data = _school(signals=[_signal()])
+    answer = mandaat.escalate(mandaat.load_school(data), "s1")
+    assert (answer.acts_now, answer.rule, answer.chain) == ("sara", "PARENT_QUESTION", ["sara"])
+    walked = [f for f in answer.explanation.because if f["fact"] == "walk"]
+    assert walked[0]["by_default"] is True and walked[0]["route"] == ""
+    data = _school(signals=[_signal(asked=1)])
+    assert mandaat.escalate(mandaat.load_school(data), "s1").acts_now == "nina"
+
+
+def test_escalate_follows_the_schools_own_route():
+    data = _school(signals=[_signal(asked=1, handled_by="sara")])
+    data["routes"] = [{"id": "eigen", "for": {"signal": "vraag_ouders"},
+                       "steps": [{"role": "leraar"}, {"person": "anna",
+                                                       "when": {"on_request": True}}]}]
+    answer = mandaat.escalate(mandaat.load_school(data), "s1")
+    assert (answer.acts_now, answer.chain) == ("anna", ["sara", "anna"])
+    walked = [f for f in answer.explanation.because if f["fact"] == "walk"]
+    assert (walked[0]["route"], walked[0].get("by_default")) == ("eigen", False)
+
+
+def test_an_escalation_past_an_absent_iber_names_the_deputy_and_says_why():
+    data = _with(_school(signals=[{"id": "s1", "type": "extra_ondersteuning_nodig",
+                                   "about": "lln-1", "group": "3"}]),
+                 "ilse", absent={"from": "2026-11-01", "until": "2027-01-12"}, deputy="nina")
+    answer = mandaat.escalate(mandaat.load_school(data), "s1")
+    assert (answer.acts_now, answer.chain) == ("nina", ["ilse", "nina"])
+    assert answer.message.endswith(
+        "Ilse Bakker is afwezig tot 12 januari 2027; Nina Bos is de vervanger.")
+
+
+def test_an_escalation_that_ends_at_nobody_is_a_violation_with_the_reason():
+    data = _with(_school(signals=[{"id": "s1", "type": "extra_ondersteuning_nodig",
+                                   "about": "lln-1", "group": "3"}]),
+                 "ilse", absent={"from": "2026-11-01", "until": "2027-01-12"})
+    report = mandaat.check(mandaat.load_school(data))
+    (found,) = [f for f in report.findings if f.subjects == ["s1"]]
+    assert (found.rule, found.escalate_to) == ("NO_ESCALATION_TARGET", None)
+    assert found.message.endswith("Ilse Bakker is afwezig tot 12 januari 2027 en heeft geen "
+                                  "vervanger.")
+
+
+# --- findings on the routes themselves --------------------------------------------------------
+
+
+def _route(*steps: dict[str, Any], signal: str = "vraag_ouders") -> dict[str, Any]:
+    return {"id": "r1", "for": {"signal": signal}, "steps": list(steps)}
+
+
+def _rule(data: dict[str, Any], rule: str) -> list[list[str]]:
+    report = mandaat.check(mandaat.load_school(data))
+    return [f.subjects for f in report.findings if f.rule == rule]
+
+
+def test_route_ends_nowhere_for_a_role_nobody_holds_or_an_absent_person():
+    data = _school(routes=[_route({"role": "leraar"}, {"role": "bestuur"})])
+    assert _rule(data, "ROUTE_ENDS_NOWHERE") == [["r1"]]
+    data = _school(routes=[_route({"role": "leraar"}, {"person": "ilse"})])
+    assert _rule(data, "ROUTE_ENDS_NOWHERE") == []
+    away = _with(data, "ilse", absent={"from": "2026-11-01"})
+    assert _rule(away, "ROUTE_ENDS_NOWHERE") == [["r1"]]
+    assert _rule(_with(away, "ilse", deputy="nina"), "ROUTE_ENDS_NOWHERE") == []
+
+
+def test_route_cycle_and_the_teacher_first():
+    data = _school(routes=[_route({"role": "ib"}, {"role": "leraar"}, {"role": "ib"})])
+    assert _rule(data, "ROUTE_CYCLE") == [["r1"]]
+    assert _rule(data, "ROUTE_TEACHER_FIRST") == [["r1"]]
+    data = _school(routes=[_route({"role": "leraar"}, {"role": "ib"})])
+    assert _rule(data, "ROUTE_CYCLE") == [] and _rule(data, "ROUTE_TEACHER_FIRST") == []
+
+
+def test_route_leader_matter_when_a_staff_route_never_reaches_the_leader():
+    steps = ({"role": "ib"}, {"person": "nina", "when": {"after_weeks": 12}})
+    data = _school(routes=[_route(*steps, signal="ontwikkeling_blijft_achter")])
+    assert _rule(data, "ROUTE_LEADER_MATTER") == [["r1"]]
+    data = _school(routes=[_route(*steps, {"role": "schoolleider"},
+                                  signal="ontwikkeling_blijft_achter")])
+    assert _rule(data, "ROUTE_LEADER_MATTER") == []
+    assert _rule(_school(routes=[_route(*steps)]), "ROUTE_LEADER_MATTER") == []
+
+
+def test_mandate_chain_broken_only_for_a_mandate_given_on_without_a_leader_behind_it():
+    mandates = [
+        {"id": "m1", "from": "anna", "to": "ilse", "scope": ["studiedag"],
+         "communicated_to_team": True},
+        {"id": "m2", "from": "ilse", "to": "tom", "scope": ["studiedag"],
+         "communicated_to_team": True},
+        {"id": "m3", "from": "tom", "to": "sara", "scope": ["studiedag"],
+         "communicated_to_team": True},
+        {"id": "m4", "from": "sara", "to": "nina", "scope": ["coaching"],
+         "communicated_to_team": True},
+    ]
+    assert _rule(_school(mandates=mandates), "MANDATE_CHAIN_BROKEN") == []
+    # without m1 the chain ilse -> tom -> sara no longer reaches the school leader
+    assert _rule(_school(mandates=mandates[1:]), "MANDATE_CHAIN_BROKEN") == [["m3"], ["m4"]]
+
+
+def test_absent_sole_responsible_needs_no_deputy():
+    task = {"id": "lvs", "type": "lvs_beheer", "accountable": "anna", "responsible": ["ilse"]}
+    data = _with(_school(), "ilse", absent={"from": "2026-11-01"})
+    data["tasks"] = data["tasks"] + [task]
+    # ilse is also the only one on BASE's study day and mdo
+    assert _rule(data, "ABSENT_SOLE_RESPONSIBLE") == [["ilse", "lvs"], ["ilse", "mdo"],
+                                                      ["ilse", "studiedag"]]
+    assert _rule(_with(data, "ilse", deputy="nina"), "ABSENT_SOLE_RESPONSIBLE") == []
+
+
+def test_a_schools_route_may_name_a_param_of_the_packs_and_no_other():
+    steps = [{"role": "ib"},
+             {"role": "schoolleider", "when": {"after_weeks": {"param": "dev_lag_weeks"}}}]
+    data = _school(routes=[_route(*steps, signal="ontwikkeling_blijft_achter")],
+                   signals=[{"id": "s1", "type": "ontwikkeling_blijft_achter", "about": "tom",
+                             "since": "2026-08-01"}])
+    assert mandaat.escalate(mandaat.load_school(data), "s1").acts_now == "anna"
+    data["params"] = {"dev_lag_weeks": 20}
+    assert mandaat.escalate(mandaat.load_school(data), "s1").acts_now == "ilse"
+    data["routes"][0]["steps"][1]["when"]["after_weeks"]["param"] = "dev_lag_wekes"
+    with pytest.raises(mandaat.SchoolFileError) as info:
+        mandaat.check(mandaat.load_school(data))
+    (problem,) = info.value.problems
+    assert problem.loc == ("routes", 0, "steps", 1, "when", 0, "after_weeks", "param")
+    assert problem.msg.startswith("unknown param 'dev_lag_wekes' (did you mean 'dev_lag_weeks'?)")
