@@ -352,6 +352,10 @@ _ROWS: list[tuple[str, str]] = [
     (rf"no signal with id '(?P<id>.*?)'{_HINT}; (?:known: (?P<known>.*)|the school has no "
      r"signals)", "er is geen signaal met id '{id}'{hint}; {known}"),
     # the command line's own problems (cli.py)
+    (rf"no route with id '(?P<id>.*?)'{_HINT}; known: (?P<routes>.*)",
+     "er is geen route met id '{id}'{hint}; routes in deze school: {routes}"),
+    (r"no route for signal '(?P<id>.*?)' \((?P<type>.*)\)",
+     "er is geen route voor signaal '{id}' ({type})"),
     (r"no \.yaml, \.yml or \.json school files here",
      "in deze map staan geen schoolbestanden (.yaml, .yml of .json)"),
 ]

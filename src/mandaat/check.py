@@ -324,6 +324,7 @@ class _Renderer:
         self._accountable = {t.id: school.accountable_of(t)[0] for t in school.tasks}
         # the path each signal's route walk took: the same walks its walk facts came from
         self._walked = {signal: w.path for signal, (_, _, w) in walks.items()}
+        self._routes = {r.id: r.title or r.id for r in school.routes}
 
     def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
                 param_names: Sequence[str]) -> Finding:
@@ -360,8 +361,9 @@ class _Renderer:
         message = self.render(getattr(rule.message, self.lang), group, extra)
         defaulted = sorted({f["who"] for m in group for f in m.facts.values()
                             if f.get("k") == "assignment" and f.get("by_default")})
-        message += "".join(self._walk_note(f) for m in group[:1] for f in m.facts.values()
-                           if f.get("k") == "walk" and f.get("away"))
+        walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
+        message += "".join(self._walk_note(f) for f in walked if f.get("away"))
+        message += "".join(self._route_note(f["route"]) for f in walked if f.get("route"))
         if defaulted:
             names = _join([self._name(w) for w in defaulted], self.lang)
             message += (f" Dat {names} hier eindverantwoordelijk is, volgt uit de standaard die "
@@ -383,6 +385,12 @@ class _Renderer:
                 suggestion=self.render(getattr(rule.suggestion, self.lang), group, extra),
             ),
         )
+
+    def _route_note(self, route: str) -> str:
+        """Which route was walked, where it is the school's own and not the pack's."""
+        title = self._routes.get(route, route)
+        return (f" (Volgens de eigen route van de school: '{title}'.)" if self.lang == "nl"
+                else f" (By the school's own route: '{title}'.)")
 
     def _walk_note(self, walked: Mapping[str, Any]) -> str:
         """A sentence on the absent person a walk passed, or stopped at."""

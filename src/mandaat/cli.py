@@ -267,7 +267,7 @@ def route_picture(school: School, graph, *, route: str | None, signal: str | Non
                                               "unknown_signal",
                                               f"no signal with id '{signal}'"
                                               f"{did_you_mean(signal, known)}; known: "
-                                              f"{', '.join(known) or 'none'}")])
+                                              f"{', '.join(known) or '-'}")])
         chosen = route_for(school, found.type, routes)
         if chosen is None:
             raise UnknownSignalError([Problem(_where(school), None, ("signals",),
@@ -285,7 +285,7 @@ def route_picture(school: School, graph, *, route: str | None, signal: str | Non
         raise SchoolFileError([Problem(_where(school), None, ("routes",), "unknown_reference",
                                        f"no route with id '{route}'"
                                        f"{did_you_mean(route, known)}; known: "
-                                       f"{', '.join(known) or 'none'}")])
+                                       f"{', '.join(known) or '-'}")])
     return draw_route(graph, own.steps, title=own.title or own.id, format=format)
 
 

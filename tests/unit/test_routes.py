@@ -250,3 +250,45 @@ def test_a_schools_route_may_name_a_param_of_the_packs_and_no_other():
     (problem,) = info.value.problems
     assert problem.loc == ("routes", 0, "steps", 1, "when", 0, "after_weeks", "param")
     assert problem.msg.startswith("unknown param 'dev_lag_wekes' (did you mean 'dev_lag_weeks'?)")
+
+
+def test_the_message_says_when_the_schools_own_route_was_walked():
+    data = _school(signals=[_signal()])
+    default = mandaat.escalate(mandaat.load_school(data), "s1").message
+    data["routes"] = [_route({"role": "leraar"}) | {"title": "Ouders eerst naar de leerkracht"}]
+    own = mandaat.escalate(mandaat.load_school(data), "s1").message
+    assert "eigen route" not in default
+    assert own == default + " (Volgens de eigen route van de school: 'Ouders eerst naar de " \
+        "leerkracht'.)"
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+
+def _run_cli(*args: str) -> tuple[int, str, str]:
+    import io
+
+    from mandaat.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(args), stdout=out, stderr=err), out.getvalue(), err.getvalue()
+
+
+def test_graph_draws_one_route_and_one_signals_walk(tmp_path):
+    import json
+    data = _with(_school(signals=[_signal(group="3", asked=1, since="2026-11-10")]), "ilse",
+                 absent={"from": "2026-11-01", "until": "2027-01-12"}, deputy="nina")
+    data["routes"] = [_route({"role": "leraar"}, {"role": "ib", "when": {"on_request": True}},
+                             {"role": "schoolleider", "when": {"after_weeks": 6}})]
+    school = tmp_path / "school.json"
+    school.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = _run_cli("graph", str(school), "--route", "r1")
+    assert code == 0
+    assert '  s1["1. de leraar van de groep"]' in out
+    assert "  s2 -->|na 6 weken| s3" in out and "  s1 -->|op verzoek| s2" in out
+    code, out, _ = _run_cli("graph", str(school), "--signal", "s1")
+    assert '  s2["2. de ib\'er: <s>Ilse Bakker</s> → Nina Bos"]' in out
+    assert "  class s1 reached\n  class s2 reached\n" in out and "class s3 reached" not in out
+    code, out, _ = _run_cli("graph", str(school), "--signal", "s1", "--format", "dot")
+    assert "  s2 [label=<2. de ib'er: <s>Ilse Bakker</s> → Nina Bos>, fillcolor=" in out
+    code, _, err = _run_cli("graph", str(school), "--route", "r2")
+    assert code == 2 and "routes: er is geen route met id 'r2'; routes in deze school: r1" in err
