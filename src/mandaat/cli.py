@@ -16,6 +16,7 @@ from typing import TextIO
 
 from . import __version__
 from ._source import Source
+from ._terminal import SafeWriter, safe_text
 from .check import check, escalate, ignored_params
 from .errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
 from .facts import case_of, route_for
@@ -128,9 +129,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
     """Run the command line; return the exit status (the console script exits with it)."""
     out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    err: TextIO = SafeWriter(stderr or sys.stderr)  # type: ignore[assignment]
     args = _parser().parse_args(argv)
     args.stdin = stdin or sys.stdin
+    if _writes_text(args, out):
+        out = SafeWriter(out)  # type: ignore[assignment]
     try:
         return _run(args, out, err)
     except MandaatInputError as exc:
@@ -138,6 +141,16 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
         return EXIT_OK
+
+
+def _writes_text(args: argparse.Namespace, out: TextIO) -> bool:
+    """Whether the command writes text for people (escaped), not JSON, DOT or Mermaid."""
+    if args.command in ("graph", "schema", "example"):
+        return False
+    fmt = getattr(args, "format", None)
+    if args.command in ("check", "escalate"):
+        return (fmt or ("text" if out.isatty() else "json")) == "text"
+    return fmt != "json"
 
 
 def _packs(args: argparse.Namespace) -> list[RulePack]:
@@ -349,19 +362,21 @@ class _Progress:
 
     def __init__(self, err: TextIO, total: int):
         self.err, self.total, self.n = err, total, 0
+        # the carriage return is ours; the file name in it is escaped like any user text
+        self._raw: TextIO = err.raw if isinstance(err, SafeWriter) else err
         self.on = err.isatty()
         self._shown = False
 
     def next(self, name: str) -> None:
         self.n += 1
         if self.on:
-            self.err.write(f"\rchecking {self.n}/{self.total}: {name[:40]:<40}")
+            self._raw.write(f"\rchecking {self.n}/{self.total}: {safe_text(name)[:40]:<40}")
             self.err.flush()
             self._shown = True
 
     def clear(self) -> None:
         if self._shown:
-            self.err.write("\r" + " " * 60 + "\r")
+            self._raw.write("\r" + " " * 60 + "\r")
             self.err.flush()
             self._shown = False
 

@@ -50,6 +50,8 @@ Groups are nodes of kind ``group`` with id ``group:NAME``; externals are of kind
 
 from __future__ import annotations
 
+import unicodedata
+
 import networkx as nx
 
 from . import vocabulary as V
@@ -258,11 +260,35 @@ _DOMAIN_COLOUR = {
 
 
 def _node_id(node: str) -> str:
-    return "n_" + "".join(c if c.isalnum() else "_" for c in node)
+    """A Mermaid node id for a graph node: one id for one node, never shared.
+
+    >>> _node_id("a-b"), _node_id("a_b"), _node_id("group:5")
+    ('n_a_2d_b', 'n_a_5f_b', 'n_group_3a_5')
+    """
+    return "n_" + "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in node)
+
+
+def _plain(text: str) -> str:
+    """A user string on one line: control characters become spaces."""
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def _escape(text: str) -> str:
-    return text.replace('"', "'").replace("<", "‹").replace(">", "›")
+    r"""A user string inside a quoted Mermaid label (rendered as HTML by Mermaid).
+
+    >>> _escape('Evil "name" <b>' + chr(27) + '[2J' + chr(10))
+    "Evil 'name' ‹b› [2J "
+    """
+    return _plain(text).replace('"', "'").replace("<", "‹").replace(">", "›")
+
+
+def _dot(text: str) -> str:
+    r"""A user string inside a double-quoted DOT string.
+
+    >>> print(_dot('Evil\\'), _dot('say "hi"' + chr(10) + 'now'))
+    Evil\\ say \"hi\" now
+    """
+    return _plain(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _person_role(G: nx.MultiDiGraph, node: str) -> str:
@@ -355,18 +381,18 @@ _RACI_DOT = {
 
 def to_dot(G: nx.MultiDiGraph) -> str:
     """Return the graph in Graphviz DOT, styled like :func:`to_mermaid`."""
-    name = _escape(G.graph.get("school", "school"))
+    name = _dot(G.graph.get("school", "school"))
     lines = [f'digraph "{name}" {{', "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for node, data in sorted(G.nodes(data=True)):
         kind = data["kind"]
-        label = _escape(data.get("label", node))
+        label = _dot(data.get("label", node))
         if not _drawn(G, node, data):
             continue
         if kind in ("external", "parents"):
-            lines.append(f'  "{node}" [shape=cylinder, label="{label}"];')
+            lines.append(f'  "{_dot(node)}" [shape=cylinder, label="{label}"];')
             continue
         if kind == "group":
-            lines.append(f'  "{node}" [shape=circle, label="{label}"];')
+            lines.append(f'  "{_dot(node)}" [shape=circle, label="{label}"];')
             continue
         if kind == "person":
             flags = V.role_classes(data.get("roles", ()))
@@ -382,19 +408,19 @@ def to_dot(G: nx.MultiDiGraph) -> str:
             attrs = f'shape=parallelogram, label="mandaat {label}"'
         else:
             attrs = f'shape=cds, label="signaal {label}"'
-        lines.append(f'  "{node}" [{attrs}];')
+        lines.append(f'  "{_dot(node)}" [{attrs}];')
     for domain, tasks in _tasks_by_domain(G):
         lines.append(f'  subgraph "cluster_{domain}" {{')
         lines.append(f'    label="{V.DOMAIN_LABELS["nl"][domain]}";')
         lines.append(f'    style=filled; fillcolor="{_DOMAIN_COLOUR[domain]}";')
         for node in tasks:
             data = G.nodes[node]
-            label = _escape(data.get("label", node))
-            lines.append(f'    "{node}" [shape=box, style=filled, fillcolor="#ffffff", '
+            label = _dot(data.get("label", node))
+            lines.append(f'    "{_dot(node)}" [shape=box, style=filled, fillcolor="#ffffff", '
                          f'label="{label}\\n{data["task_type"]}"];')
         lines.append("  }")
     for u, v, k in _drawn_edges(G):
         attrs = _RACI_DOT.get(k, f'label="{k}", color="#888888"')
-        lines.append(f'  "{u}" -> "{v}" [{attrs}];')
+        lines.append(f'  "{_dot(u)}" -> "{_dot(v)}" [{attrs}];')
     lines.append("}")
     return "\n".join(lines) + "\n"

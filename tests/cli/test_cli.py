@@ -364,3 +364,25 @@ rules:
     suggestion: {nl: Plan er een., en: Plan one.}
     source: {text: 003_cd09840b5089f87d.txt, quote: leerteams}
 """
+
+
+def test_terminal_escapes_in_names_are_shown_never_sent(tmp_path):
+    evil = "\x1b[2J\x1b]0;pwned\x07"
+    data = dict(BASE, school={"name": f"OBS {evil}"})
+    data["people"] = [dict(p) for p in BASE["people"]]
+    data["people"][1]["name"] = f"Ilse {evil}"
+    data["tasks"] = list(BASE["tasks"]) + [{"id": "fg", "type": "functioneringsgesprek",
+                                            "accountable": "ilse", "responsible": ["ilse"]}]
+    school = tmp_path / "school.json"
+    school.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run("check", str(school), "--format", "text")
+    assert code == 1 and "\x1b" not in out and "\x07" not in out
+    assert "OBS \\x1b[2J\\x1b]0;pwned\\x07" in out and "Ilse \\x1b[2J" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "mandaat/1", "school": {"name": "x"},
+                               "people": [{"id": "a", "roles": [evil]}]}), encoding="utf-8")
+    code, _, err = run("check", str(bad))
+    assert code == 2 and "\x1b" not in err and "\\x1b[2J" in err
+    # JSON stays JSON: the escape is in the data, written the JSON way
+    code, out, _ = run("check", str(school), "--format", "json")
+    assert "\x1b" not in out and json.loads(out)["school"] == f"OBS {evil}"

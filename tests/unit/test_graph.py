@@ -89,7 +89,7 @@ def test_mermaid_is_well_formed_and_every_edge_end_is_declared(G):
     # tasks are grouped by domain
     block = text.split('subgraph d_zorg_en_ondersteuning ["zorg en ondersteuning '
                        '(zorgregisseur)"]\n')[1].split("  end\n")[0]
-    assert "n_mdo_organiseren" in block and "n_klassenbezoeken" not in block
+    assert "n_mdo_2d_organiseren" in block and "n_klassenbezoeken" not in block
 
 
 _DOT_LINE = re.compile(
@@ -131,3 +131,34 @@ def test_pictures_do_not_depend_on_list_order(example):
     data["people"].reverse()
     other = mandaat.build_graph(mandaat.load_school(data))
     assert g.to_mermaid(other) == g.to_mermaid(mandaat.build_graph(example))
+
+
+# --- hostile names: every user string escaped in every picture ------------------------------
+
+
+def _hostile() -> mandaat.School:
+    return mandaat.load_school({
+        "format": "mandaat/1", "school": {"name": 'Evil "school" \\'},
+        "people": [{"id": "a-b", "name": "Evil\\", "roles": ["schoolleider"]},
+                   {"id": "a_b", "name": 'Quote " and \x1b[2J\nnew line', "roles": ["leraar"],
+                    "groups": ['5"]; x [label="pwn']}],
+        "tasks": [{"id": "t", "type": "planning", "accountable": "a-b", "responsible": ["a_b"]}],
+    })
+
+
+def test_mermaid_gives_each_id_its_own_node_and_escapes_labels():
+    text = g.to_mermaid(g.build_graph(_hostile()))
+    assert "n_a_2d_b" in text and "n_a_5f_b" in text
+    assert "  n_a_2d_b ==>|A| n_t" in text and "  n_a_5f_b -->|R| n_t" in text
+    assert "\x1b" not in text and 'Quote \' and  [2J new line' in text
+
+
+def test_dot_escapes_backslashes_quotes_and_control_characters():
+    text = g.to_dot(g.build_graph(_hostile()))
+    assert 'digraph "Evil \\"school\\" \\\\" {' in text
+    assert 'label="Evil\\\\\\nschoolleider"' in text
+    assert "\x1b" not in text and "\nnew line" not in text
+    if shutil.which("dot"):
+        done = subprocess.run(["dot", "-Tsvg"], input=text.encode(), capture_output=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr
