@@ -123,7 +123,8 @@ _WORDS = {
         "suggestion": "Wat te doen",
         "acts": "Wie is nu aan zet",
         "nobody": "niemand",
-        "summary": "{violation} overtreding(en), {warning} waarschuwing(en), {advice} advies/adviezen",
+        "summary": ("overtreding", "overtredingen", "waarschuwing", "waarschuwingen", "advies",
+                    "adviezen"),
         "escalate_to": "aan zet",
         "notes": "Niet beoordeeld",
     },
@@ -141,7 +142,8 @@ _WORDS = {
         "suggestion": "What to do",
         "acts": "Who acts now",
         "nobody": "nobody",
-        "summary": "{violation} violation(s), {warning} warning(s), {advice} advice",
+        "summary": ("violation", "violations", "warning", "warnings", "piece of advice",
+                    "pieces of advice"),
         "escalate_to": "acts now",
         "notes": "Not judged",
     },
@@ -189,13 +191,29 @@ def _explanation_lines(e: Explanation, w: dict[str, str]) -> list[str]:
     return lines
 
 
+def counts(summary: dict[str, int], lang: str = "nl") -> str:
+    """The findings counted in words, singular or plural as the number asks.
+
+    >>> counts({"violation": 7, "warning": 1, "advice": 0})
+    '7 overtredingen, 1 waarschuwing, 0 adviezen'
+    >>> counts({"violation": 1, "warning": 2, "advice": 1}, "en")
+    '1 violation, 2 warnings, 1 piece of advice'
+    """
+    words = _WORDS[lang]["summary"]
+    parts = []
+    for i, severity in enumerate(("violation", "warning", "advice")):
+        n = summary.get(severity, 0)
+        parts.append(f"{n} {words[2 * i] if n == 1 else words[2 * i + 1]}")
+    return ", ".join(parts)
+
+
 def render_text(report: Report, lang: str = "nl") -> str:
     """The report for people: grouped by severity, each finding with its explanation."""
     w = _WORDS[lang]
     out = [w["title"].format(school=report.school, as_of=report.as_of.isoformat())]
     out.append(f"{w['packs']}: " + ", ".join(
         f"{p.name} v{p.version} ({p.rules})" for p in report.rule_packs))
-    out.append(w["summary"].format(**report.summary))
+    out.append(counts(report.summary, lang))
     if report.notes:
         out += ["", f"{w['notes']}:"] + [f"  - {n.message}" for n in report.notes]
     if not report.findings:
