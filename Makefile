@@ -25,20 +25,26 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/mandaat check --format text; status=$$?; [ $$status -le 1 ] || exit $$status
 
-## system-deps: the Debian packages the tests use (graphviz renders the DOT picture).
-## Installed when missing and apt-get can be used; otherwise the tests that need them
-## are skipped, each saying why.
+## system-deps: the Debian packages the tests use: graphviz renders the DOT picture,
+## chromium shows the HTML report in a real (headless) browser. Each is installed when
+## missing and apt-get can be used; otherwise the tests that need it are skipped, each
+## saying why.
 system-deps:
-	@if command -v dot >/dev/null 2>&1; then exit 0; fi; \
-	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  echo "installing graphviz (for the DOT picture test)"; \
-	  apt-get update -qq >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null \
-	  || echo "graphviz could not be installed: the DOT rendering test will be skipped" >&2; \
-	else \
-	  echo "graphviz is not installed and apt-get cannot be used here: the DOT rendering" \
-	       "test will be skipped (install graphviz to run it)" >&2; \
-	fi
+	@for pair in dot:graphviz chromium:chromium; do \
+	  cmd=$${pair%%:*}; pkg=$${pair#*:}; \
+	  case $$pkg in graphviz) what="the DOT rendering test";; \
+	                *) what="the browser test of the HTML report";; esac; \
+	  if command -v $$cmd >/dev/null 2>&1; then continue; fi; \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $$pkg (for $$what)"; \
+	    { [ -n "$$updated" ] || { apt-get update -qq >/dev/null && updated=1; }; } && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkg >/dev/null \
+	    || echo "$$pkg could not be installed: $$what will be skipped" >&2; \
+	  else \
+	    echo "$$pkg is not installed and apt-get cannot be used here: $$what will be" \
+	         "skipped (install $$pkg to run it)" >&2; \
+	  fi; \
+	done
 
 ## make test: set up with the test extras and system packages, and run the whole suite
 test: $(STAMP) system-deps

@@ -3,7 +3,11 @@
 Run with ``make bench``. Prints a table and writes ``bench/results.json``. The schools are
 generated deterministically (same seed, same school), so runs are comparable.
 
-    python bench/bench.py [--repeat N] [--sizes 10,60,300] [--soak N] [--out PATH]
+    python bench/bench.py [--repeat N] [--sizes 10,60,300] [--soak N] [--no-worst]
+                          [--out PATH]
+
+The worst cases (an alias bomb, 5,000 unknown ids, a 1 MB school, /dev/zero) are each
+measured in a process of their own, for the time and the peak memory (ru_maxrss) it takes.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -156,6 +162,78 @@ def soak(checks: int) -> dict[str, Any]:
             "threads": sorted({s["threads"] for s in samples})}
 
 
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    """A school of a few hundred bytes whose aliases expand to ``width ** levels`` values."""
+    lines = ["format: mandaat/1", "school: {name: X}", "bomb:",
+             "  l0: &l0 [" + ", ".join(["lol"] * width) + "]"]
+    for i in range(1, levels):
+        lines.append(f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
+    lines.append(f"people: [{{id: p, roles: [leraar], name: *l{levels - 1}}}]")
+    return "\n".join(lines) + "\n"
+
+
+def unknown_ids(n: int) -> str:
+    """One task that informs ``n`` ids nobody has."""
+    ids = ", ".join(f"x{i}" for i in range(n))
+    return ("format: mandaat/1\nschool: {name: X}\npeople: [{id: a, roles: [schoolleider]}]\n"
+            f"tasks:\n  - id: t\n    type: studiedag\n    accountable: a\n    informed: [{ids}]\n")
+
+
+#: Run in a process of its own: load (and check) one file; print time, peak memory, outcome.
+_CHILD = """
+import json, resource, sys, time, tracemalloc
+from pathlib import Path
+import mandaat
+path, mode, traced = sys.argv[1], sys.argv[2], sys.argv[3] == "traced"
+if traced:
+    tracemalloc.start()
+start = time.perf_counter()
+outcome = "loaded"
+if mode != "import":
+    try:
+        school = mandaat.load_school(Path(path))
+        if mode == "check":
+            outcome = f"checked: {len(mandaat.check(school).findings)} findings"
+    except mandaat.SchoolFileError as exc:
+        outcome = f"{len(exc.problems)} problem(s), {exc.problems[-1].type}"
+print(json.dumps({"seconds": time.perf_counter() - start, "outcome": outcome,
+                  "traced_mb": tracemalloc.get_traced_memory()[1] / 2**20 if traced else None,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def worst_cases() -> list[dict[str, Any]]:
+    """The inputs that once took minutes or gigabytes, each in a fresh process: the time,
+    the process's peak resident memory (``peak_mb``, with the ~100 MB of importing mandaat)
+    and the peak of what the work itself allocated (``traced_mb``, tracemalloc)."""
+    school = yaml.safe_dump(generate(1000, 5000, 400), allow_unicode=True, sort_keys=False)
+    cases = [("import mandaat only", "import", ""), ("alias bomb", "load", alias_bomb()),
+             ("5,000 unknown ids", "load", unknown_ids(5000)),
+             ("1 MB school, load", "load", school), ("1 MB school, load + check", "check", school)]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, mode, text in [*cases, ("/dev/zero", "load", None)]:
+            if text is None:
+                if not Path("/dev/zero").exists():
+                    continue
+                path, size = "/dev/zero", "endless"
+            else:
+                path = str(Path(tmp) / "school.yaml")
+                Path(path).write_text(text, encoding="utf-8")
+                size = f"{len(text.encode()):,} B"
+            row = {"input": label, "size": size}
+            for how in ("timed", "traced"):  # tracemalloc slows the work: time it without
+                done = subprocess.run([sys.executable, "-c", _CHILD, path, mode, how],
+                                      check=True, capture_output=True, text=True, timeout=600)
+                found = json.loads(done.stdout)
+                if how == "timed":
+                    row.update(found)
+                else:
+                    row["traced_mb"] = found["traced_mb"]
+            rows.append(row)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -163,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.json")))
     parser.add_argument("--soak", type=int, default=10_000,
                         help="checks in the memory soak (0 to skip)")
+    parser.add_argument("--no-worst", dest="worst", action="store_false",
+                        help="leave out the worst-case inputs")
     args = parser.parse_args(argv)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -188,11 +268,21 @@ def main(argv: list[str] | None = None) -> int:
               f"{soak_row['samples'][0]['rss_mb']} -> {soak_row['samples'][-1]['rss_mb']} MB "
               f"(growth {soak_row['rss_growth_mb']} MB after the first "
               f"{soak_row['samples'][0]['checks']}); threads {soak_row['threads']}")
+    worst = None
+    if args.worst:
+        print("worst cases, each in a process of its own ...", file=sys.stderr, flush=True)
+        worst = worst_cases()
+        print(f"{'worst case':<26} {'size':>11} {'time':>8} {'process':>9} {'work':>8}  "
+              "outcome")
+        for w in worst:
+            print(f"{w['input']:<26} {w['size']:>11} {w['seconds']:>7.2f}s "
+                  f"{w['peak_mb']:>6.0f} MB {w['traced_mb']:>5.0f} MB  {w['outcome']}")
     machine = {"python": platform.python_version(), "machine": platform.machine(),
                "processor": platform.processor() or platform.machine(),
                "system": platform.platform()}
     Path(args.out).write_text(json.dumps({"machine": machine, "schools": rows,
-                                          "board": board_row, "soak": soak_row},
+                                          "board": board_row, "soak": soak_row,
+                                          "worst": worst},
                                          indent=2) + "\n",
                               encoding="utf-8")
     print(f"(median of {args.repeat} runs; written to {args.out})", file=sys.stderr)

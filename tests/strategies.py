@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import random
 from collections.abc import Callable
 from typing import Any
 
+import yaml
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -470,3 +472,240 @@ def shape_errors(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     what = draw(st.sampled_from(sorted(breaks)))
     breaks[what]()
     return what, data
+
+
+# --- hostile input: what a school file can be when nobody wrote it as one ------------------
+#
+# Each strategy below gives a ``Hostile`` case: a YAML or JSON text, the bytes of a file, or
+# a mapping given to ``load_school``, built from a valid school with one hostile part put in
+# at a random place. ``hostile_inputs`` draws from all of them.
+
+
+class Hostile:
+    """One hostile input: ``kind`` is ``"text"``, ``"json"``, ``"bytes"`` or ``"data"``."""
+
+    def __init__(self, label: str, kind: str, payload: Any):
+        self.label, self.kind, self.payload = label, kind, payload
+
+    def __repr__(self) -> str:  # hypothesis prints the failing example: keep it readable
+        shown = repr(self.payload)
+        if len(shown) > 300:
+            shown = f"{shown[:150]} ... {shown[-100:]} ({len(shown)} characters)"
+        return f"Hostile({self.label!r}, {self.kind!r}, {shown})"
+
+
+#: Where a hostile value is put: a marker that YAML and JSON both write as a plain string.
+HOLE = "HOSTILE-HOLE"
+
+#: Every kind of tag: the plain ones a school file may use and those it may not.
+TAGS = ("!!set", "!!binary", "!!omap", "!!pairs", "!!merge", "!!value",
+        "!!python/object:os.system", "!!python/name:os.system", "!!python/object/apply:os.system",
+        "!foo",
+        "!<tag:example.com,2026:x>", "!!str", "!!int", "!!float", "!!bool", "!!null",
+        "!!timestamp", "!!seq", "!!map", "!")
+#: Characters a text may hold that a person never types, and some that look like others.
+ODD_CHARACTERS = ("\\0", "\\a", "\\e", "\\x7f", "\\x85", "\\u2028", "\\u2029", "\\ufeff",
+                  "\\u202e", "\\e[2J\\e[31m", "\\r", "\\t", "\\x1b]0;title\\x07", "\\U0001F600")
+
+
+@st.composite
+def _with_hole(draw: st.DrawFn) -> dict[str, Any]:
+    """A small valid school with ``HOLE`` as the value of one field, at any depth."""
+    data = copy.deepcopy(draw(schools(max_people=3, max_tasks=3)))
+    places: list[tuple[Any, Any]] = [(data, key) for key in data]
+    for key in ("people", "tasks", "teams", "signals", "mandates"):
+        for item in data.get(key) or []:
+            places += [(item, field) for field in item]
+    parent, key = draw(st.sampled_from(places))
+    if draw(st.integers(0, 4)) == 0 and isinstance(parent[key], list) and parent[key]:
+        parent[key][draw(st.integers(0, len(parent[key]) - 1))] = HOLE
+    elif draw(st.integers(0, 5)) == 0:
+        parent[draw(st.sampled_from([HOLE + "-key", "x"]))] = HOLE  # a key of its own
+    else:
+        parent[key] = HOLE
+    return data
+
+
+def _as_yaml(data: dict[str, Any], fragment: str, key_fragment: str | None = None) -> str:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9)
+    if key_fragment is not None:
+        text = text.replace(HOLE + "-key", key_fragment, 1)
+    return text.replace(HOLE, fragment)
+
+
+def alias_bombs() -> st.SearchStrategy[str]:
+    """A flow value of nested aliases: ``width ** levels`` values in a few hundred bytes,
+    or an alias inside its own anchor."""
+    def bomb(levels: int, width: int) -> str:
+        parts = ["&hb0 [" + ", ".join(["lol"] * width) + "]"]
+        for i in range(1, levels):
+            parts.append(f"&hb{i} [" + ", ".join([f"*hb{i - 1}"] * width) + "]")
+        return "[" + ", ".join(parts) + "]"
+
+    return st.one_of(
+        st.builds(bomb, st.integers(1, 12), st.integers(2, 12)),
+        st.just("&hl [*hl]"), st.just("&hl {a: *hl}"), st.just("[&hs x, *hs, *hs]"),
+        st.just("*undefined"),
+    )
+
+
+def deep_nestings() -> st.SearchStrategy[str]:
+    """Lists or mappings nested inside each other, up to far beyond any limit."""
+    depth = st.one_of(st.integers(1, 40), st.integers(30, 34), st.integers(1, 3000))
+    return st.one_of(
+        depth.map(lambda d: "[" * d + "]" * d),
+        depth.map(lambda d: "{a: " * d + "1" + "}" * d),
+        depth.map(lambda d: "[{a: " * d + "1" + "}]" * d),
+    )
+
+
+def huge_lists() -> st.SearchStrategy[str]:
+    """A flow list or mapping around the item limit, or far beyond it."""
+    n = st.one_of(st.integers(0, 50), st.integers(9_990, 10_010), st.integers(10_000, 30_000))
+    item = st.sampled_from(["x", "1", "team", "anna", "''", "[]", "{}", "~"])
+    return st.one_of(
+        st.builds(lambda k, v: "[" + ", ".join([v] * k) + "]", n, item),
+        st.builds(lambda k: "{" + ", ".join(f"k{i}: 1" for i in range(k)) + "}", n),
+    )
+
+
+def odd_tags() -> st.SearchStrategy[str]:
+    """A value with a tag: plain ones on values they fit or not, and the ones refused."""
+    value = st.sampled_from(["x", "1", "1.5", "yes", "maybe", "~", "2026-01-01", "2026-02-30",
+                             "[1]", "{a: 1}", "''", "aGVsbG8=", "[a: 1]"])
+    return st.builds(lambda tag, v: f"{tag} {v}", st.sampled_from(TAGS), value)
+
+
+def control_characters() -> st.SearchStrategy[str]:
+    """A double-quoted text with characters from escapes: control characters, a byte order
+    mark, bidirectional overrides, terminal escape sequences."""
+    return st.lists(st.one_of(st.sampled_from(ODD_CHARACTERS), st.sampled_from(["a", "é", " "])),
+                    min_size=1, max_size=12).map(lambda parts: '"' + "".join(parts) + '"')
+
+
+def enormous_strings() -> st.SearchStrategy[str]:
+    """A text, a number, an anchor or a tag of up to a million characters."""
+    size = st.one_of(st.integers(41, 200), st.integers(10_000, 1_000_000))
+    return st.one_of(
+        size.map(lambda n: "'" + "x" * n + "'"),
+        size.map(lambda n: "1" * n),
+        size.map(lambda n: "1e" + "9" * n),
+        size.map(lambda n: "2026-01-01" + "0" * n),
+        size.map(lambda n: f"&{'a' * n} x"),
+        size.map(lambda n: f"!{'t' * n} x"),
+        size.map(lambda n: "[" + ", ".join(["Ā" * 50] * (n // 50)) + "]"),
+    )
+
+
+@st.composite
+def hostile_texts(draw: st.DrawFn) -> Hostile:
+    """A YAML school text with one hostile value (or key) put in."""
+    fragments = {"alias": alias_bombs, "deep": deep_nestings, "list": huge_lists,
+                 "tag": odd_tags, "characters": control_characters, "enormous": enormous_strings}
+    label = draw(st.sampled_from(sorted(fragments)))  # each kind as often as the others
+    fragment = draw(fragments[label]())
+    data = draw(_with_hole())
+    key = draw(st.sampled_from([None, fragment, "'" + "k" * 200 + "'", "? [a]", "<<"]))
+    text = _as_yaml(data, fragment, key if key != fragment or len(fragment) < 100 else None)
+    return Hostile(label, "text", text)
+
+
+@st.composite
+def hostile_json(draw: st.DrawFn) -> Hostile:
+    """A JSON school text with a deep, long or strange value put in."""
+    depth = draw(st.one_of(st.integers(1, 40), st.integers(1, 5000)))
+    fragment = draw(st.sampled_from([
+        "[" * depth + "]" * depth,
+        '{"a": ' * depth + "1" + "}" * depth,
+        "[" + ", ".join(["1"] * depth * 5) + "]",
+        '"' + "\\u0000\\u001b[2J\\ud800" * depth + '"',
+        "1" + "0" * depth * 2,
+        "NaN", "-Infinity", "1e999",
+    ]))
+    text = json.dumps(draw(_with_hole()), ensure_ascii=False).replace(f'"{HOLE}"', fragment)
+    return Hostile("json", "json", text)
+
+
+@st.composite
+def hostile_bytes(draw: st.DrawFn) -> Hostile:
+    """The bytes of a school file that are not all UTF-8 (or are, with a byte order mark)."""
+    text = yaml.safe_dump(draw(schools(max_people=2, max_tasks=2)), allow_unicode=True)
+    raw = bytearray(text.encode("utf-8"))
+    how = draw(st.sampled_from(["insert", "latin-1", "utf-16", "cut", "bom", "nul"]))
+    if how == "insert":
+        for _ in range(draw(st.integers(1, 5))):
+            raw.insert(draw(st.integers(0, len(raw))), draw(st.sampled_from(
+                [0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0xFE, 0xC0, 0xED])))
+    elif how == "latin-1":
+        raw = bytearray(text.replace("a", "é").encode("latin-1", errors="replace"))
+    elif how == "utf-16":
+        raw = bytearray(text.encode("utf-16"))
+    elif how == "cut":
+        raw = bytearray("é".join(text.split("a")).encode("utf-8"))
+        del raw[draw(st.integers(0, len(raw) - 1)):]
+        raw += "é".encode()[:1]
+    elif how == "bom":
+        raw = bytearray(b"\xef\xbb\xbf" + raw)
+    else:
+        raw.insert(draw(st.integers(0, len(raw))), 0)
+    return Hostile(f"bytes: {how}", "bytes", bytes(raw))
+
+
+class _Odd:
+    """An object no school file can hold."""
+
+    def __repr__(self) -> str:
+        return "<odd>"
+
+
+@st.composite
+def hostile_data(draw: st.DrawFn) -> Hostile:
+    """A mapping for ``load_school`` with a shared, looping, deep or odd Python value."""
+    data = draw(_with_hole())
+    kind = draw(st.sampled_from(["shared", "loop", "deep", "set", "int", "float", "bytes",
+                                 "object", "tuple", "long", "surrogate"]))
+    if kind == "shared":
+        value: Any = ["x"] * draw(st.integers(1, 20))
+        for _ in range(draw(st.integers(1, 9))):
+            value = [value] * draw(st.integers(2, 20))
+    elif kind == "loop":
+        value = []
+        value.append(value)
+    elif kind == "deep":
+        value = {}
+        for _ in range(draw(st.integers(1, 5000))):
+            value = {"a": value}
+    elif kind == "set":
+        value = set(draw(st.lists(st.sampled_from(V.ROLES), min_size=1, max_size=4)))
+    elif kind == "int":
+        value = 10 ** draw(st.integers(0, 20_000))
+    elif kind == "float":
+        value = draw(st.sampled_from([float("nan"), float("inf"), -0.0, 1e308]))
+    elif kind == "bytes":
+        value = b"\xff" * draw(st.integers(0, 100))
+    elif kind == "object":
+        value = _Odd()
+    elif kind == "tuple":
+        value = tuple(draw(st.lists(st.sampled_from(V.ROLES), max_size=3)))
+    elif kind == "surrogate":
+        value = draw(st.sampled_from(["\ud800", "a\udfffb", "\udc80" * 50]))
+    else:
+        value = "x" * draw(st.integers(0, 2_000_000))
+
+    def fill(node: Any) -> Any:
+        if node == HOLE:
+            return value
+        if isinstance(node, dict):
+            return {(value if k == HOLE + "-key" and isinstance(value, (str, int, float, tuple))
+                     else k): fill(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [fill(v) for v in node]
+        return node
+
+    return Hostile(f"data: {kind}", "data", fill(data))
+
+
+def hostile_inputs() -> st.SearchStrategy[Hostile]:
+    """Any hostile input: YAML, JSON, bytes that may not be UTF-8, or a Python mapping."""
+    kinds = [hostile_texts] * 3 + [hostile_json, hostile_bytes, hostile_data]
+    return st.sampled_from(kinds).flatmap(lambda kind: kind())

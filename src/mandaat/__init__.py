@@ -22,6 +22,7 @@ from .errors import (
 )
 from .graph import build_graph
 from .loader import dump_school, load_school
+from .matrix import raci_matrix
 from .model import (
     Defaults,
     External,
@@ -34,7 +35,15 @@ from .model import (
     json_schema,
 )
 from .report import Escalation, Explanation, Finding, Report
+from .report_html import render_html
 from .rules import RulePack, default_pack, load_rules
+from .workbook import (
+    read_csv,
+    read_workbook,
+    workbook_cells,
+    write_template,
+    write_workbook,
+)
 
 __all__ = [
     "Defaults",
@@ -65,4 +74,11 @@ __all__ = [
     "json_schema",
     "load_rules",
     "load_school",
+    "raci_matrix",
+    "read_csv",
+    "read_workbook",
+    "render_html",
+    "workbook_cells",
+    "write_template",
+    "write_workbook",
 ]

@@ -162,6 +162,12 @@ _YAML: list[tuple[str, str]] = [
     (r"day is out of range for month", "een datum met een dag die die maand niet heeft"),
     (r"year (?P<a>-?\d+) is out of range", "een datum met een jaar dat niet kan ({a})"),
     (r"maximum recursion depth exceeded.*", "de gegevens zijn te diep genest"),
+    (r"but found another document",
+     "na het eerste document begint er nog een (---); een schoolbestand is één document"),
+    (r"(?P<a>.*) cannot be read as a whole number", "{a} is geen geheel getal"),
+    (r"(?P<a>.*) cannot be read as a number", "{a} is geen getal"),
+    (r"(?P<a>.*) cannot be read as true or false", "{a} is niet true of false"),
+    (r"(?P<a>.*) cannot be read as a date", "{a} is geen datum (JJJJ-MM-DD)"),
 ]
 
 #: Details of Python's JSON parser.
@@ -182,6 +188,7 @@ _JSON: list[tuple[str, str]] = [
 _UTF8: list[tuple[str, str]] = [
     (r"invalid start byte|invalid continuation byte", "er staat een teken in dat geen UTF-8 is"),
     (r"unexpected end of data", "het bestand eindigt midden in een letter"),
+    (r"surrogates not allowed", "er staat een teken in dat in UTF-8 niet kan bestaan"),
 ]
 
 #: Why a file cannot be read (``OSError.strerror``).
@@ -190,6 +197,9 @@ _OS: list[tuple[str, str]] = [
     (r"File name too long", "de naam van het bestand is te lang"),
     (r"Too many levels of symbolic links", "te veel snelkoppelingen achter elkaar"),
     (r"Not a directory", "een deel van het pad is geen map"),
+    (r"No such file or directory", "de map bestaat niet"),
+    (r"No space left on device", "de schijf is vol"),
+    (r"Read-only file system", "op deze schijf kan niet worden geschreven"),
 ]
 
 #: pydantic's own messages that ``_validation`` passes on (type ``invalid_value``).
@@ -276,6 +286,7 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "utf8": _detail(_UTF8),
     "os": _detail(_OS),
     "pydantic": _detail(_PYDANTIC),
+    "count": lambda n: (n or "").replace(",", "."),  # 10,000 -> 10.000
 }
 
 
@@ -327,6 +338,8 @@ _ROWS: list[tuple[str, str]] = [
     (r"must be (?P<bound>\S+) or more, not (?P<got>.*)", "moet {bound} of meer zijn, niet {got}"),
     (r"must be (?P<bound>\S+) or less, not (?P<got>.*)",
      "mag hoogstens {bound} zijn, niet {got}"),
+    (r"expected a list, got a set \(a set has no order\)",
+     "verwacht een lijst, kreeg een verzameling (set): die heeft geen volgorde"),
     (rf"(?P<expected>{_alternatives(_EXPECTED)}), got (?P<got>.*)", "{expected}, kreeg {got}"),
     (r"must not be empty", "mag niet leeg zijn"),
     (r"(?P<pydantic>(?:string|list) should have at (?:most|least) .*|recursion loop detected"
@@ -358,6 +371,142 @@ _ROWS: list[tuple[str, str]] = [
      "er is geen route voor signaal '{id}' ({type})"),
     (r"no \.yaml, \.yml or \.json school files here",
      "in deze map staan geen schoolbestanden (.yaml, .yml of .json)"),
+    # the limits of every input (_source.py, mandaat.limits)
+    (r"larger than (?P<count>[\d,]+) bytes, the most mandaat reads",
+     "groter dan {count} bytes; meer leest mandaat niet"),
+    (r"lists and mappings nested more than (?P<count>[\d,]+) deep, the most mandaat reads",
+     "lijsten en velden meer dan {count} lagen diep in elkaar; meer leest mandaat niet"),
+    (r"more than (?P<count>[\d,]+) items in one list, the most mandaat reads",
+     "meer dan {count} onderdelen in één lijst; meer leest mandaat niet"),
+    (r"more than (?P<count>[\d,]+) keys in one mapping, the most mandaat reads",
+     "meer dan {count} velden op één plek; meer leest mandaat niet"),
+    (r"more than (?P<count>[\d,]+) values \(every alias written out\), the most mandaat reads",
+     "meer dan {count} waarden (elke verwijzing *naam uitgeschreven); meer leest mandaat niet"),
+    (r"more than (?P<count>[\d,]+) characters of text \(every alias written out\), the most "
+     r"mandaat reads",
+     "meer dan {count} tekens tekst (elke verwijzing *naam uitgeschreven); meer leest mandaat "
+     "niet"),
+    (r"more than (?P<count>[\d,]+) aliases \(\*name\), the most mandaat reads",
+     "meer dan {count} verwijzingen (*naam); meer leest mandaat niet"),
+    (r"the alias \*(?P<name>.*) stands inside the value its anchor names: it would hold itself",
+     "de verwijzing *{name} staat binnen de waarde van haar eigen anker (&{name}): die waarde "
+     "zou zichzelf bevatten"),
+    (r"a list or mapping that holds itself", "een lijst of groep velden die zichzelf bevat"),
+    (r"more than (?P<count>[\d,]+) problems; the first (?P<first>[\d,]+) are shown",
+     "meer dan {count} problemen; alleen de eerste {count} staan hier"),
+    # workbooks and CSV files (workbook.py)
+    (r"the file is (?P<size>\S+ MB); mandaat reads files up to (?P<limit>.*)",
+     "het bestand is {size}; mandaat leest bestanden tot {limit}"),
+    (r"not an Excel workbook \(\.xlsx\): an old \.xls file or a workbook protected with a "
+     r"password; save it as an Excel workbook \(\.xlsx\) without a password",
+     "geen Excel-werkmap (.xlsx): een oud .xls-bestand of een werkmap met een wachtwoord; sla "
+     "het op als Excel-werkmap (.xlsx) zonder wachtwoord"),
+    (r"not an Excel workbook \(\.xlsx\): not a zip archive",
+     "geen Excel-werkmap (.xlsx): het is geen zip-archief"),
+    (r"not an Excel workbook \(\.xlsx\): the zip holds no workbook",
+     "geen Excel-werkmap (.xlsx): het zip-archief bevat geen werkmap"),
+    (r"not an Excel workbook \(\.xlsx\): damaged \((?P<detail>.*)\)",
+     "geen Excel-werkmap (.xlsx): beschadigd ({detail})"),
+    (r"the workbook holds (?P<n>\d+) parts; mandaat reads at most (?P<limit>\d+)",
+     "het werkboek bestaat uit {n} delen; mandaat leest er hoogstens {limit}"),
+    (r"the workbook unpacks to (?P<size>.*); mandaat reads at most (?P<limit>.*)",
+     "uitgepakt is het werkboek {size}; mandaat leest hoogstens {limit}"),
+    (r"part '(?P<part>.*)' unpacks to (?P<ratio>\d+) times its packed size; mandaat reads at "
+     r"most (?P<limit>\d+) times",
+     "onderdeel '{part}' wordt uitgepakt {ratio} keer zo groot (een zip-bom?); mandaat leest "
+     "hoogstens {limit} keer zo groot"),
+    (r"a workbook with macros \(\.xlsm, vbaProject\.bin\): mandaat runs no macros; save it as "
+     r"an Excel workbook \(\.xlsx\)",
+     "een werkboek met macro's (.xlsm, vbaProject.bin): mandaat voert geen macro's uit; sla "
+     "het op als Excel-werkmap (.xlsx)"),
+    (r"part '(?P<part>.*)' declares a DTD \(<!DOCTYPE or <!ENTITY\); a workbook needs none, "
+     r"and mandaat reads none",
+     "onderdeel '{part}' bevat een DTD (<!DOCTYPE of <!ENTITY); een werkboek heeft die niet "
+     "nodig en mandaat leest die niet"),
+    (r"the (?P<what>sheet|file) has values beyond column (?P<col>[A-Z]+); mandaat reads at most "
+     r"(?P<limit>\d+) columns",
+     "er staan waarden na kolom {col}; mandaat leest hoogstens {limit} kolommen"),
+    (r"the (?P<what>sheet|file) has values beyond row (?P<row>\d+); mandaat reads at most "
+     r"(?P<limit>\d+) rows",
+     "er staan waarden na rij {row}; mandaat leest hoogstens {limit} rijen"),
+    (r"the (?P<what>sheet|file) holds more than (?P<n>\d+) cells; mandaat reads at most "
+     r"(?P<limit>\d+)",
+     "er staan meer dan {n} cellen; mandaat leest er hoogstens {limit}"),
+    (r"not a CSV file: (?P<detail>.*)", "geen geldig CSV-bestand: {detail}"),
+    (r"unknown sheet '(?P<sheet>.*?)' \(did you mean '(?P<meant>.*)'\?\)",
+     "onbekend blad '{sheet}' (bedoelde u '{meant}'?)"),
+    (r"no sheet 'Personen' or 'Taken': is this a mandaat workbook\? \(for a planner's activity "
+     r"overview: --layout planner\)",
+     "geen blad 'Personen' of 'Taken': is dit een werkboek voor mandaat? (voor het "
+     "activiteitenoverzicht van een planner: --layout planner)"),
+    (r"no (?:sheet with a )?heading 'Activiteit' \(or 'Taak'\) in (?:its|the) first 30 rows; "
+     r"is this a planner's activity overview\?",
+     "geen kop 'Activiteit' (of 'Taak') in de eerste 30 rijen; is dit het "
+     "activiteitenoverzicht van een planner?"),
+    (r"a formula \((?P<formula>.*)\): mandaat reads typed values only; copy the cell and paste "
+     r"it as a value",
+     "een formule ({formula}): mandaat leest alleen ingevulde waarden; kopieer de cel en plak "
+     "hem als waarde (Plakken speciaal, Waarden)"),
+    (r"the cell shows an error \((?P<error>.*)\)", "de cel toont een foutwaarde ({error})"),
+    (r"merged cells \((?P<area>.*)\): mandaat reads one value per cell; unmerge them",
+     "samengevoegde cellen ({area}): mandaat leest één waarde per cel; maak het samenvoegen "
+     "ongedaan"),
+    (r"a column without a heading holds values; write a heading in row (?P<row>\d+)",
+     "een kolom zonder kop bevat waarden; schrijf een kop in rij {row}"),
+    (rf"unknown column '(?P<column>.*?)'{_HINT}; known: (?P<columns>.*)",
+     "onbekende kolom '{column}'{hint}; bekend: {columns}"),
+    (r"column '(?P<column>.*)' appears twice \(also (?P<cell>.*)\)",
+     "kolom '{column}' staat er twee keer (ook in {cell})"),
+    (r"row '(?P<row>.*)' appears twice \(also (?P<cell>.*)\)",
+     "rij '{row}' staat er twee keer (ook in {cell})"),
+    (r"'(?P<name>.*)' has two columns \(also (?P<cell>.*)\)",
+     "'{name}' heeft twee kolommen (ook {cell})"),
+    (r"'(?P<name>.*)' fits more than one: (?P<ids>.*); write the id instead",
+     "'{name}' past bij meer dan één: {ids}; schrijf de id"),
+    (rf"no (?P<ref>{_alternatives(_REFERENCE)}) with name or id '(?P<name>.*?)'{_HINT}",
+     "er is geen {ref} met naam of id '{name}'{hint}"),
+    (rf"no step role, person, team or external party with name or id '(?P<name>.*?)'{_HINT}",
+     "er is geen rol, persoon, team of externe partij met naam of id '{name}'{hint}"),
+    (r"expected ja or nee, got (?P<got>.*)", "verwacht ja of nee, kreeg {got}"),
+    (r"a row without an ID needs a '(?P<column>.*)' to make one from",
+     "een rij zonder ID heeft een '{column}' nodig om er een van te maken"),
+    (r"missing required column '(?P<column>.*)'", "ontbrekende verplichte kolom '{column}'"),
+    (r"a value without a label; write what it is in column A",
+     "een waarde zonder omschrijving; schrijf in kolom A wat het is"),
+    (r"without a 'Personen' sheet, a person's column heading names the roles too, as "
+     r"'Anna Jansen \(leraar\)'; got (?P<got>.*)",
+     "zonder blad 'Personen' noemt de kolomkop van een persoon ook de rollen, zoals "
+     "'Anna Jansen (leraar)'; hier staat {got}"),
+    (r"expected A, R, C or I and/or hours \(as 'R 20'\), got (?P<got>.*)",
+     "verwacht A, R, C of I en/of uren (zoals 'R 20'), kreeg {got}"),
+    (r"hours belong to a person, not to '(?P<name>.*)'",
+     "uren horen bij een persoon, niet bij '{name}'"),
+    (r"hours in a row without an activity", "uren in een rij zonder activiteit"),
+    (r"no role for this team member: a row 'Functie' under the heading names each one's role",
+     "geen rol voor dit teamlid: een rij 'Functie' onder de kop noemt de rol van elk teamlid"),
+    (r"route '(?P<id>.*)' has another value here already: (?P<got>.*)",
+     "route '{id}' heeft hier al een andere waarde: {got}"),
+    (r"step (?P<n>\d+) names someone else already: (?P<got>.*)",
+     "stap {n} noemt al iemand anders: {got}"),
+    (r"the workbook has no sheet for '(?P<field>.*)'; keep this school as YAML or JSON",
+     "het werkboek heeft geen blad voor '{field}'; bewaar deze school als YAML of JSON"),
+    (r"the workbook has no column for '(?P<field>.*)'; keep this school as YAML or JSON",
+     "het werkboek heeft geen kolom voor '{field}'; bewaar deze school als YAML of JSON"),
+    (r"the workbook has no row for '(?P<field>.*)'; keep this school as YAML or JSON",
+     "het werkboek heeft geen rij voor '{field}'; bewaar deze school als YAML of JSON"),
+    (r"a list item with ',', ';', a line break or spaces at its ends cannot be written in one "
+     r"cell", "een onderdeel van een lijst met ',', ';', een regeleinde of spaties aan het "
+     "begin of eind past niet in één cel"),
+    (r"cannot be written in a cell: it holds a control character",
+     "kan niet in een cel: de tekst bevat een stuurteken"),
+    (r"cannot be written in a cell: it is longer than a cell holds \((?P<n>\d+) characters\)",
+     "kan niet in een cel: de tekst is langer dan een cel kan bevatten ({n} tekens)"),
+    (r"the workbook would not read back as the same school; keep this school as YAML or JSON",
+     "het werkboek zou niet als dezelfde school teruggelezen worden; bewaar deze school als "
+     "YAML of JSON"),
+    (r"already exists; mandaat overwrites a file only with --force",
+     "bestaat al; mandaat overschrijft een bestand alleen met --force"),
+    (r"cannot write: (?P<os>.*)", "kan niet schrijven: {os}"),
 ]
 
 _TABLE: list[tuple[re.Pattern[str], str]] = [

@@ -15,8 +15,8 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
 - A fact that no pattern looks at makes the whole batch fail: a sink rule looks at every
   fact and never fires.
 - Its JSON parser reads an exponent only after a decimal point (``1e-05`` corrupts the
-  session): such floats are nudged one step toward zero before they are asserted, and
-  explanations report the original facts, looked up by id.
+  session, and fails a rule definition): such floats, in facts and in rules alike, are
+  nudged one step toward zero, and explanations report the original facts, looked up by id.
 - Every action costs a JSON round trip of the session state and the matched facts: each
   rule carries a ``cap``, so one action receives all of its rule's matches at once.
 - Exceptions inside an action are swallowed into the session state: actions only append
@@ -25,6 +25,16 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
   action has run: a session in which no rule fired crashes there. A heartbeat rule fires
   once in every evaluation.
 - Ruleset names are global and reloading leaks: each ruleset is registered once.
+- Two patterns of one rule never bind the same fact unless the rule says ``dist: 0``:
+  every rule says so, so that patterns are independent, as the rule language reads.
+- Its tables have fixed sizes, and several of them fail without an error when full: a test
+  with 512 tests after it loops forever (an ``in`` list of 505 values did), 65 alpha nodes
+  matching one fact at once, or a rule with 17 positive patterns, crash the process; 257
+  rules after one test fail registration (code 108). :class:`_Network` models the tables
+  of a ruleset, and the compiled rules are shared out over as many rulesets as keep every
+  table well inside its size; a long ``in`` list is tested on a field computed per fact.
+- The C calls hold the GIL, so no thread can stop a runaway evaluation:
+  :func:`run_forked` runs one in a child process that can be killed.
 """
 
 from __future__ import annotations
@@ -34,21 +44,44 @@ import copy
 import hashlib
 import json
 import math
+import os
+import pickle
+import select
+import signal
 import threading
-from collections.abc import Mapping, Sequence
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from durable import engine as _durable
 
 from . import facts as F
-from .rules import Pattern, Rule, operations
+from .errors import MandaatInputError, Problem, RulePackError
+from .rules import MAX_JOIN_SIZE, Pattern, Rule, operations
 
 _OPS = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _SID = "1"
 _NO_TARGET = -1
 _HEARTBEAT = "heartbeat"
 _CAP = 1_000_000
+
+# durable_rules 2.0.28's fixed sizes, and how much of each one ruleset may use.
+_NATIVE_IN = 8        # longer in/not_in lists are tested on a field computed per fact
+_MAX_EXPRESSIONS = 31  # MAX_SEQUENCE_EXPRESSIONS 32: the $and/$or markers and joins of a pattern
+_MAX_TESTS = 255      # NEXT_BUCKET_LENGTH 512: the tests after one test (full: loops forever)
+_MAX_FORWARD = 120    # NEXT_LIST_LENGTH 128: the $or groups one alternative belongs to
+_MAX_BETAS = 250      # BETA_LIST_LENGTH 256: the patterns that end at one test (code 108)
+_MAX_STACK = 60       # MAX_STACK_SIZE 64: alpha nodes pending for one fact (65 crash)
+_MAX_FIELDS = 200     # MAX_OBJECT_PROPERTIES 255: the fields of one fact (code 302)
+
+_SINK = {"all": [{"i_any": {"$ex": {"k": 1}}}, {"i_never": {"k": "__never__"}}],
+         "run": "sink"}
+_HEARTBEAT_RULE = {"all": [{"i_trigger": {"k": "trigger"}}], "run": _HEARTBEAT}
+
+T = TypeVar("T")
 
 
 class EngineError(RuntimeError):
@@ -92,6 +125,18 @@ class _Plan:
 
 
 @dataclass
+class _Reads:
+    """What one compiled rule reads: fields per fact kind, params, computed fields."""
+
+    fields: dict[str, set[str]] = field(default_factory=dict)
+    params: list[str] = field(default_factory=list)
+    members: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, *names: str) -> None:
+        self.fields.setdefault(kind, set()).update(names)
+
+
+@dataclass
 class _Tests:
     """The tests of one pattern, sorted into the order durable_rules evaluates correctly.
 
@@ -106,55 +151,92 @@ class _Tests:
     constants: list[dict[str, Any]] = field(default_factory=list)
     equal_joins: list[dict[str, Any]] = field(default_factory=list)
     compare_joins: list[dict[str, Any]] = field(default_factory=list)
-    choices: list[dict[str, Any]] = field(default_factory=list)
+    #: short ``in`` lists, as (field, values): each becomes an ``$or`` group
+    choices: list[tuple[str, list[Any]]] = field(default_factory=list)
+    #: long ``in``/``not_in`` lists, as (field, values, in): one computed field tests them
+    members: list[tuple[str, frozenset[Any], bool]] = field(default_factory=list)
+
+    def expressions(self) -> int:
+        """How many entries durable_rules keeps in the pattern's expression sequence:
+        two for each ``$and`` and ``$or``, one for each join."""
+        n = 2 + len(self.equal_joins) + 2 * len(self.choices)
+        if self.compare_joins:
+            n += 2 + len(self.compare_joins) + (2 if len(self.compare_joins) > 1 else 0)
+        return n
 
     def expression(self, kind: str) -> dict[str, Any]:
         tests: list[dict[str, Any]] = [{"k": kind}, *self.constants, *self.equal_joins]
         if self.compare_joins:
             inner = self.compare_joins
             tests.append({"$or": [inner[0] if len(inner) == 1 else {"$and": inner}]})
-        tests.extend(self.choices)
+        tests.extend({"$or": [{fname: v} for v in values]} for fname, values in self.choices)
         return {"$and": tests} if len(tests) > 1 else tests[0]
 
 
-class CompiledRules:
-    """A set of rules compiled to one durable_rules ruleset."""
+@dataclass(frozen=True)
+class _Ruleset:
+    """One durable_rules ruleset: a share of the compiled rules, with its sink and heartbeat."""
 
-    def __init__(self, rules: Sequence[Rule]):
+    definition: dict[str, Any]
+    #: per fact kind: the fields sent, and the names of the computed fields
+    fields: dict[str, tuple[str, ...]]
+    members: dict[str, tuple[str, ...]]
+    params: tuple[str, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class _JoinPattern:
+    """A ``fact`` pattern as the join-size estimate sees it."""
+
+    kind: str
+    #: (field, operator, operand): constants, and comparisons with a param (``("param", x)``)
+    tests: tuple[tuple[str, str, Any], ...]
+    #: a field that must equal a field of an earlier pattern (``same_as``), if any
+    joined_on: str | None
+
+
+class CompiledRules:
+    """A set of rules compiled to one or more durable_rules rulesets.
+
+    ``locations`` maps a rule id to the file and line it stands on, for the error that
+    refuses a rule whose join would be too large for a school.
+    """
+
+    def __init__(self, rules: Sequence[Rule],
+                 locations: Mapping[str, tuple[str, int | None]] | None = None):
         self.rules = tuple(rules)
-        self.params_used: set[str] = set()
+        self.locations = dict(locations or {})
         self.workload_groups: set[str] = set()
         self._plans: dict[str, _Plan] = {}
-        # The fields of each fact kind some pattern tests: durable_rules gets only these
-        # (explanations report the whole original facts), and no fact of an unread kind.
-        self._read: dict[str, set[str]] = {"holder": {"target"}}
-        definition: dict[str, Any] = {}
+        # (kind, tests) -> the name of the computed field that holds whether a fact passes
+        # a pattern's long in/not_in lists; tests are (field, values, in)
+        self._members: dict[tuple[str, tuple[tuple[str, frozenset[Any], bool], ...]], str] = {}
+        self._joins: list[tuple[int, int, tuple[_JoinPattern, ...]]] = []
+        compiled: list[tuple[str, dict[str, Any], _Reads]] = []
         for ri, rule in enumerate(self.rules):
             if rule.kind == "no_target":
                 continue
             for bi, branch in enumerate(rule.branches):
+                self._joins.append((ri, bi, _join_patterns(branch)))
                 if rule.kind == "escalation":
                     alts = list(range(len(rule.escalate_to))) + [_NO_TARGET]
                     for ai in alts:
                         name = f"r{ri}b{bi}a{ai if ai >= 0 else 'n'}"
-                        definition[name] = self._compile(rule, ri, bi, branch, ai, name)
+                        compiled.append((name, *self._compile(rule, ri, bi, branch, ai, name)))
                 else:
                     name = f"r{ri}b{bi}"
-                    definition[name] = self._compile(rule, ri, bi, branch, None, name)
-        definition["sink"] = {
-            "all": [{"i_any": {"$ex": {"k": 1}}}, {"i_never": {"k": "__never__"}}],
-            "run": "sink",
-        }
-        definition[_HEARTBEAT] = {"all": [{"i_trigger": {"k": "trigger"}}], "run": _HEARTBEAT}
-        self.definition = definition
-        self.fields = {kind: tuple(sorted(names)) for kind, names in self._read.items()}
-        self.key = hashlib.sha256(
-            json.dumps(definition, sort_keys=True).encode()
-        ).hexdigest()[:16]
+                    compiled.append((name, *self._compile(rule, ri, bi, branch, None, name)))
+        self.rulesets = _share_out(compiled)
+        #: every fact kind some pattern reads, with the fields sent of it
+        self.fields = {kind: tuple(sorted({n for rs in self.rulesets
+                                           for n in rs.fields.get(kind, ())}))
+                       for kind in sorted({k for rs in self.rulesets for k in rs.fields})}
+        self.params_used = {p for rs in self.rulesets for p in rs.params}
 
     def _compile(self, rule: Rule, ri: int, bi: int, branch: list[Pattern],
-                 alternative: int | None, name: str) -> dict[str, Any]:
-        params: list[str] = []
+                 alternative: int | None, name: str) -> tuple[dict[str, Any], _Reads]:
+        reads = _Reads()
         body: list[dict[str, Any]] = []
         absent: list[Pattern] = []
         extra: dict[str, list[dict[str, Any]]] = {}
@@ -168,23 +250,31 @@ class CompiledRules:
                     alias, _, attr = alt.field.partition(".")
                     test = {"$neq": {attr: ""}} if found else {attr: ""}
                     extra.setdefault(alias, []).append(test)
-                    self._read.setdefault(kinds[alias], set()).add(attr)
+                    reads.add(kinds[alias], attr)
                 else:
                     holder = {"$and": [{"k": "holder"}, {"target": alt.target}]}
+                    reads.add("holder", "target")
                     if found:
                         body.append({"i_holder": holder})
-                        self._read["holder"].add("person")
+                        reads.add("holder", "person")
                     else:
                         body.append({f"i_none{j}$not": holder})
                         absent.append(Pattern(absent="holder", where={"target": alt.target}))
         patterns = []
         for pi, pattern in enumerate(branch):
-            self._read.setdefault(pattern.kind, set()).update(pattern.where)
+            reads.add(pattern.kind)
             tests = _Tests()
             for fname, cond in pattern.where.items():
-                self._tests(pattern.kind, fname, cond, params, kinds, tests)
+                self._tests(pattern.kind, fname, cond, kinds, tests, reads)
             if pattern.alias:
                 tests.constants.extend(extra.get(pattern.alias, []))
+            while tests.choices and tests.expressions() > _MAX_EXPRESSIONS:
+                fname, _ = tests.choices.pop()
+                keys = [self._key(F.FACT_KINDS[pattern.kind][fname], v)
+                        for v in operations(pattern.where[fname])["in"]]
+                tests.members.append((fname, frozenset(keys), True))
+            if tests.members:
+                tests.constants.append(self._member(pattern.kind, tests.members, reads))
             expr = tests.expression(pattern.kind)
             if pattern.fact:
                 patterns.append({f"u_{pattern.alias}": expr})
@@ -192,43 +282,81 @@ class CompiledRules:
                 patterns.append({f"i_absent{pi}$not": expr})
                 absent.append(pattern)
         head = [{"i_trigger": {"k": "trigger"}}]
-        for p in dict.fromkeys(params):
+        for p in dict.fromkeys(reads.params):
             head.append({f"i_p_{p}": {"$and": [{"k": "param"}, {"name": p}]}})
-        self.params_used.update(params)
         self._plans[name] = _Plan(ri, bi, alternative, tuple(absent))
-        return {"all": head + patterns + body, "run": name, "cap": _CAP}
+        return {"all": head + patterns + body, "run": name, "cap": _CAP, "dist": 0}, reads
 
-    def _tests(self, kind: str, fname: str, cond: Any, params: list[str],
-               kinds: Mapping[str, str], out: _Tests) -> None:
+    def _tests(self, kind: str, fname: str, cond: Any, kinds: Mapping[str, str],
+               out: _Tests, reads: _Reads) -> None:
         ftype = F.FACT_KINDS[kind][fname]
         for op, value in operations(cond).items():
             join = False
+            if op in ("in", "not_in"):
+                if len(value) > _NATIVE_IN:
+                    keys = frozenset(self._key(ftype, v) for v in value)
+                    out.members.append((fname, keys, op == "in"))
+                    continue
+                values = [self._constant(ftype, v) for v in value]
+                if op == "in" and len(values) == 1:
+                    out.constants.append({fname: values[0]})
+                elif op == "in":
+                    out.choices.append((fname, values))
+                else:
+                    out.constants.extend({"$neq": {fname: v}} for v in values)
+                reads.add(kind, fname)
+                continue
             if isinstance(value, dict) and "param" in value:
-                params.append(value["param"])
+                reads.params.append(value["param"])
                 value, join = {f"i_p_{value['param']}": "value"}, True
             elif op in ("same_as", "not_same_as"):
                 alias, _, attr = value.partition(".")
-                self._read.setdefault(kinds[alias], set()).add(attr)
+                reads.add(kinds[alias], attr)
                 value, join = {f"u_{alias}": attr}, True
                 op = "eq" if op == "same_as" else "ne"
-            elif ftype == "domain_set" and isinstance(value, list):
-                value = F.domain_set_key(value)
-                self.workload_groups.add(value)
+            else:
+                value = self._constant(ftype, value)
+            reads.add(kind, fname)
             if op == "eq":
                 (out.equal_joins if join else out.constants).append({fname: value})
             elif op in _OPS:
                 test = {_OPS[op]: {fname: value}}
                 (out.compare_joins if join else out.constants).append(test)
-            elif op == "in":
-                alts = [{fname: v} for v in value]
-                if len(alts) == 1:
-                    out.constants.append(alts[0])
-                else:
-                    out.choices.append({"$or": alts})
-            elif op == "not_in":
-                out.constants.extend({"$neq": {fname: v}} for v in value)
             else:  # pragma: no cover - the rule loader refuses unknown operators
                 raise EngineError(f"operator {op!r} reached the compiler")
+
+    def _key(self, ftype: str, value: Any) -> Any:
+        """A constant as a fact holds it: a domain set as its key (and its workload facts
+        are then made)."""
+        if ftype == "domain_set" and isinstance(value, list):
+            key = F.domain_set_key(value)
+            self.workload_groups.add(key)
+            return key
+        return value
+
+    def _constant(self, ftype: str, value: Any) -> Any:
+        """A constant as durable_rules reads it back: a domain set as its key, a float
+        nudged as facts are, an integer beyond 64 bits as a float."""
+        value = self._key(ftype, value)
+        if type(value) is int and not -(2**63) < value < 2**63:
+            value = float(value)
+        return _durable_number(value) if type(value) is float else value
+
+    def _member(self, kind: str, tests: Sequence[tuple[str, frozenset[Any], bool]],
+                reads: _Reads) -> dict[str, bool]:
+        """The test that a fact passes a pattern's long ``in``/``not_in`` lists, on one
+        field computed for each fact before it is asserted: an ``$or`` of that many values
+        would overrun durable_rules' tables."""
+        name = self._members.setdefault((kind, tuple(tests)), f"__in{len(self._members)}")
+        reads.members.setdefault(kind, set()).add(name)
+        return {name: True}
+
+    # --- evaluation -------------------------------------------------------------------------
+
+    def register(self) -> None:
+        """Register the rulesets with durable_rules (once per process; ``evaluate`` does it
+        too): a forked child then finds them registered."""
+        _ENGINE.register(self.rulesets)
 
     def evaluate(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, float]
                  ) -> list[Match]:
@@ -236,27 +364,85 @@ class CompiledRules:
 
         A match names the facts by their engine id; the facts it reports are the ones
         given here, not durable_rules' JSON copies of them.
+
+        Raises
+        ------
+        RulePackError
+            When a rule's estimated join on these facts exceeds ``MAX_JOIN_SIZE``
+            (nothing has been asserted then).
         """
-        originals: dict[str, Mapping[str, Any]] = {}
-        batch: list[dict[str, Any]] = []
-        fields = self.fields
+        by_kind: dict[str, list[Mapping[str, Any]]] = {}
         for fact in facts:
-            read = fields.get(fact["k"])
-            if read is None:
+            if fact["k"] in self.fields:
+                by_kind.setdefault(fact["k"], []).append(fact)
+        self._check_join_sizes(by_kind, params)
+        specs = {name: (name, tests) for (_, tests), name in self._members.items()}
+        readers: dict[str, list[tuple[int, tuple[str, ...], tuple[Any, ...]]]] = {}
+        for i, rs in enumerate(self.rulesets):
+            for kind, names in rs.fields.items():
+                readers.setdefault(kind, []).append(
+                    (i, names, tuple(specs[n] for n in rs.members.get(kind, ()))))
+        batches: list[list[dict[str, Any]]] = [[] for _ in self.rulesets]
+        originals: dict[str, Mapping[str, Any]] = {}
+        for fact in facts:
+            targets = readers.get(fact["k"])
+            if targets is None:
                 continue  # no rule looks at this kind
-            fid = f"f{len(batch)}"
+            fid = f"f{len(originals)}"
             originals[fid] = fact
-            sent = {"k": fact["k"], "id": fid, "sid": _SID}
-            for name in read:
-                value = fact[name]
-                sent[name] = _durable_number(value) if type(value) is float else value
-            batch.append(sent)
-        for name in sorted(self.params_used):
-            batch.append({"k": "param", "name": name, "value": _durable_number(params[name]),
-                          "id": f"f{len(batch)}", "sid": _SID})
-        batch.append({"k": "trigger", "id": f"f{len(batch)}", "sid": _SID})
-        fired = _ENGINE.run(self, batch)
+            for i, names, members in targets:
+                sent = {"k": fact["k"], "id": fid, "sid": _SID}
+                for name in names:
+                    value = fact[name]
+                    sent[name] = _durable_number(value) if type(value) is float else value
+                for name, tests in members:
+                    sent[name] = all((fact[fname] in values) is inside
+                                     for fname, values, inside in tests)
+                batches[i].append(sent)
+        n = len(originals)
+        ids = {p: f"f{n + j}" for j, p in enumerate(sorted(self.params_used))}
+        trigger = f"f{n + len(ids)}"
+        for rs, batch in zip(self.rulesets, batches):
+            batch.extend({"k": "param", "name": p, "value": _durable_number(params[p]),
+                          "id": ids[p], "sid": _SID} for p in rs.params)
+            batch.append({"k": "trigger", "id": trigger, "sid": _SID})
+        fired = _ENGINE.run(list(zip(self.rulesets, batches)))
         return [self._match(name, m, params, originals) for name, m in fired]
+
+    def _check_join_sizes(self, by_kind: Mapping[str, Sequence[Mapping[str, Any]]],
+                          params: Mapping[str, float]) -> None:
+        """Refuse a rule whose matches on these facts could exceed ``MAX_JOIN_SIZE``.
+
+        The estimate is the product, over the rule's ``fact`` patterns, of the facts each
+        can match: all facts of its kind, or, for a pattern joined with ``same_as``, the
+        most facts that share one value of the joined field. When that crude bound is too
+        large, the constant tests (and comparisons with params) are applied first.
+        """
+        counts: dict[tuple[str, str], int] = {}
+
+        def most_alike(kind: str, fname: str) -> int:
+            if (kind, fname) not in counts:
+                seen = Counter(f.get(fname) for f in by_kind.get(kind, ()))
+                counts[kind, fname] = max(seen.values(), default=0)
+            return counts[kind, fname]
+
+        for ri, bi, patterns in self._joins:
+            sizes = [most_alike(p.kind, p.joined_on) if p.joined_on
+                     else len(by_kind.get(p.kind, ())) for p in patterns]
+            if math.prod(sizes) <= MAX_JOIN_SIZE:
+                continue
+            sizes = [_candidates(p, by_kind.get(p.kind, ()), params) for p in patterns]
+            if math.prod(sizes) <= MAX_JOIN_SIZE:
+                continue
+            rule = self.rules[ri]
+            file, line = self.locations.get(rule.id, ("<rules>", None))
+            which = f" (branch {bi})" if len(rule.branches) > 1 else ""
+            terms = " × ".join(f"{n} {p.kind}" for p, n in zip(patterns, sizes, strict=True))
+            raise RulePackError([Problem(
+                file, line, ("rules",), "join_too_large",
+                f"rule '{rule.id}'{which} could match {math.prod(sizes):,} combinations of "
+                f"facts in this school ({terms}); the limit is {MAX_JOIN_SIZE:,}: narrow "
+                f"its patterns with 'where', or join them with 'same_as'")])
 
     def _match(self, name: str, matched: Mapping[str, Any], params: Mapping[str, float],
                originals: Mapping[str, Mapping[str, Any]]) -> Match:
@@ -273,6 +459,59 @@ class CompiledRules:
         absent = tuple(_looked_for(p, facts, params) for p in plan.absent_patterns)
         named = {p.alias: a for p, a in zip(plan.absent_patterns, absent, strict=True) if p.alias}
         return Match(plan.rule, plan.branch, plan.alternative, facts, absent, target, named)
+
+
+def _join_patterns(branch: Sequence[Pattern]) -> tuple[_JoinPattern, ...]:
+    out = []
+    for pattern in branch:
+        if not pattern.fact:
+            continue
+        tests: list[tuple[str, str, Any]] = []
+        joined_on = None
+        for fname, cond in pattern.where.items():
+            for op, value in operations(cond).items():
+                if op == "same_as":
+                    joined_on = joined_on or fname
+                elif op == "not_same_as":
+                    continue
+                elif isinstance(value, dict) and "param" in value:
+                    tests.append((fname, op, ("param", value["param"])))
+                else:
+                    if F.FACT_KINDS[pattern.kind][fname] == "domain_set":
+                        value = ([F.domain_set_key(v) for v in value] if op in ("in", "not_in")
+                                 else F.domain_set_key(value))
+                    tests.append((fname, op, frozenset(value) if op in ("in", "not_in")
+                                  else value))
+        out.append(_JoinPattern(pattern.kind, tuple(tests), joined_on))
+    return tuple(out)
+
+
+def _candidates(pattern: _JoinPattern, facts: Sequence[Mapping[str, Any]],
+                params: Mapping[str, float]) -> int:
+    """The facts ``pattern`` can match by its own tests (the most alike on its join)."""
+    kept = [f for f in facts if all(_holds(f.get(fname), op, value, params)
+                                    for fname, op, value in pattern.tests)]
+    if pattern.joined_on is None:
+        return len(kept)
+    return max(Counter(f.get(pattern.joined_on) for f in kept).values(), default=0)
+
+
+def _holds(actual: Any, op: str, expected: Any, params: Mapping[str, float]) -> bool:
+    if isinstance(expected, tuple) and expected[:1] == ("param",):
+        expected = params.get(expected[1])
+    if op == "eq":
+        return bool(actual == expected)
+    if op == "ne":
+        return bool(actual != expected)
+    if op == "in":
+        return actual in expected
+    if op == "not_in":
+        return actual not in expected
+    try:
+        return bool({"lt": actual < expected, "lte": actual <= expected,
+                     "gt": actual > expected, "gte": actual >= expected}[op])
+    except (TypeError, KeyError):
+        return True  # an estimate: when in doubt, the fact may match
 
 
 def _durable_number(value: Any) -> Any:
@@ -307,9 +546,148 @@ def _looked_for(pattern: Pattern, facts: Mapping[str, Mapping[str, Any]],
                 value = facts[alias][attr]
                 op = "eq" if op == "same_as" else "ne"
             if isinstance(value, list) and F.FACT_KINDS[pattern.kind][fname] == "domain_set":
-                value = F.domain_set_key(value)
+                value = ([F.domain_set_key(v) for v in value] if op in ("in", "not_in")
+                         else F.domain_set_key(value))
             out[fname] = value if op == "eq" else {op: value}
     return out
+
+
+# --- sharing the rules out over rulesets -------------------------------------------------------
+
+
+class _Node:
+    """An alpha node as durable_rules builds it (``rete.c``): the tests after it (a hash
+    table), the ``$or`` groups its test ends (a list), and the patterns that end at it."""
+
+    __slots__ = ("tests", "forward", "betas", "depth", "parents", "pushed", "constants",
+                 "deepest", "stack")
+
+    def __init__(self, depth: int, parents: Sequence[_Node] = ()):
+        self.tests: dict[tuple[str, str, str], _Node] = {}
+        self.forward: list[_Node] = []
+        self.betas = 0
+        self.depth = depth
+        self.parents = list(parents)
+        # For the stack: how many of the nodes after this one one fact can match at once
+        # (of the constant tests for equality on one field, only one), and the deepest
+        # stack below any of them.
+        self.pushed = 0
+        self.constants: set[str] = set()
+        self.deepest = 0
+        self.stack = 0
+
+
+class _Network:
+    """The alpha network of one ruleset, modelled to know when it is full.
+
+    durable_rules shares a test between patterns that begin alike (``findAlpha``), so the
+    tests after one test are those of every pattern of the ruleset with that beginning.
+    Its tables have fixed sizes, and handling a fact pushes every matching node on a stack
+    of 64. ``add`` tells whether a rule still fits well inside all of them.
+    """
+
+    def __init__(self) -> None:
+        self.root = _Node(0)
+        self.fields: dict[str, set[str]] = {}  # the fields sent of each fact kind
+        for rule in (_SINK, _HEARTBEAT_RULE):
+            self.add(rule, _Reads())
+
+    def add(self, rule: Mapping[str, Any], reads: _Reads) -> bool:
+        fits = True
+        for kind in {*reads.fields, *reads.members}:
+            sent = self.fields.setdefault(kind, set())
+            sent.update(reads.fields.get(kind, ()), reads.members.get(kind, ()))
+            fits = fits and len(sent) + 3 <= _MAX_FIELDS  # and k, id, sid
+        touched: dict[int, _Node] = {id(self.root): self.root}
+        for pattern in rule["all"]:
+            (expr,) = pattern.values()
+            self._build(expr, self.root, touched).betas += 1
+        for node in sorted(touched.values(), key=lambda n: n.depth, reverse=True):
+            if (len(node.tests) > _MAX_TESTS or len(node.forward) > _MAX_FORWARD
+                    or node.betas > _MAX_BETAS):
+                fits = False
+            node.stack = (0 if node.pushed == 0
+                          else max(node.pushed, node.pushed - 1 + node.deepest))
+            for parent in node.parents:
+                parent.deepest = max(parent.deepest, node.stack)
+        return fits and self.root.stack <= _MAX_STACK
+
+    def _build(self, expr: Mapping[str, Any], parent: _Node, touched: dict[int, _Node]
+               ) -> _Node:
+        touched[id(parent)] = parent
+        ((key, value),) = expr.items()
+        if key == "$and":
+            node = parent
+            for part in value:
+                node = self._build(part, node, touched)
+            return node
+        if key == "$or":
+            ends = [self._build(part, parent, touched) for part in value]
+            forward = _Node(max(e.depth for e in ends) + 1, ends)
+            for end in ends:
+                end.forward.append(forward)
+                end.pushed += 1  # an $or group is pushed whenever its alternative matched
+            touched[id(forward)] = forward
+            return forward
+        if key.startswith("$"):
+            ((prop, operand),) = value.items()
+            test = (prop, key, json.dumps(operand, sort_keys=True))
+        else:
+            test = (key, "eq", json.dumps(value, sort_keys=True))
+        node = parent.tests.get(test)
+        if node is None:
+            node = parent.tests[test] = _Node(parent.depth + 1, [parent])
+            # a join (an operand naming another fact) is always pushed
+            if test[1] != "eq" or test[2].startswith("{") or test[0] not in parent.constants:
+                parent.pushed += 1
+            if test[1] == "eq" and not test[2].startswith("{"):
+                parent.constants.add(test[0])
+        touched[id(node)] = node
+        return node
+
+
+def _share_out(compiled: Sequence[tuple[str, dict[str, Any], _Reads]]) -> list[_Ruleset]:
+    """The compiled rules, in order, in as few rulesets as keep each one's tables well
+    inside their sizes."""
+    out: list[_Ruleset] = []
+    current: list[tuple[str, dict[str, Any], _Reads]] = []
+    network = _Network()
+    for item in compiled:
+        if network.add(item[1], item[2]):
+            current.append(item)
+            continue
+        if current:
+            out.append(_ruleset(current))
+            network = _Network()
+            if network.add(item[1], item[2]):
+                current = [item]
+                continue
+        raise EngineError(f"compiled rule {item[0]} alone overruns a durable_rules ruleset: "
+                          "a limit of the rule loader is missing")
+    out.append(_ruleset(current))
+    return out
+
+
+def _ruleset(items: Sequence[tuple[str, dict[str, Any], _Reads]]) -> _Ruleset:
+    definition = {name: rule for name, rule, _ in items}
+    definition["sink"] = _SINK
+    definition[_HEARTBEAT] = _HEARTBEAT_RULE
+    fields: dict[str, set[str]] = {}
+    members: dict[str, set[str]] = {}
+    params: set[str] = set()
+    for _, _, reads in items:
+        for kind, names in reads.fields.items():
+            fields.setdefault(kind, set()).update(names)
+        for kind, names in reads.members.items():
+            members.setdefault(kind, set()).update(names)
+        params.update(reads.params)
+    key = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
+    return _Ruleset(definition, {k: tuple(sorted(v)) for k, v in fields.items()},
+                    {k: tuple(sorted(v)) for k, v in members.items()},
+                    tuple(sorted(params)), key)
+
+
+# --- durable_rules itself -----------------------------------------------------------------------
 
 
 class _QuietHost(_durable.Host):
@@ -349,42 +727,53 @@ class _Engine:
         self.fired: list[list[tuple[str, Any]]] = []
         self.errors: list[BaseException] = []
 
-    def _ruleset(self, compiled: CompiledRules) -> str:
+    def _ruleset(self, ruleset: _Ruleset) -> str:
         if self._host is None:
             self._host = _QuietHost(self)
-        name = self._names.get(compiled.key)
+        name = self._names.get(ruleset.key)
         if name is None:
-            name = f"mandaat_{compiled.key}"
-            definition = copy.deepcopy(compiled.definition)  # register_rulesets mutates it
+            name = f"mandaat_{ruleset.key}"
+            definition = copy.deepcopy(ruleset.definition)  # register_rulesets mutates it
             try:
                 self._host.register_rulesets({name: definition})
             except Exception as exc:
                 raise EngineError(f"durable_rules refused a compiled rule pack: {exc}") from exc
-            self._names[compiled.key] = name
+            self._names[ruleset.key] = name
         return name
 
-    def run(self, compiled: CompiledRules, batch: list[dict[str, Any]]
+    def register(self, rulesets: Sequence[_Ruleset]) -> None:
+        with self._lock:
+            for ruleset in rulesets:
+                self._ruleset(ruleset)
+
+    def run(self, work: Sequence[tuple[_Ruleset, list[dict[str, Any]]]]
             ) -> list[tuple[str, Any]]:
         with self._lock:
-            name = self._ruleset(compiled)
-            assert self._host is not None
-            self.fired.append([])
-            self.errors.clear()
-            try:
-                self._host.assert_facts(name, batch)
-            except (_durable.MessageNotHandledException,
-                    _durable.MessageObservedException) as exc:
-                raise EngineError(f"durable_rules refused the facts: {exc}") from None
-            except Exception as exc:
-                raise EngineError(f"durable_rules failed: {exc}") from exc
-            finally:
-                fired = self.fired.pop()
-                # the state may not exist after a failed batch
-                with contextlib.suppress(Exception):
-                    self._host.delete_state(name, _SID)
-            if self.errors:
-                raise EngineError(f"a rule action failed: {self.errors[0]!r}")
+            fired: list[tuple[str, Any]] = []
+            for ruleset, batch in work:
+                fired.extend(self._run(ruleset, batch))
             return fired
+
+    def _run(self, ruleset: _Ruleset, batch: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+        name = self._ruleset(ruleset)
+        assert self._host is not None
+        self.fired.append([])
+        self.errors.clear()
+        try:
+            self._host.assert_facts(name, batch)
+        except (_durable.MessageNotHandledException,
+                _durable.MessageObservedException) as exc:
+            raise EngineError(f"durable_rules refused the facts: {exc}") from None
+        except Exception as exc:
+            raise EngineError(f"durable_rules failed: {exc}") from exc
+        finally:
+            fired = self.fired.pop()
+            # the state may not exist after a failed batch
+            with contextlib.suppress(Exception):
+                self._host.delete_state(name, _SID)
+        if self.errors:
+            raise EngineError(f"a rule action failed: {self.errors[0]!r}")
+        return fired
 
     def live_rulesets(self) -> int:
         """How many rulesets are registered (each distinct rule set once per process)."""
@@ -393,4 +782,89 @@ class _Engine:
 
 _ENGINE = _Engine()
 
-__all__ = ["CompiledRules", "EngineError", "Match"]
+
+# --- a time budget ------------------------------------------------------------------------------
+
+
+def run_forked(work: Callable[[], T], timeout: float) -> T:
+    """Run ``work`` in a forked child process and return its result, or raise
+    ``TimeoutError`` after ``timeout`` seconds, when the child is killed.
+
+    durable_rules holds the GIL in its C calls, so nothing in this process can interrupt
+    them; a child can be killed, and takes its engine state with it. The child inherits
+    the registered rulesets (register them first). It is forked under the engine's lock,
+    so no other thread's evaluation is half-way in the copy. What ``work`` raises is
+    raised here; a child that dies without an answer is an ``EngineError``.
+    """
+    if not hasattr(os, "fork"):
+        raise NotImplementedError("a timeout needs os.fork (Linux or macOS)")
+    deadline = time.monotonic() + timeout
+    read_end, write_end = os.pipe()
+    with _ENGINE._lock, warnings.catch_warnings():
+        # Python 3.12 warns that a forked child of a threaded process may deadlock on a
+        # lock another thread held: the only locks the child takes are the engine's,
+        # released in the copy as here.
+        warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
+                                category=DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; coverage does not follow it
+        status = 0
+        try:
+            os.close(read_end)
+            view = memoryview(_outcome(work))
+            while view:
+                view = view[os.write(write_end, view):]
+        except BaseException:
+            status = 70
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    waited = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"stopped after {timeout:g} s")
+            if not select.select([read_end], [], [], left)[0]:
+                continue
+            data = os.read(read_end, 1 << 20)
+            if not data:
+                break
+            chunks.append(data)
+        _, status = os.waitpid(pid, 0)
+        waited = True
+    finally:
+        os.close(read_end)
+        if not waited:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    if status != 0 or not chunks:
+        how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+               else f"status {os.WEXITSTATUS(status)}")
+        raise EngineError(f"the evaluation ended without an answer ({how})")
+    tag, *answer = pickle.loads(b"".join(chunks))
+    if tag == "ok":
+        return answer[0]
+    if tag == "input":
+        cls, problems = answer
+        raise cls(list(problems))
+    raise answer[0]
+
+
+def _outcome(work: Callable[[], Any]) -> bytes:
+    """``work``'s result or exception, pickled (an input error as its class and problems:
+    its own pickle would lose them)."""
+    try:
+        return pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
+    except MandaatInputError as exc:
+        return pickle.dumps(("input", type(exc), exc.problems))
+    except BaseException as exc:
+        try:
+            return pickle.dumps(("raise", exc))
+        except Exception:
+            return pickle.dumps(("raise", EngineError(f"{type(exc).__name__}: {exc}")))
+
+
+__all__ = ["CompiledRules", "EngineError", "Match", "run_forked"]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import vocabulary as V
-from ._source import Source
+from ._source import Source, clip
 from .errors import Loc, Problem
 
 # --- references, ids and dates, checked on the raw data so all problems come at once -------
@@ -46,9 +46,20 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def check_references(data: Mapping[str, Any], src: Source) -> list[Problem]:
+#: Known ids compared with unknown ones for "did you mean", in all, per file.
+_SUGGESTION_BUDGET = 200_000
+#: An id longer than this is compared by its beginning (a valid id has at most 64).
+_SUGGESTED_CHARS = 80
+
+
+def check_references(data: Mapping[str, Any], src: Source,
+                     most: int | None = None) -> list[Problem]:
+    """The problems of references, ids and dates in ``data`` (the first ``most``)."""
     problems: list[Problem] = []
-    add = problems.append
+
+    def add(problem: Problem) -> None:
+        if most is None or len(problems) < most:
+            problems.append(problem)
 
     people: dict[str, int] = {}
     teams: dict[str, int] = {}
@@ -68,28 +79,36 @@ def check_references(data: Mapping[str, Any], src: Source) -> list[Problem]:
                                 f"id '{V.PARENTS}' is reserved: it means the pupil's parents"))
             if ident in seen:
                 add(src.problem((section, i, "id"), "duplicate_id",
-                                f"duplicate id '{ident}' (also {seen[ident]})"))
+                                f"duplicate id '{clip(ident)}' (also {seen[ident]})"))
                 continue
             seen[ident] = f"{section}[{i}]"
             if section in registries:
                 registries[section][ident] = i
 
+    # Suggestions compare an unknown id with every known one: their work is bounded, so
+    # that thousands of unknown ids among thousands of known ones stay linear; past the
+    # budget an unknown id is reported without "did you mean".
+    budget = [_SUGGESTION_BUDGET]
+
     def ref(loc: Loc, value: str, allowed: dict[str, int], what: str, extra: tuple[str, ...] = ()):
-        if value in allowed or value in extra:
+        if value in allowed or value in extra or (most is not None and len(problems) >= most):
             return
-        choices = [*allowed, *extra]
-        add(src.problem(loc, "unknown_reference",
-                        f"no {what} with id '{value}'{V.did_you_mean(value, choices)}"))
+        hint = ""
+        if budget[0] > 0:
+            budget[0] -= len(allowed) + len(extra)
+            hint = V.did_you_mean(value[:_SUGGESTED_CHARS], [*allowed, *extra])
+        add(src.problem(loc, "unknown_reference", f"no {what} with id '{clip(value)}'{hint}"))
 
     holders = {**people, **teams, **externals}
+    leaders = {**people, **teams}
     holder_word = "person, team or external party" if externals else "person or team"
     for i, team in _items(data, "teams"):
         for j, member in _ids(team.get("members")):
             ref(("teams", i, "members", *(() if j is None else (j,))), member, people, "person")
     for i, person in _items(data, "people"):
         for j, led in _ids(person.get("leads")):
-            ref(("people", i, "leads", *(() if j is None else (j,))), led,
-                {**people, **teams}, "person or team")
+            ref(("people", i, "leads", *(() if j is None else (j,))), led, leaders,
+                "person or team")
         for field in ("deputy", "replaces"):
             if isinstance(person.get(field), str):
                 ref(("people", i, field), person[field], people, "person")

@@ -1,28 +1,52 @@
-"""Reading YAML or JSON input safely, and finding the line of a field path.
+"""Reading YAML or JSON input safely, within limits, and finding the line of a field path.
 
-Only ``yaml.SafeLoader`` is used: a tag such as ``!!python/object`` is refused by the
-parser and never constructs anything. Line numbers are looked up only when there is an
-error to report, so the normal path parses the text once.
+YAML is read from the parser's events, one pass, without recursion: only plain data is
+built (text, numbers, true/false, null, dates, lists, mappings) and any other tag, such as
+``!!python/object`` or ``!!set``, is refused before it constructs anything. The limits of
+:mod:`mandaat.limits` (size, depth, items, values, aliases) are checked while the events
+come, so an input beyond one stops at once, with its line.
+
+Line numbers are looked up only when there is a problem to report: the first lookup reads
+the text once more into a small index of lines, and every lookup after it walks that index
+along the field path (as deep as the path, whatever the size of the file).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import reprlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from .errors import Loc, Problem
+from .limits import LIMITS, SHOWN_CHARS
 
-# libyaml's parser where PyYAML was built with it; the constructor is SafeConstructor
-# either way, so no tag ever constructs an object.
+# libyaml's parser where PyYAML was built with it. Only its events are used: what they
+# become is decided here, so no tag ever constructs an object.
 _SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StrictSafeLoader(_SafeBase):  # type: ignore[misc, valid-type]
-    """Safe loader that refuses duplicate mapping keys instead of keeping the last."""
+    """Safe loader that refuses duplicate mapping keys instead of keeping the last.
+
+    For mandaat's own bundled files only: it holds no limits. Input from elsewhere is read
+    with :func:`parse`.
+    """
 
 
 def _construct_mapping(loader: _StrictSafeLoader, node: yaml.MappingNode, deep: bool = False):
@@ -37,9 +61,7 @@ def _construct_mapping(loader: _StrictSafeLoader, node: yaml.MappingNode, deep: 
             ) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key '{key}' (first on line {seen[key] + 1})",
+                None, None, f"duplicate key '{clip(key)}' (first on line {seen[key] + 1})",
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
@@ -49,6 +71,93 @@ def _construct_mapping(loader: _StrictSafeLoader, node: yaml.MappingNode, deep: 
 _StrictSafeLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
 )
+
+
+# --- values in messages, bounded ---------------------------------------------------------
+
+
+class _BoundedRepr(reprlib.Repr):
+    """``repr`` that looks at a bounded part of a value, however large or deep it is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = self.maxdeque = 6
+        self.maxarray = self.maxdict = 6
+        self.maxstring = self.maxother = self.maxlong = 2 * SHOWN_CHARS
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 4 * SHOWN_CHARS:  # repr() of a huge int is slow, or refused
+            return f"{'-' if x < 0 else ''}~2**{abs(x).bit_length() - 1}"
+        return super().repr_int(x, level)
+
+    def repr_dict(self, x: dict, level: int) -> str:  # in the order of the file, not sorted
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        pieces = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+                  for k, v in islice(x.items(), self.maxdict)]
+        return "{" + ", ".join(pieces) + (", ..." if len(x) > self.maxdict else "") + "}"
+
+
+_REPR = _BoundedRepr()
+
+
+def show(value: Any) -> str:
+    """``repr(value)`` cut to :data:`~mandaat.limits.SHOWN_CHARS` characters.
+
+    The work is bounded too: a value of a million items, or nested a thousand deep, is
+    shown as quickly as a short one.
+
+    >>> show("anna"), show([1, 2]), show("x" * 100)
+    ("'anna'", '[1, 2]', "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...")
+    >>> show(10 ** 5000)
+    '~2**16609'
+    """
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # a value whose repr() fails: say what it is
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 3] + "..."
+
+
+def clip(text: Any) -> str:
+    """``str(text)`` cut to :data:`~mandaat.limits.SHOWN_CHARS` characters, for a name or
+    an id inside quotes in a message.
+
+    >>> clip("anna"), clip("a" * 50)
+    ('anna', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...')
+    """
+    if isinstance(text, str):
+        if len(text) > SHOWN_CHARS:
+            return text[:SHOWN_CHARS - 3] + "..."
+        return text
+    return show(text)
+
+
+#: The longest a text from the input may be where it stands in a field path (``loc``).
+_LOC_CHARS = 100
+
+
+def _clip_loc(loc: Loc) -> Loc:
+    """``loc`` with every key cut to ``_LOC_CHARS`` and a lone surrogate written as ``\\ud800``
+    (a key from a mapping or JSON given directly), so a field path can always be printed."""
+    if all(not isinstance(part, str) or (len(part) <= _LOC_CHARS and _is_unicode(part))
+           for part in loc):
+        return loc
+    return tuple(_clip_key(part) if isinstance(part, str) else part for part in loc)
+
+
+def _clip_key(key: str) -> str:
+    if len(key) > _LOC_CHARS:
+        key = key[:_LOC_CHARS - 3] + "..."
+    if not _is_unicode(key):
+        key = key.encode("utf-8", "backslashreplace").decode("utf-8")
+    return key
+
+
+# --- a source and the lines of its field paths ---------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -62,60 +171,111 @@ class Source:
     prefix: Loc = ()
 
     def line_of(self, loc: Loc) -> int | None:
-        """Return the 1-based line where ``loc`` (or its nearest existing parent) stands."""
+        """Return the 1-based line where ``loc`` (or its nearest existing parent) stands.
+
+        >>> src = Source("s.yaml", "people:\\n  - id: anna\\n    roles: [ib]\\n")
+        >>> src.line_of(("people", 0, "roles", 0)), src.line_of(("people", 5))
+        (3, 1)
+        """
         if not self.text:
             return None  # parsed data given directly has no lines
-        loc = (*self.prefix, *loc)
-        try:
-            node = yaml.compose(self.text, Loader=_SafeBase)  # the parser parse() uses
-        except yaml.YAMLError:
-            return None
-        line = node.start_mark.line + 1 if node is not None else None
-        for part in loc:
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if key_node.value == part:
-                        line = key_node.start_mark.line + 1
-                        node = value_node
-                        break
-                else:
-                    return line
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    node = node.value[part]
-                    line = node.start_mark.line + 1
-                else:
-                    return line
-            else:
-                return line
-        return line
+        lines = self.__dict__.get("_lines")
+        if lines is None:
+            lines = _lines_of(self.text)
+            object.__setattr__(self, "_lines", lines)  # not a field: equality is unchanged
+        return lines.line_of((*self.prefix, *loc))
 
     def problem(self, loc: Loc, type_: str, msg: str) -> Problem:
         """Build a located problem for this source."""
-        return Problem(file=self.name, line=self.line_of(loc), loc=(*self.prefix, *loc),
-                       type=type_, msg=msg)
+        return Problem(file=self.name, line=self.line_of(loc),
+                       loc=_clip_loc((*self.prefix, *loc)), type=type_, msg=msg)
 
 
-def read_source(path: str | Path) -> Source:
-    """Read a file as UTF-8 text; an unreadable file is reported as ``ParseFailure``."""
-    p = Path(path)
+class _Lines:
+    """The line of every field path of a YAML (or JSON) text.
+
+    A mapping is ``{key: (line of the key, value)}``, a list ``[(line of the item, item)]``
+    and anything else ``None``; an alias shares its anchor's entry.
+    """
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: tuple[int, Any] | None):
+        self.root = root
+
+    def line_of(self, loc: Loc) -> int | None:
+        if self.root is None:
+            return None
+        line, node = self.root
+        for part in loc:
+            if isinstance(node, dict):
+                try:
+                    found = node.get(part) or node.get(str(part))
+                except TypeError:  # a part that is no key
+                    found = None
+            elif isinstance(node, list) and type(part) is int and 0 <= part < len(node):
+                found = node[part]
+            else:
+                found = None
+            if found is None:
+                break
+            line, node = found
+        return line + 1
+
+
+def _lines_of(text: str) -> _Lines:
     try:
-        text = p.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise ParseFailure(Problem(str(p), None, (), "file_not_found", "no such file")) from None
-    except IsADirectoryError:
-        raise ParseFailure(
-            Problem(str(p), None, (), "is_a_directory", "is a folder, not a file")
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ParseFailure(
-            Problem(str(p), None, (), "not_utf8", f"not UTF-8 text ({exc.reason})")
-        ) from None
-    except OSError as exc:
-        raise ParseFailure(
-            Problem(str(p), None, (), "unreadable", f"cannot read: {exc.strerror}")
-        ) from None
-    return Source(str(p), text)
+        return _Lines(_index(text))
+    except (yaml.YAMLError, ValueError, TypeError, KeyError):
+        return _Lines(None)  # a text the parser refuses has no lines to give
+
+
+def _index(text: str) -> tuple[int, Any] | None:
+    """The :class:`_Lines` tree of ``text``, read from the parser's events (no limits: the
+    tree holds no values, and an alias shares its anchor's entry instead of copying it)."""
+    anchors: dict[str, Any] = {}
+    # each open list or mapping: [entries, the key waiting for its value, its line]
+    stack: list[list[Any]] = []
+    root: tuple[int, Any] | None = None
+    for event in yaml.parse(text, Loader=_SafeBase):
+        cls = event.__class__
+        if cls is MappingStartEvent or cls is SequenceStartEvent:
+            entries: Any = {} if cls is MappingStartEvent else []
+            if event.anchor is not None:
+                anchors[event.anchor] = entries
+            stack.append([entries, _NO_KEY, 0, event.start_mark.line])
+            continue
+        if cls is ScalarEvent:
+            entry, key, line = None, event.value, event.start_mark.line
+            if event.anchor is not None:
+                anchors[event.anchor] = None
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            entry, _, _, line = stack.pop()
+            key = _UNUSABLE
+        elif cls is AliasEvent:
+            entry, key, line = anchors.get(event.anchor), _UNUSABLE, event.start_mark.line
+        else:
+            continue
+        if not stack:
+            root = (line, entry)
+            continue
+        frame = stack[-1]
+        if frame[0].__class__ is list:
+            frame[0].append((line, entry))
+        elif frame[1] is _NO_KEY:
+            frame[1], frame[2] = key, line
+        else:
+            if frame[1] is not _UNUSABLE:
+                frame[0].setdefault(frame[1], (frame[2], entry))
+            frame[1] = _NO_KEY
+    return root
+
+
+_NO_KEY = object()      # a mapping waits for a key
+_UNUSABLE = object()    # the key just read cannot be looked up (a list, a mapping, an alias)
+
+
+# --- reading -------------------------------------------------------------------------------
 
 
 class ParseFailure(Exception):
@@ -126,40 +286,439 @@ class ParseFailure(Exception):
         self.problem = problem
 
 
-def parse(source: Source) -> Any:
-    """Parse YAML (or JSON, which is read as JSON when the name ends in ``.json``)."""
-    if source.name.endswith(".json"):
-        try:
-            return json.loads(source.text, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise ParseFailure(
-                Problem(source.name, exc.lineno, (), "not_json", f"not valid JSON: {exc.msg}")
-            ) from None
-        except ValueError as exc:
-            raise ParseFailure(Problem(source.name, None, (), "not_json", str(exc))) from None
+def read_source(path: str | Path) -> Source:
+    """Read a file as UTF-8 text; an unreadable or too large file is a ``ParseFailure``.
+
+    At most ``LIMITS["file_bytes"]`` bytes and one more are read, so an endless file
+    (``/dev/zero``, a pipe) is refused as soon as it is known to be too large.
+    """
+    p = Path(path)
+    limit = LIMITS["file_bytes"]
     try:
-        return yaml.load(source.text, Loader=_StrictSafeLoader)  # noqa: S506 - strict safe loader
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problem = str(exc.problem or "")
-        if "could not determine a constructor" in problem:
-            tag = problem.split("tag ", 1)[-1].replace("'tag:yaml.org,2002:", "'!!")
-            msg = f"YAML tag {tag} is not allowed: a school file holds plain data only"
-            raise ParseFailure(Problem(source.name, line, (), "yaml_tag", msg)) from None
-        raise ParseFailure(Problem(source.name, line, (), "not_yaml", problem)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        with p.open("rb") as f:
+            raw = f.read(limit + 1)
+    except FileNotFoundError:
+        raise ParseFailure(Problem(str(p), None, (), "file_not_found", "no such file")) from None
+    except IsADirectoryError:
         raise ParseFailure(
-            Problem(source.name, line, (), "not_yaml", f"not valid YAML: {reason}")
+            Problem(str(p), None, (), "is_a_directory", "is a folder, not a file")
         ) from None
-    except (ValueError, OverflowError, RecursionError) as exc:
-        # SafeLoader can still fail on odd scalars (a date like 2026-02-30).
+    except OSError as exc:
         raise ParseFailure(
-            Problem(source.name, None, (), "not_yaml", f"not valid YAML: {exc}")
+            Problem(str(p), None, (), "unreadable", f"cannot read: {clip(exc.strerror)}")
         ) from None
+    return Source(str(p), decode(raw, str(p)))
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The UTF-8 text of ``raw`` (read with one byte more than the limit allows)."""
+    if len(raw) > LIMITS["file_bytes"]:
+        raise ParseFailure(_too_large(name))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseFailure(
+            Problem(name, None, (), "not_utf8", f"not UTF-8 text ({exc.reason})")
+        ) from None
+
+
+def _too_large(name: str) -> Problem:
+    return Problem(name, None, (), "file_too_large",
+                   f"larger than {LIMITS['file_bytes']:,} bytes, the most mandaat reads")
+
+
+def parse(source: Source) -> Any:
+    """Parse YAML (or JSON, which is read as JSON when the name ends in ``.json``).
+
+    The input is held to :data:`mandaat.limits.LIMITS`; beyond one, or not plain data, it
+    is a :class:`ParseFailure` with the line and field path where it went too far.
+    """
+    text = source.text
+    if len(text) > LIMITS["file_bytes"] or (
+            4 * len(text) > LIMITS["file_bytes"]
+            and len(text.encode("utf-8", "surrogatepass")) > LIMITS["file_bytes"]):
+        raise ParseFailure(_too_large(source.name))
+    if source.name.endswith(".json"):
+        return _parse_json(source)
+    return _YamlReader(source).read()
+
+
+def _parse_json(source: Source) -> Any:
+    try:
+        data = json.loads(source.text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise ParseFailure(
+            Problem(source.name, exc.lineno, (), "not_json", f"not valid JSON: {exc.msg}")
+        ) from None
+    except RecursionError:
+        raise ParseFailure(Problem(source.name, _json_deep_line(source.text), (), "too_deep",
+                                   _deep_msg())) from None
+    except ValueError as exc:
+        raise ParseFailure(Problem(source.name, None, (), "not_json", clip_msg(str(exc)))) \
+            from None
+    check_data(data, source)
+    return data
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_deep_line(text: str) -> int | None:
+    """The line where JSON text goes deeper than ``LIMITS["depth"]``."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        kind = token.group()
+        if kind in "[{":
+            depth += 1
+            if depth > LIMITS["depth"]:
+                return text.count("\n", 0, token.start()) + 1
+        elif kind in "]}":
+            depth -= 1
+    return None
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number a school file may hold")
+
+
+def clip_msg(msg: str, most: int = 4 * SHOWN_CHARS) -> str:
+    """A message passed on from elsewhere (a parser, Python), cut to ``most`` characters."""
+    if len(msg) > most:
+        msg = msg[:most - 3] + "..."
+    return msg if _is_unicode(msg) else msg.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _deep_msg() -> str:
+    return (f"lists and mappings nested more than {LIMITS['depth']} deep, the most mandaat "
+            "reads")
+
+
+def _items_msg(mapping: bool) -> str:
+    what = "keys in one mapping" if mapping else "items in one list"
+    return f"more than {LIMITS['items']:,} {what}, the most mandaat reads"
+
+
+def _values_msg() -> str:
+    return (f"more than {LIMITS['values']:,} values (every alias written out), the most "
+            "mandaat reads")
+
+
+def _chars_msg() -> str:
+    return (f"more than {LIMITS['text_chars']:,} characters of text (every alias written "
+            "out), the most mandaat reads")
+
+
+# --- YAML, from the parser's events --------------------------------------------------------
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP = (
+    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+#: The plain tags of a scalar besides text and null: how to build one, and what it is.
+_SCALARS: dict[str, tuple[Any, str]] = {
+    _INT: (_CONSTRUCTOR.construct_yaml_int, "a whole number"),
+    _FLOAT: (_CONSTRUCTOR.construct_yaml_float, "a number"),
+    _BOOL: (_CONSTRUCTOR.construct_yaml_bool, "true or false"),
+    _TIMESTAMP: (_CONSTRUCTOR.construct_yaml_timestamp, "a date"),
+}
+_KIND = {_STR: "scalar", _INT: "scalar", _FLOAT: "scalar", _BOOL: "scalar", _NULL: "scalar",
+         _TIMESTAMP: "scalar", _SEQ: "sequence", _MAP: "mapping"}
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+@dataclass
+class _Anchored:
+    """What an anchor (``&name``) names: the value, and its size with aliases written out."""
+
+    value: Any
+    values: int
+    chars: int
+    height: int  # lists and mappings nested inside each other in it (0 for a scalar)
+
+
+class _Open:
+    """A list or mapping whose items are being read."""
+
+    __slots__ = ("value", "is_map", "key", "key_line", "key_lines", "anchor", "start",
+                 "values0", "chars0", "deepest0")
+
+    def __init__(self, value: Any, is_map: bool, anchor: str | None, start: Any):
+        self.value, self.is_map, self.anchor, self.start = value, is_map, anchor, start
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.key_lines: dict[Any, int] = {}
+
+
+class _YamlReader:
+    """Plain data from a YAML text, held to the limits while the parser's events come."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.stack: list[_Open] = []
+        self.root: Any = None
+
+    def read(self) -> Any:
+        try:
+            return self._read()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ParseFailure(Problem(self.source.name, line, (), "not_yaml",
+                                       f"not valid YAML: {clip_msg(reason)}")) from None
+        except UnicodeEncodeError as exc:  # a lone surrogate in a str given directly
+            raise ParseFailure(Problem(self.source.name, None, (), "not_utf8",
+                                       f"not UTF-8 text ({clip_msg(exc.reason)})")) from None
+
+    def fail(self, mark: Any, type_: str, msg: str, loc: Loc | None = None) -> NoReturn:
+        line = mark.line + 1 if mark is not None else None
+        where = self.loc() if loc is None else loc
+        raise ParseFailure(Problem(self.source.name, line, _clip_loc(where), type_, msg))
+
+    def loc(self) -> Loc:
+        """The field path of the value being read."""
+        parts: list[Any] = []
+        for frame in self.stack:
+            if frame.is_map:
+                if frame.key is _NO_KEY:
+                    break  # reading a key: the path of the mapping
+                parts.append(frame.key)
+            else:
+                parts.append(len(frame.value))
+        return tuple(parts)
+
+    def _read(self) -> Any:
+        max_depth, max_aliases = LIMITS["depth"], LIMITS["aliases"]
+        max_values, max_chars = LIMITS["values"], LIMITS["text_chars"]
+        stack = self.stack
+        anchors: dict[str, _Anchored | None] = {}
+        anchor_lines: dict[str, int] = {}
+        values = chars = aliases = documents = 0
+        deepest = 0  # the deepest list or mapping since the innermost open anchor began
+        for event in yaml.parse(self.source.text, Loader=_SafeBase):
+            cls = event.__class__
+            if cls is ScalarEvent:
+                value = self._scalar(event)
+                values += 1
+                chars += len(event.value)
+                if values > max_values:
+                    self.fail(event.start_mark, "too_many_values", _values_msg())
+                if chars > max_chars:
+                    self.fail(event.start_mark, "too_many_values", _chars_msg())
+                if event.anchor is not None:
+                    self._anchor(event, anchors, anchor_lines)
+                    anchors[event.anchor] = _Anchored(value, 1, len(event.value), 0)
+                self._add(value, event.start_mark)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                is_map = cls is MappingStartEvent
+                self._collection_tag(event, is_map)
+                if len(stack) + 1 > max_depth:
+                    self.fail(event.start_mark, "too_deep", _deep_msg())
+                frame = _Open({} if is_map else [], is_map, event.anchor, event.start_mark)
+                if event.anchor is not None:
+                    self._anchor(event, anchors, anchor_lines)
+                    anchors[event.anchor] = None  # being read: an alias to it is a loop
+                    frame.values0, frame.chars0, frame.deepest0 = values, chars, deepest
+                    deepest = 0
+                values += 1
+                if values > max_values:
+                    self.fail(event.start_mark, "too_many_values", _values_msg())
+                stack.append(frame)
+                deepest = max(deepest, len(stack))
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    depth = len(stack) + 1
+                    anchors[frame.anchor] = _Anchored(frame.value, values - frame.values0,
+                                                      chars - frame.chars0, deepest - depth + 1)
+                    deepest = max(frame.deepest0, deepest)
+                self._add(frame.value, frame.start)
+            elif cls is AliasEvent:
+                aliases += 1
+                if aliases > max_aliases:
+                    self.fail(event.start_mark, "too_many_aliases",
+                              f"more than {max_aliases:,} aliases (*name), the most mandaat "
+                              "reads")
+                anchored = anchors.get(event.anchor, _NO_KEY)
+                if anchored is _NO_KEY:
+                    self.fail(event.start_mark, "not_yaml",
+                              f"not valid YAML: found undefined alias '{clip(event.anchor)}'",
+                              ())
+                if anchored is None:
+                    self.fail(event.start_mark, "loop",
+                              f"the alias *{clip(event.anchor)} stands inside the value "
+                              "its anchor names: it would hold itself")
+                assert isinstance(anchored, _Anchored)
+                values += anchored.values
+                chars += anchored.chars
+                if values > max_values:
+                    self.fail(event.start_mark, "too_many_values", _values_msg())
+                if chars > max_chars:
+                    self.fail(event.start_mark, "too_many_values", _chars_msg())
+                if len(stack) + anchored.height > max_depth:
+                    self.fail(event.start_mark, "too_deep", _deep_msg())
+                deepest = max(deepest, len(stack) + anchored.height)
+                self._add(anchored.value, event.start_mark)
+            elif cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.fail(event.start_mark, "not_yaml",
+                              "not valid YAML: but found another document", ())
+        return self.root
+
+    def _anchor(self, event: Any, anchors: dict[str, Any], lines: dict[str, int]) -> None:
+        if event.anchor in anchors:
+            self.fail(event.start_mark, "not_yaml",
+                      f"not valid YAML: found duplicate anchor '{clip(event.anchor)}' "
+                      f"(first on line {lines[event.anchor] + 1})", ())
+        lines[event.anchor] = event.start_mark.line
+
+    def _collection_tag(self, event: Any, is_map: bool) -> None:
+        tag = event.tag
+        if tag is None or tag == "!" or tag == (_MAP if is_map else _SEQ):
+            return
+        if tag in _KIND:
+            found = "mapping" if is_map else "sequence"
+            self.fail(event.start_mark, "not_yaml",
+                      f"expected a {_KIND[tag]} node, but found {found}", ())
+        self._refuse_tag(event, tag)
+
+    def _refuse_tag(self, event: Any, tag: str) -> NoReturn:
+        self.fail(event.start_mark, "yaml_tag",
+                  f"YAML tag '{clip(_tag_name(tag))}' is not allowed: a school file holds "
+                  "plain data only", ())
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        if tag == _NULL:
+            return None
+        found = _SCALARS.get(tag)
+        if found is None:
+            if tag in _KIND:
+                self.fail(event.start_mark, "not_yaml",
+                          f"expected a {_KIND[tag]} node, but found scalar", ())
+            self._refuse_tag(event, tag)
+        build, what = found
+        try:
+            return build(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            if tag == _TIMESTAMP and isinstance(exc, ValueError) and len(str(exc)) < 80:
+                msg = f"not valid YAML: {exc}"  # a date that does not exist: 2026-02-30
+            else:
+                msg = f"not valid YAML: {show(event.value)} cannot be read as {what}"
+            self.fail(event.start_mark, "not_yaml", msg, ())
+
+    def _add(self, value: Any, mark: Any) -> None:
+        """Put a value that has been read into the list or mapping it stands in."""
+        stack = self.stack
+        if not stack:
+            self.root = value
+            return
+        frame = stack[-1]
+        if not frame.is_map:
+            if len(frame.value) >= LIMITS["items"]:
+                self.fail(mark, "too_many_items", _items_msg(False))
+            frame.value.append(value)
+        elif frame.key is _NO_KEY:
+            try:
+                first = frame.key_lines.get(value)
+            except TypeError:
+                self.fail(mark, "not_yaml", "a mapping key must be a plain value", ())
+            if first is not None:
+                self.fail(mark, "not_yaml",
+                          f"duplicate key '{clip(value)}' (first on line {first + 1})", ())
+            if len(frame.value) >= LIMITS["items"]:
+                self.fail(mark, "too_many_items", _items_msg(True))
+            frame.key, frame.key_line = value, mark.line
+        else:
+            frame.value[frame.key] = value
+            frame.key_lines[frame.key] = frame.key_line
+            frame.key = _NO_KEY
+
+
+# --- the limits on parsed data (JSON, or a mapping given directly) --------------------------
+
+#: A text with half of a UTF-16 pair (JSON's ``"\\ud800"``): no character, in no encoding.
+_SURROGATE = "not UTF-8 text (surrogates not allowed)"
+
+
+def _is_unicode(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+
+def check_data(data: Any, source: Source) -> None:
+    """Hold parsed data to :data:`mandaat.limits.LIMITS`; raise :class:`ParseFailure`.
+
+    Walks the data once, without recursion, counting a value again wherever it is shared,
+    so that neither shared nor looping lists and mappings make the work after it unbounded.
+    A set is refused: it has no order, so neither would a report made from it; and so is
+    a text with a lone surrogate, which no file can hold.
+    """
+    max_depth, max_items = LIMITS["depth"], LIMITS["items"]
+    max_values, max_chars = LIMITS["values"], LIMITS["text_chars"]
+    values = chars = 0
+    # (value, depth, path); a path is (parent's path, key, parent) and a loc only for a problem
+    todo: list[tuple[Any, int, Any]] = [(data, 0, None)]
+
+    def fail(path: Any, type_: str, msg: str) -> NoReturn:
+        loc: list[Any] = []
+        while path is not None:
+            path, key, _ = path
+            loc.append(key)
+        raise ParseFailure(source.problem(tuple(reversed(loc)), type_, msg))
+
+    while todo:
+        value, depth, path = todo.pop()
+        values += 1
+        if values > max_values:
+            fail(path, "too_many_values", _values_msg())
+        if isinstance(value, str):
+            chars += len(value)
+            if chars > max_chars:
+                fail(path, "too_many_values", _chars_msg())
+            if not _is_unicode(value):
+                fail(path, "not_utf8", _SURROGATE)
+            continue
+        if isinstance(value, (set, frozenset)):
+            fail(path, "wrong_type", "expected a list, got a set (a set has no order)")
+        is_map = isinstance(value, Mapping)
+        if not is_map and not isinstance(value, (list, tuple)):
+            continue
+        if depth + 1 > max_depth:
+            fail(path, "too_deep", _deep_msg())
+        up = path
+        while up is not None:
+            if up[2] is value:
+                fail(path, "loop", "a list or mapping that holds itself")
+            up = up[0]
+        try:
+            if len(value) > max_items:
+                fail(path, "too_many_items", _items_msg(is_map))
+            pairs = list(value.items()) if is_map else list(enumerate(value))
+        except ParseFailure:
+            raise
+        except Exception:  # a mapping that cannot be read: the validation reports it
+            continue
+        for key, _ in pairs:
+            if isinstance(key, str):
+                chars += len(key)
+                if not _is_unicode(key):
+                    fail((path, key, value), "not_utf8", _SURROGATE)
+        if chars > max_chars:
+            fail(path, "too_many_values", _chars_msg())
+        todo.extend((child, depth + 1, (path, key, value)) for key, child in reversed(pairs))

@@ -8,12 +8,13 @@ valid value meant.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from . import vocabulary as V
-from ._source import Source
+from ._source import Source, clip, clip_msg, show
 from .errors import Loc, Problem
 from .model import ID_PATTERN
 
@@ -34,10 +35,12 @@ _EXPECTED = {
 }
 
 
-def problems_from(exc: ValidationError, src: Source, root: type[BaseModel]) -> list[Problem]:
-    """One located problem per pydantic error; ``root`` is the model that was validated."""
+def problems_from(exc: ValidationError, src: Source, root: type[BaseModel],
+                  most: int | None = None) -> list[Problem]:
+    """One located problem per pydantic error (the first ``most``, when given); ``root`` is
+    the model that was validated."""
     problems = []
-    for err in exc.errors(include_url=False):
+    for err in islice(exc.errors(include_url=False), most):
         loc: Loc = tuple(err["loc"])
         kind, msg = _translate(err, root, loc)
         problems.append(src.problem(loc, kind, msg))
@@ -51,26 +54,29 @@ def _translate(err: Any, root: type[BaseModel], loc: Loc) -> tuple[str, str]:
         return "missing", f"missing required field '{loc[-1]}'"
     if kind == "extra_forbidden":
         allowed = fields_at(root, loc[:-1])
-        msg = f"unknown field '{loc[-1]}'{V.did_you_mean(str(loc[-1]), allowed)}"
+        msg = f"unknown field '{clip(loc[-1])}'{V.did_you_mean(str(loc[-1]), allowed)}"
         if allowed:
             msg += f"; allowed: {', '.join(sorted(allowed))}"
         return "unknown_field", msg
     if kind == "unknown_value":
-        return kind, err["msg"]
+        if {"what", "value", "hint"} <= ctx.keys():  # mandaat.model's vocabulary
+            return kind, f"unknown {ctx['what']} '{clip(ctx['value'])}'{ctx['hint']}"
+        return kind, clip_msg(err["msg"])
     if kind == "literal_error":
         expected = ctx["expected"]
         choices = re.findall(r"'([^']+)'", expected)
-        return "unknown_value", (f"expected one of {expected}, got {err['input']!r}"
+        return "unknown_value", (f"expected one of {expected}, got {show(err['input'])}"
                                  f"{V.did_you_mean(err['input'], choices)}")
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == ID_PATTERN:
-            return "invalid_id", (f"invalid id {err['input']!r}: use lowercase letters, digits, "
-                                  "'-' and '_', starting with a letter or digit (at most 64)")
-        return "bad_value", f"{err['input']!r} does not match the form {ctx['pattern']}"
+            return "invalid_id", (f"invalid id {show(err['input'])}: use lowercase letters, "
+                                  "digits, '-' and '_', starting with a letter or digit "
+                                  "(at most 64)")
+        return "bad_value", f"{show(err['input'])} does not match the form {ctx['pattern']}"
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
         return ("negative" if ctx.get("ge") == 0 else "too_small",
-                f"must be {bound:g} or more, not {err['input']!r}")
+                f"must be {bound:g} or more, not {show(err['input'])}")
     if kind in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
         return "too_large", f"must be {bound:g} or less, not {_show(err['input'])}"
@@ -78,12 +84,12 @@ def _translate(err: Any, root: type[BaseModel], loc: Loc) -> tuple[str, str]:
         return "wrong_type", f"{_EXPECTED[kind]}, got {_show(err['input'])}"
     if kind in ("too_short", "string_too_short"):
         return "too_short", "must not be empty"
-    return "invalid_value", err["msg"][0].lower() + err["msg"][1:]
+    return "invalid_value", clip_msg(err["msg"][0].lower() + err["msg"][1:])
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """``repr(value)`` in at most 40 characters, with bounded work (:func:`show`)."""
+    return show(value)
 
 
 def fields_at(model: Any, loc: Loc) -> list[str]:

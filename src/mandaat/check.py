@@ -9,25 +9,34 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from . import vocabulary as V
-from ._engine import CompiledRules, Match
-from .errors import Problem, RulePackError, SchoolFileError, UnknownSignalError
+from ._engine import CompiledRules, Match, run_forked
+from .errors import (
+    CheckTimeoutError,
+    Problem,
+    RulePackError,
+    SchoolFileError,
+    UnknownSignalError,
+)
 from .facts import FACT_KINDS, public_fact, school_facts
 from .model import ParamRef, School
 from .report import Escalation, Explanation, Finding, Note, PackInfo, Report, SourceText
 from .rules import (
+    MAX_ENGINE_RULES,
     PLACEHOLDER,
     Rule,
     RulePack,
     default_pack,
+    engine_rules,
     load_rules,
     packs_params,
     packs_routes,
 )
+from .sources import registry
 
 __all__ = ["check", "escalate", "ignored_params"]
 
@@ -41,6 +50,7 @@ def check(
     rules: Iterable[RulePack | str | Path] | None = None,
     rules_only: bool = False,
     lang: Lang = "nl",
+    timeout: float | None = None,
 ) -> Report:
     """Check a school's task division and return the report.
 
@@ -58,6 +68,10 @@ def check(
         bundled pack defines are then ignored (see :func:`ignored_params`).
     lang
         The language of messages and suggestions: ``"nl"`` or ``"en"``.
+    timeout
+        Seconds the evaluation may take (a positive number), or ``None`` for no limit.
+        With a timeout the evaluation runs in a forked child process, which is killed
+        when the time is up (see ``docs/engine.md``; Linux and macOS only).
 
     Returns
     -------
@@ -71,10 +85,13 @@ def check(
     SchoolFileError
         When the school's ``params`` name a param no pack defines.
     RulePackError
-        When a pack cannot be loaded, or packs define the same rule id.
+        When a pack cannot be loaded, or packs define the same rule id, or a rule would
+        match too many combinations of this school's facts (``join_too_large``).
+    CheckTimeoutError
+        When ``timeout`` seconds passed before the evaluation ended.
     """
     _require_school(school, "check")
-    return _evaluate(school, rules, rules_only, lang).report
+    return _evaluate(school, rules, rules_only, lang, timeout).report
 
 
 def _require_school(school: object, function: str) -> None:
@@ -91,6 +108,7 @@ def escalate(
     rules: Iterable[RulePack | str | Path] | None = None,
     rules_only: bool = False,
     lang: Lang = "nl",
+    timeout: float | None = None,
 ) -> Escalation:
     """Answer "who acts now on this signal, and why?".
 
@@ -104,6 +122,8 @@ def escalate(
         When ``school`` is not a :class:`School` (load it with :func:`mandaat.load_school`).
     UnknownSignalError
         When the school has no signal ``signal_id`` (the known ids are suggested).
+    CheckTimeoutError
+        When ``timeout`` seconds (as for :func:`check`) passed before the evaluation ended.
     """
     _require_school(school, "escalate")
     known = [s.id for s in school.signals]
@@ -114,14 +134,14 @@ def escalate(
         name = src.name if src is not None else "<school>"
         line = src.line_of(("signals",)) if src is not None else None
         raise UnknownSignalError([Problem(name, line, ("signals",), "unknown_signal", msg)])
-    result = _evaluate(school, rules, rules_only, lang)
+    result = _evaluate(school, rules, rules_only, lang, timeout)
     for finding, kind in zip(result.report.findings, result.kinds, strict=True):
         if kind in ("escalation", "no_target") and finding.subjects[:1] == [signal_id]:
-            return Escalation(
+            return _read_as(result.report, Escalation(
                 signal=signal_id, acts_now=finding.escalate_to,
                 chain=finding.explanation.path, rule=finding.rule, severity=finding.severity,
                 message=finding.message, explanation=finding.explanation,
-            )
+            ))
     signal = next(s for s in school.signals if s.id == signal_id)
     who = signal.handled_by
     labels = _labels(school, lang)
@@ -132,8 +152,9 @@ def escalate(
     else:
         message = (f"No escalation: no rule hands signal {signal_id} on. "
                    + (f"{name} ({who}) carries on." if who else "Nobody is handling it."))
-    return Escalation(signal=signal_id, acts_now=who, chain=[who] if who else [], rule=None,
-                      severity=None, message=message, explanation=None)
+    return _read_as(result.report, Escalation(
+        signal=signal_id, acts_now=who, chain=[who] if who else [], rule=None, severity=None,
+        message=message, explanation=None))
 
 
 # --- packs and their compiled form, cached per process -------------------------------------
@@ -174,9 +195,15 @@ def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
             problems.append(Problem(packs[-1].origin, None, ("rules",), "no_target_rule",
                                     "escalation rules need a rule of kind 'no_target' to "
                                     "report a signal whose target role nobody holds"))
+        total = sum(engine_rules(r) for r in all_rules)
+        if total > MAX_ENGINE_RULES:
+            problems.append(Problem(packs[-1].origin, None, ("rules",), "pack_limit",
+                                    f"the rule packs together compile to {total:,} engine "
+                                    f"rules; a check may have at most {MAX_ENGINE_RULES:,}"))
         if problems:
             raise RulePackError(problems)
-        compiled = CompiledRules(all_rules)
+        compiled = CompiledRules(all_rules, {rid: where for pack in packs
+                                             for rid, where in pack.locations.items()})
         # Packs loaded from a path on every call are new objects each time: keep the cache
         # small. durable_rules registers each distinct ruleset once, whatever this holds.
         while len(_COMPILED) >= _COMPILED_MAX:
@@ -193,12 +220,36 @@ class _Result:
         self.report, self.kinds = report, kinds
 
 
-def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
+def _evaluate(school: School, rules, rules_only: bool, lang: str,
+              timeout: float | None = None) -> _Result:
     if lang not in ("nl", "en"):
         raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                or not 0 < timeout < float("inf")):
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
     packs = _packs(rules, rules_only)
     compiled = _compiled(packs)
     params = _params(school, packs)
+    if timeout is not None:
+        return _within(timeout, school, compiled,
+                       lambda: _evaluate_compiled(school, packs, compiled, params, lang))
+    return _evaluate_compiled(school, packs, compiled, params, lang)
+
+
+def _within(timeout: float, school: School, compiled: CompiledRules,
+            work: Callable[[], _Result]) -> _Result:
+    """``work`` in a forked child that is killed after ``timeout`` seconds."""
+    compiled.register()  # once, here: the child inherits it
+    try:
+        return run_forked(work, timeout)
+    except TimeoutError:
+        src = school._source
+        raise CheckTimeoutError.after(src.name if src is not None else "<school>",
+                                      timeout) from None
+
+
+def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: CompiledRules,
+                       params: dict[str, float], lang: str) -> _Result:
     sf = school_facts(school, workload_groups=compiled.workload_groups, kinds=compiled.fields,
                       routes=packs_routes(packs), params=params)
     matches = compiled.evaluate(sf.facts, params)
@@ -235,7 +286,24 @@ def _evaluate(school: School, rules, rules_only: bool, lang: str) -> _Result:
         summary=summary,
         notes=_notes(school, compiled, labels, lang),
     )
+    report._reading = _reading(school, packs, labels, lang)
     return _Result(report, [k for _, k in built])
+
+
+def _read_as(report: Report, answer: Escalation) -> Escalation:
+    answer._reading = report._reading
+    return answer
+
+
+def _reading(school: School, packs: Sequence[RulePack], labels: Mapping[str, str],
+             lang: str) -> tuple[Any, ...]:
+    """What the text and HTML reports need to read a report to people: names of ids,
+    titles of rules, the packs' source registries, and which ids are people."""
+    titles = {r.id: getattr(r.title, lang) for p in packs for r in p.rules if r.title}
+    sources: dict[str, Any] = {}
+    for pack in packs:
+        sources.update(registry(pack.origin))
+    return labels, titles, sources, {p.id for p in school.people}
 
 
 def ignored_params(school: School, packs: Sequence[RulePack]) -> list[str]:

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from ._source import Source
+from ._source import ParseFailure, Source, decode
 from ._terminal import SafeWriter, safe_text
 from .check import check, escalate, ignored_params
 from .errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
 from .facts import case_of, route_for
 from .graph import build_graph, to_dot, to_mermaid
+from .limits import LIMITS
 from .loader import load_school, load_text
 from .model import School, json_schema
 from .report import render_escalation_text, render_text
@@ -57,11 +58,22 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--rules-only", action="store_true",
                        help="use only the --rules packs, not the bundled lbbo-2022")
 
-    def output_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--format", choices=("text", "json"), default=None,
-                       help="text for people (default on a terminal) or json for apps")
+    def output_options(p: argparse.ArgumentParser,
+                       formats: tuple[str, ...] = ("text", "json")) -> None:
+        p.add_argument("--format", choices=formats, default=None,
+                       help="text for people (default on a terminal) or json for apps"
+                       + ("; html: one page to open in a browser and print" if "html" in formats
+                          else ""))
         p.add_argument("--lang", choices=("nl", "en"), default="nl",
                        help="language of messages (default nl)")
+        p.add_argument("--explain", "-v", action="store_true",
+                       help="text: also the facts as the engine matched them, the route "
+                       "and the thresholds")
+
+    def timeout_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                       help="stop a school's evaluation after this many seconds (bad input, "
+                       "exit 2)")
 
     p = sub.add_parser("check", help="check a school's task division",
                        description="Check a school file against the rule packs. Without a "
@@ -69,7 +81,11 @@ def _parser() -> argparse.ArgumentParser:
                        "files, checks them all (a board's schools).")
     p.add_argument("school", nargs="*", metavar="SCHOOL_FILE")
     rules_options(p)
-    output_options(p)
+    output_options(p, ("text", "json", "html"))
+    timeout_option(p)
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the report to FILE (atomically) instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
     p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
                        description="Answer who acts now on one signal of a school file.")
@@ -77,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("signal", metavar="SIGNAL_ID")
     rules_options(p)
     output_options(p)
+    timeout_option(p)
 
     p = sub.add_parser("graph", help="draw the responsibility graph (Mermaid or DOT)",
                        description="Print the school's responsibility graph.")
@@ -86,12 +103,63 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--route", metavar="ROUTE_ID", help="draw only this route, steps numbered")
     which.add_argument("--signal", metavar="SIGNAL_ID",
                        help="draw the route this signal walks, as far as it has come")
+    which.add_argument("--focus", metavar="ID",
+                       help="draw only what touches this person, team or task")
+
+    p = sub.add_parser("matrix", help="print the RACI matrix (text, CSV or HTML)",
+                       description="Print the school's RACI matrix: tasks down by domain, "
+                       "people and teams across by role, A/R/C/I and hours in the cells.")
+    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
+    p.add_argument("--format", choices=("text", "csv", "html"), default="text")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
     sub.add_parser("schema", help="print the JSON Schema of the school file format",
                    description="Print the JSON Schema of format mandaat/1.")
 
-    sub.add_parser("example", help="print the bundled example school file",
-                   description="Print the bundled example school, a start for your own.")
+    p = sub.add_parser("example", help="print the bundled example school file",
+                       description="Print the bundled example school, a start for your own.")
+    p.add_argument("--format", choices=("yaml", "json", "xlsx"), default="yaml",
+                   help="yaml (the file as shipped), json, or xlsx (a workbook; needs -o)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    # workbooks: docs/workbook.md
+    p = sub.add_parser("template", help="write an empty workbook to fill in (.xlsx)",
+                       description="Write an Excel workbook a school fills in: people, teams, "
+                       "tasks as a RACI matrix, mandates, signals, routes; Dutch headings, "
+                       "drop-down lists and an instruction sheet.")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+
+    p = sub.add_parser("import", help="convert a workbook or CSV files to a school file",
+                       description="Read a filled-in workbook (or a RACI matrix as CSV, or a "
+                       "planner's activity overview) and write it as a mandaat/1 school file. "
+                       "Every problem is reported with its sheet and cell; nothing is written "
+                       "unless the whole school is valid.")
+    p.add_argument("source", metavar="WORKBOOK_OR_CSV")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (.yaml or .json) instead of stdout")
+    p.add_argument("--format", choices=("yaml", "json"), default=None,
+                   help="the output format (default: from FILE's name, else yaml)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--layout", choices=("auto", "mandaat", "planner"), default="auto",
+                   help="mandaat (the template's sheets) or planner (activities down, team "
+                   "members across, hours in the cells); auto decides by the sheets")
+    for name in ("people", "teams", "externals", "mandates", "signals", "school", "params"):
+        p.add_argument(f"--{name}", metavar="CSV", help=f"with a CSV matrix: the {name} sheet "
+                       "as CSV (optional)")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+
+    p = sub.add_parser("export", help="write a school file as a workbook (.xlsx)",
+                       description="Write a school file as an Excel workbook that `mandaat "
+                       "import` reads back as the same school.")
+    p.add_argument("school", metavar="SCHOOL_FILE")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
 
     p = sub.add_parser("scenarios", help="run training scenarios as tests",
                        description="Run scenarios against the rule packs.")
@@ -123,6 +191,17 @@ def _parser() -> argparse.ArgumentParser:
                       help="the folder of the source texts the rules quote (default: a "
                       "sources/ folder beside PATH, when there is one)")
     return parser
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
@@ -168,12 +247,16 @@ def _school(path: str | None, stdin: TextIO | None = None) -> School:
 
 
 def _read_stdin(stdin: TextIO) -> str:
-    raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+    # one byte more than the limit, so that an endless stream stops at once (docs/errors.md)
+    most = LIMITS["file_bytes"] + 1
+    if hasattr(stdin, "buffer"):
+        raw = stdin.buffer.read(most)
+    else:
+        raw = stdin.read(most).encode("utf-8", "surrogatepass")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SchoolFileError([Problem("<stdin>", None, (), "not_utf8",
-                                       f"not UTF-8 text ({exc.reason})")]) from None
+        return decode(raw, "<stdin>")
+    except ParseFailure as exc:
+        raise SchoolFileError([exc.problem]) from None
 
 
 def _fmt(args: argparse.Namespace, out: TextIO) -> str:
@@ -185,24 +268,35 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> str:
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "check":
         if len(args.school) > 1 or (args.school and Path(args.school[0]).is_dir()):
+            if args.format == "html" or args.output:
+                print("mandaat check: --format html en -o zijn er voor één school" if
+                      args.lang == "nl" else
+                      "mandaat check: --format html and -o are for one school", file=err)
+                return EXIT_BAD_INPUT
             return _check_many(args, out, err)
         school = _school(args.school[0] if args.school else None, args.stdin)
         packs = _packs(args)
         _warn_ignored_params(school, packs, args, err)
-        report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang)
-        if _fmt(args, out) == "json":
+        report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang,
+                       timeout=args.timeout)
+        if args.format == "html" or args.output:
+            _write_report(args, out, school, report)
+        elif _fmt(args, out) == "json":
             out.write(report.to_json())
         else:
-            out.write(render_text(report, args.lang))
+            from .workbook import workbook_cells
+
+            out.write(render_text(report, args.lang, cells=workbook_cells(school),
+                                  explain=args.explain))
         return report.exit_code
     if args.command == "escalate":
         school = _school(args.school, args.stdin)
         answer = escalate(school, args.signal, rules=_packs(args),
-                          rules_only=args.rules_only, lang=args.lang)
+                          rules_only=args.rules_only, lang=args.lang, timeout=args.timeout)
         if _fmt(args, out) == "json":
             out.write(answer.to_json())
         else:
-            out.write(render_escalation_text(answer, args.lang))
+            out.write(render_escalation_text(answer, args.lang, explain=args.explain))
         return EXIT_OK
     if args.command == "graph":
         school = _school(args.school, args.stdin)
@@ -211,14 +305,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(route_picture(school, graph, route=args.route, signal=args.signal,
                                     format=args.format))
         else:
-            out.write(to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
+            out.write(_focused(school, graph, args.focus, args.format))
         return EXIT_OK
+    if args.command == "matrix":
+        return _matrix(args, out)
     if args.command == "schema":
         out.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     if args.command == "example":
-        out.write(example_school_path().read_text(encoding="utf-8"))
-        return EXIT_OK
+        return _example(args, out, err)
+    if args.command in ("template", "import", "export"):
+        return _workbook_command(args, out, err)
     if args.command == "scenarios":
         return _scenarios(args, out)
     if args.command == "oefen":
@@ -266,6 +363,70 @@ def _school_files(paths: Sequence[str]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def _write_report(args: argparse.Namespace, out: TextIO, school: School, report) -> None:
+    """``check --format html`` and ``check -o FILE``: the report as a page or to a file."""
+    suffix = Path(args.output or "").suffix.lower()
+    fmt = args.format or {".html": "html", ".htm": "html", ".json": "json"}.get(
+        suffix, "text" if args.output else _fmt(args, out))
+    if fmt == "html":
+        from .report_html import render_html
+
+        text = render_html(report, school, args.lang)
+    elif fmt == "json":
+        text = report.to_json()
+    else:
+        from .workbook import workbook_cells
+
+        text = safe_text(render_text(report, args.lang, cells=workbook_cells(school),
+                                     explain=args.explain))
+    if not args.output:
+        out.write(text)
+        return
+    from .workbook import write_file
+
+    write_file(args.output, text, overwrite=args.force)
+    print(f"Geschreven: {args.output}" if args.lang == "nl" else f"Written: {args.output}",
+          file=out)
+
+
+def _focused(school: School, graph, focus: str | None, format: str) -> str:
+    """``graph [--focus ID]``: the whole picture, or what touches one node."""
+    import networkx as nx
+
+    try:
+        return (to_mermaid if format == "mermaid" else to_dot)(graph, focus=focus)
+    except nx.NodeNotFound:
+        known = sorted(n for n, d in graph.nodes(data=True)
+                       if d.get("kind") in ("person", "team", "task"))
+        raise MandaatInputError([Problem(_where(school), None, ("focus",), "unknown_reference",
+                                         f"no person, team or task with id '{focus}'"
+                                         f"{did_you_mean(focus or '', known)}")]) from None
+
+
+def _matrix(args: argparse.Namespace, out: TextIO) -> int:
+    """``mandaat matrix``: the RACI matrix as text, CSV or an HTML page."""
+    from .matrix import matrix_csv, matrix_text, raci_matrix
+
+    school = _school(args.school, args.stdin)
+    if args.format == "html":
+        from .report_html import render_matrix_html
+
+        text = render_matrix_html(school, args.lang)
+    elif args.format == "csv":
+        text = matrix_csv(raci_matrix(school), args.lang)
+    else:
+        text = matrix_text(raci_matrix(school), args.lang)
+    if args.format != "html":
+        text = safe_text(text)  # a name with control characters stays visible, also in a file
+    if args.output:
+        from .workbook import write_file
+
+        write_file(args.output, text, overwrite=args.force)
+    else:
+        out.write(text)
+    return EXIT_OK
 
 
 def route_picture(school: School, graph, *, route: str | None, signal: str | None,
@@ -325,7 +486,8 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             school = load_school(path)
             _warn_ignored_params(school, packs, args, progress)
-            report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang)
+            report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang,
+                           timeout=args.timeout)
         except MandaatInputError as exc:
             worst = EXIT_BAD_INPUT
             if as_json:
@@ -402,6 +564,66 @@ def _warn_ignored_params(school: School, packs: Sequence[RulePack], args: argpar
             err.say(text)
         else:
             print(text, file=err)
+
+
+def _example(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .loader import dump_school
+    from .workbook import example_workbook_path, write_file
+
+    if args.format == "xlsx":
+        if not args.output:
+            print("mandaat example: --format xlsx heeft -o BESTAND nodig (een werkboek is geen "
+                  "tekst)", file=err)
+            return EXIT_BAD_INPUT
+        write_file(args.output, example_workbook_path().read_bytes(), overwrite=args.force)
+        return EXIT_OK
+    text = (example_school_path().read_text(encoding="utf-8") if args.format == "yaml" else
+            dump_school(load_school(example_school_path()), format="json"))
+    if args.output:
+        write_file(args.output, text, overwrite=args.force)
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def _workbook_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``template``, ``import`` and ``export`` (docs/workbook.md)."""
+    from .loader import dump_school
+    from .workbook import read_csv, read_workbook, write_file, write_template, write_workbook
+
+    nl = args.lang == "nl"
+    if args.command == "template":
+        write_template(args.output, overwrite=args.force)
+        out.write(f"Geschreven: {args.output}. Vul het in en controleer het met: mandaat check "
+                  f"{args.output}\n" if nl else f"Written: {args.output}. Fill it in and check "
+                  f"it with: mandaat check {args.output}\n")
+        return EXIT_OK
+    if args.command == "export":
+        write_workbook(_school(args.school, args.stdin), args.output, overwrite=args.force)
+        out.write(f"Geschreven: {args.output}\n" if nl else f"Written: {args.output}\n")
+        return EXIT_OK
+    sheets = {name: getattr(args, name) for name in
+              ("people", "teams", "externals", "mandates", "signals", "school", "params")}
+    if Path(args.source).suffix.lower() == ".csv":
+        school = read_csv(args.source, layout=args.layout, **sheets)
+    else:
+        given = [f"--{name}" for name, path in sheets.items() if path]
+        if given:
+            print(f"mandaat import: {', '.join(given)} " + (
+                "hoort bij een CSV-matrix, niet bij een werkboek" if nl else
+                "go with a CSV matrix, not with a workbook"), file=err)
+            return EXIT_BAD_INPUT
+        school = read_workbook(args.source, layout=args.layout)
+    fmt = args.format or ("json" if (args.output or "").lower().endswith(".json") else "yaml")
+    text = dump_school(school, format=fmt)
+    if not args.output:
+        out.write(text)
+        return EXIT_OK
+    write_file(args.output, text, overwrite=args.force)
+    n_people, n_tasks = len(school.people), len(school.tasks)
+    out.write(f"Geschreven: {args.output} ({n_people} personen, {n_tasks} taken)\n" if nl else
+              f"Written: {args.output} ({n_people} people, {n_tasks} tasks)\n")
+    return EXIT_OK
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO) -> int:

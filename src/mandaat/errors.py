@@ -46,6 +46,14 @@ ERROR_TYPES: dict[str, str] = {
     "not_json": "the text is not valid JSON",
     "yaml_tag": "a YAML tag that would construct an object",
     "not_a_mapping": "the document is not a mapping of keys",
+    # limits of every input (docs/errors.md, Limits; mandaat.limits.LIMITS)
+    "file_too_large": "a file or standard input larger than the size limit",
+    "too_deep": "lists and mappings nested deeper than the limit",
+    "too_many_items": "a list or mapping with more items than the limit",
+    "too_many_values": "more values or text than the limit, every YAML alias written out",
+    "too_many_aliases": "more YAML aliases than the limit",
+    "loop": "a value that holds itself: a YAML alias inside its own anchor, or a loop in data",
+    "too_many_problems": "a school file with more problems than are reported",
     # shape and vocabulary
     "unsupported_format": "the format is not one this version reads",
     "missing": "a required field is missing",
@@ -98,12 +106,33 @@ ERROR_TYPES: dict[str, str] = {
     "bad_target": "an escalate_to entry without exactly one of field or target",
     "target_on_structural": "escalate_to on a rule that is not an escalation",
     "bad_placeholder": "a message placeholder that cannot be filled",
+    "pack_limit": "a rule pack beyond a documented limit (rules, branches, patterns, joins)",
+    "join_too_large": "a rule that could match too many combinations of a school's facts",
+    # a time budget
+    "timeout": "a check that took longer than its time budget and was stopped",
     # lint (advice, not errors)
     "unused_param": "a param no rule uses",
     "unreachable": "a rule whose conditions contradict each other",
     "duplicate_conditions": "two rules with the same conditions",
     "unknown_source": "a rule's source text is not in the folder of source texts",
     "quote_not_found": "a rule's quote does not occur in its source text",
+    # workbooks and CSV files (docs/workbook.md)
+    "not_a_workbook": "not an Excel workbook (.xlsx): an old .xls, password-protected, damaged",
+    "macros": "a workbook with macros (.xlsm, vbaProject.bin)",
+    "workbook_too_large": "a workbook or CSV file beyond a documented limit",
+    "zip_bomb": "a workbook part that unpacks to far more than it packs",
+    "xml_dtd": "a workbook part that declares a DTD or entities",
+    "formula": "a formula in a cell mandaat reads",
+    "merged_cells": "merged cells where mandaat reads",
+    "not_csv": "a file the CSV reader cannot read",
+    "missing_sheet": "a workbook without the sheet mandaat needs",
+    "unknown_sheet": "a sheet whose name is close to one mandaat reads",
+    "unknown_column": "a column heading mandaat does not know",
+    "duplicate_column": "a column (or row) given twice",
+    "ambiguous_name": "a name that fits more than one person, team or party",
+    "cannot_export": "a school a workbook cannot hold without changing it",
+    "file_exists": "the output file exists and --force was not given",
+    "unwritable": "the output file cannot be written",
 }
 
 
@@ -201,3 +230,36 @@ class UnknownSignalError(MandaatInputError):
     """``escalate`` was asked about a signal the school does not have."""
 
     kind = "signal"
+
+
+class CheckTimeoutError(MandaatInputError):
+    """A check or escalation that took longer than its ``timeout`` and was stopped.
+
+    The evaluation ran in a child process, which was killed: nothing of it is left
+    behind, and the next check in the same process starts clean.
+    """
+
+    kind = "timeout"
+    #: The time budget that ran out, in seconds.
+    seconds: float | None = None
+
+    @classmethod
+    def after(cls, file: str, seconds: float) -> CheckTimeoutError:
+        """The error for the school read from ``file``, stopped after ``seconds``."""
+        error = cls([Problem(file, None, (), "timeout",
+                             f"the check took longer than its time budget of {seconds:g} s and "
+                             "was stopped; the rule packs or the school may be too large")])
+        error.seconds = seconds
+        return error
+
+    def render(self, lang: str = "en") -> str:
+        """The problem on one line, in ``lang`` (``"nl"`` or ``"en"``)."""
+        from ._dutch import check_lang
+
+        check_lang(lang)
+        if lang == "en" or self.seconds is None:
+            return super().render(lang)
+        return "\n".join(
+            f"{p.file}: (bestand): de controle duurde langer dan de tijdslimiet van "
+            f"{self.seconds:g} s en is gestopt; de regelpakketten of de school zijn mogelijk "
+            "te groot" for p in self.problems)

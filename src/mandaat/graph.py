@@ -61,6 +61,7 @@ __all__ = [
     "accountable_for",
     "group_node",
     "build_graph",
+    "focus_of",
     "holders",
     "hours_per_domain",
     "mandates_of",
@@ -291,18 +292,70 @@ def _dot(text: str) -> str:
     return _plain(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _person_role(G: nx.MultiDiGraph, node: str) -> str:
-    roles = G.nodes[node].get("roles", ())
-    return ", ".join(roles)
+def _person_role(G: nx.MultiDiGraph, node: str, lang: str = "nl") -> str:
+    """A person's roles in words, in the order of the matrix (``adjunct-directeur, leraar``)."""
+    from ._present import ROLE_LABELS
+    from .matrix import ROLE_ORDER
+
+    roles = sorted(G.nodes[node].get("roles", ()),
+                   key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else len(ROLE_ORDER))
+    return ", ".join(ROLE_LABELS[lang].get(r, r) for r in roles)
 
 
-def _tasks_by_domain(G: nx.MultiDiGraph) -> list[tuple[str, list[str]]]:
-    tasks = sorted(n for n, d in G.nodes(data=True) if d["kind"] == "task")
+def _task_type(G: nx.MultiDiGraph, node: str, lang: str = "nl") -> str:
+    from .matrix import type_label
+
+    return type_label(G.nodes[node]["task_type"], lang)
+
+
+def _by_name(G: nx.MultiDiGraph, node: str) -> tuple[str, str]:
+    return str(G.nodes[node].get("label", node)).casefold(), node
+
+
+def _tasks_by_domain(G: nx.MultiDiGraph, shown: set[str] | None = None
+                     ) -> list[tuple[str, list[str]]]:
+    tasks = sorted((n for n, d in G.nodes(data=True) if d["kind"] == "task"
+                    and (shown is None or n in shown)), key=lambda n: _by_name(G, n))
     return [(domain, [t for t in tasks if G.nodes[t]["domain"] == domain])
             for domain in V.DOMAINS if any(G.nodes[t]["domain"] == domain for t in tasks)]
 
 
+def _people_by_role(G: nx.MultiDiGraph, shown: set[str]) -> list[tuple[str, list[str]]]:
+    """The people drawn, grouped by the role they are shown under, leadership first."""
+    from .matrix import ROLE_ORDER, primary_role
+
+    groups: dict[str, list[str]] = {}
+    for node in shown:
+        if G.nodes[node]["kind"] == "person":
+            groups.setdefault(primary_role(G.nodes[node].get("roles", ())), []).append(node)
+    return [(role, sorted(groups[role], key=lambda n: _by_name(G, n)))
+            for role in (*ROLE_ORDER, "others") if role in groups]
+
+
+def _teams(G: nx.MultiDiGraph, shown: set[str]) -> list[str]:
+    return sorted((n for n in shown if G.nodes[n]["kind"] == "team"),
+                  key=lambda n: _by_name(G, n))
+
+
 _DRAWN = ("member_of", "grants", "holds", "handled_by", "supervises", "leads")
+#: The words on the edges that are not A, R, C or I.
+EDGE_WORDS: dict[str, dict[str, str]] = {
+    "nl": {"member_of": "lid van", "grants": "geeft mandaat", "holds": "heeft mandaat",
+           "handled_by": "behandelt", "supervises": "begeleidt", "leads": "geeft leiding aan"},
+    "en": {"member_of": "member of", "grants": "grants", "holds": "holds",
+           "handled_by": "handles", "supervises": "supervises", "leads": "line-manages"},
+}
+#: What the pictures' legend says.
+LEGEND: dict[str, dict[str, str]] = {
+    "nl": {"title": "Legenda", "accountable": "A: eindverantwoordelijk (dikke pijl)",
+           "responsible": "R: uitvoerend (pijl)", "consulted": "C: meedenkend (streepjes)",
+           "informed": "I: geïnformeerd (stippels, zonder pijlpunt)",
+           "colours": "geel: schoolleider of bestuur; paars: intern begeleider"},
+    "en": {"title": "Legend", "accountable": "A: accountable (thick arrow)",
+           "responsible": "R: responsible (arrow)", "consulted": "C: consulted (dashes)",
+           "informed": "I: informed (dots, no arrowhead)",
+           "colours": "yellow: school leader or board; purple: internal supervisor"},
+}
 
 
 def _drawn_edges(G: nx.MultiDiGraph):
@@ -318,56 +371,108 @@ def _drawn(G: nx.MultiDiGraph, node: str, data: dict) -> bool:
     return any(k == "supervises" for _, _, k in G.in_edges(node, keys=True))
 
 
-def to_mermaid(G: nx.MultiDiGraph) -> str:
-    """Return the graph as a Mermaid flowchart: people by role, tasks by domain.
+def focus_of(G: nx.MultiDiGraph, focus: str | None
+             ) -> tuple[set[str], list[tuple[str, str, str]]]:
+    """The nodes and edges a picture draws: everything, or with ``focus`` (a person, team,
+    task or any other node id) only that node, the edges that touch it and their other ends.
+
+    Raises ``networkx.NodeNotFound`` when ``focus`` is not a node of the graph.
+
+    >>> from mandaat import load_school
+    >>> G = build_graph(load_school('''
+    ... format: mandaat/1
+    ... school: {name: X}
+    ... people: [{id: anna, roles: [schoolleider]}, {id: ilse, roles: [intern_begeleider]}]
+    ... tasks:
+    ...   - {id: a, type: schoolanalyse, accountable: anna, responsible: [ilse]}
+    ...   - {id: b, type: planning, accountable: anna}
+    ... '''))
+    >>> nodes, edges = focus_of(G, "ilse")
+    >>> sorted(nodes), edges
+    (['a', 'ilse'], [('ilse', 'a', 'responsible')])
+    """
+    edges = list(_drawn_edges(G))
+    if focus is None:
+        return {n for n, d in G.nodes(data=True) if _drawn(G, n, d)}, edges
+    if focus not in G:
+        raise nx.NodeNotFound(f"no '{focus}' in the graph")
+    edges = [e for e in edges if focus in e[:2]]
+    return {focus} | {n for e in edges for n in e[:2]}, edges
+
+
+def _role_class(data: dict) -> str | None:
+    if V.role_classes(data.get("roles", ()))["leader"]:
+        return "leader"
+    if set(data.get("roles", ())) & V.IB_ROLES:
+        return "ib"
+    return None
+
+
+def to_mermaid(G: nx.MultiDiGraph, *, focus: str | None = None, lang: str = "nl") -> str:
+    """Return the graph as a Mermaid flowchart: people grouped by role, the teams together,
+    tasks by domain, and a legend.
 
     Accountable edges are thick (``==>``), responsible plain, consulted dotted, informed a
-    dotted line without an arrow.
+    dotted line without an arrow; the other edges say what they mean in words. With
+    ``focus`` only what touches that node is drawn (see :func:`focus_of`).
     """
+    from .matrix import group_label
+
+    shown, edges = focus_of(G, focus)
     lines = ["flowchart LR"]
-    for node, data in sorted(G.nodes(data=True)):
+    for role, people in _people_by_role(G, shown):
+        lines.append(f'  subgraph r_{role} ["{_escape(group_label(role, lang, len(people)))}"]')
+        for node in people:
+            label = _escape(G.nodes[node].get("label", node))
+            lines.append(f'    {_node_id(node)}(["{label}<br/><small>'
+                         f'{_escape(_person_role(G, node, lang))}</small>"])')
+        lines.append("  end")
+    teams = _teams(G, shown)
+    if teams:
+        lines.append(f'  subgraph r_teams ["{_escape(group_label("teams", lang))}"]')
+        lines += [f'    {_node_id(n)}{{{{"{_escape(G.nodes[n].get("label", n))}"}}}}'
+                  for n in teams]
+        lines.append("  end")
+    for node in sorted(shown):
+        data = G.nodes[node]
         kind = data["kind"]
         label = _escape(data.get("label", node))
-        if not _drawn(G, node, data):
-            continue
         if kind in ("external", "parents"):
             lines.append(f'  {_node_id(node)}[("{label}")]')
         elif kind == "group":
             lines.append(f'  {_node_id(node)}(("{label}"))')
-        elif kind == "person":
-            lines.append(f'  {_node_id(node)}(["{label}<br/><small>{_person_role(G, node)}</small>"])')
-        elif kind in ("team", "all_staff"):
+        elif kind == "all_staff":
             lines.append(f'  {_node_id(node)}{{{{"{label}"}}}}')
-        elif kind == "task":
-            continue  # drawn below, grouped by domain
         elif kind == "mandate":
             lines.append(f'  {_node_id(node)}[/"mandaat {label}"/]')
-        else:
+        elif kind == "signal":
             lines.append(f'  {_node_id(node)}>"signaal {label}"]')
-    for domain, tasks in _tasks_by_domain(G):
-        lines.append(f'  subgraph d_{domain} ["{V.DOMAIN_LABELS["nl"][domain]}"]')
+        # people, teams and tasks are drawn in their groups
+    for domain, tasks in _tasks_by_domain(G, shown):
+        lines.append(f'  subgraph d_{domain} ["{V.DOMAIN_LABELS[lang][domain]}"]')
         for node in tasks:
-            data = G.nodes[node]
-            label = _escape(data.get("label", node))
-            lines.append(f'    {_node_id(node)}["{label}<br/><small>{data["task_type"]}</small>"]')
+            label = _escape(G.nodes[node].get("label", node))
+            lines.append(f'    {_node_id(node)}["{label}<br/><small>'
+                         f'{_escape(_task_type(G, node, lang))}</small>"]')
         lines.append("  end")
-    for u, v, k in _drawn_edges(G):
-        arrow = _RACI_MERMAID.get(k, "-->")
-        text = _RACI_LETTER.get(k, k)
-        lines.append(f"  {_node_id(u)} {arrow}|{text}| {_node_id(v)}")
+    for u, v, k in edges:
+        text = _RACI_LETTER.get(k) or EDGE_WORDS[lang].get(k, k)
+        lines.append(f"  {_node_id(u)} {_RACI_MERMAID.get(k, '-->')}|{text}| {_node_id(v)}")
+    words = LEGEND[lang]
+    legend = "<br/>".join(words[k] for k in (*V.RACI, "colours"))
+    lines += [f'  subgraph legenda ["{words["title"]}"]', f'    lg_text["{legend}"]', "  end"]
     for domain, colour in _DOMAIN_COLOUR.items():
         lines.append(f"  classDef {domain} fill:{colour},stroke:#555")
     lines.append("  classDef leader fill:#fff3b0,stroke:#8a6d00,stroke-width:2px")
     lines.append("  classDef ib fill:#e8d8f5,stroke:#5b3a7a,stroke-width:2px")
-    for node, data in sorted(G.nodes(data=True)):
+    lines.append("  classDef legend fill:#ffffff,stroke:#999999,text-align:left")
+    for node in sorted(shown):
+        data = G.nodes[node]
         if data["kind"] == "task":
             lines.append(f"  class {_node_id(node)} {data['domain']}")
-        elif data["kind"] == "person":
-            flags = V.role_classes(data.get("roles", ()))
-            if flags["leader"]:
-                lines.append(f"  class {_node_id(node)} leader")
-            elif set(data.get("roles", ())) & V.IB_ROLES:
-                lines.append(f"  class {_node_id(node)} ib")
+        elif data["kind"] == "person" and _role_class(data):
+            lines.append(f"  class {_node_id(node)} {_role_class(data)}")
+    lines.append("  class lg_text legend")
     return "\n".join(lines) + "\n"
 
 
@@ -377,50 +482,79 @@ _RACI_DOT = {
     "consulted": 'style=dashed, label="C"',
     "informed": 'style=dotted, arrowhead=none, label="I"',
 }
+_ROLE_FILL = {"leader": "#fff3b0", "ib": "#e8d8f5"}
 
 
-def to_dot(G: nx.MultiDiGraph) -> str:
-    """Return the graph in Graphviz DOT, styled like :func:`to_mermaid`."""
+def to_dot(G: nx.MultiDiGraph, *, focus: str | None = None, lang: str = "nl") -> str:
+    """Return the graph in Graphviz DOT, drawn like :func:`to_mermaid`: people in a box per
+    role, the teams in one, tasks in a box per domain, and a legend with a sample of each
+    kind of edge.
+    """
+    from .matrix import group_label
+
+    shown, edges = focus_of(G, focus)
     name = _dot(G.graph.get("school", "school"))
-    lines = [f'digraph "{name}" {{', "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    for node, data in sorted(G.nodes(data=True)):
+    lines = [f'digraph "{name}" {{', "  rankdir=LR;", '  graph [fontname="Helvetica"];',
+             '  node [fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];']
+
+    def cluster(name: str, label: str, fill: str) -> None:
+        lines.append(f'  subgraph "cluster_{name}" {{')
+        lines.append(f'    label="{_dot(label)}";')
+        lines.append(f'    style=filled; fillcolor="{fill}";')
+
+    for role, people in _people_by_role(G, shown):
+        cluster(f"role_{role}", group_label(role, lang, len(people)), "#f6f6f6")
+        for node in people:
+            data = G.nodes[node]
+            fill = _ROLE_FILL.get(_role_class(data) or "", "#ffffff")
+            lines.append(f'    "{_dot(node)}" [shape=ellipse, style=filled, '
+                         f'fillcolor="{fill}", label="{_dot(data.get("label", node))}\\n'
+                         f'{_dot(_person_role(G, node, lang))}"];')
+        lines.append("  }")
+    teams = _teams(G, shown)
+    if teams:
+        cluster("teams", group_label("teams", lang), "#f6f6f6")
+        lines += [f'    "{_dot(n)}" [shape=hexagon, style=filled, fillcolor="#ffffff", '
+                  f'label="{_dot(G.nodes[n].get("label", n))}"];' for n in teams]
+        lines.append("  }")
+    for node in sorted(shown):
+        data = G.nodes[node]
         kind = data["kind"]
         label = _dot(data.get("label", node))
-        if not _drawn(G, node, data):
-            continue
         if kind in ("external", "parents"):
-            lines.append(f'  "{_dot(node)}" [shape=cylinder, label="{label}"];')
-            continue
-        if kind == "group":
-            lines.append(f'  "{_dot(node)}" [shape=circle, label="{label}"];')
-            continue
-        if kind == "person":
-            flags = V.role_classes(data.get("roles", ()))
-            fill = "#fff3b0" if flags["leader"] else (
-                "#e8d8f5" if set(data.get("roles", ())) & V.IB_ROLES else "#ffffff")
-            attrs = (f'shape=ellipse, style=filled, fillcolor="{fill}", '
-                     f'label="{label}\\n{_person_role(G, node)}"')
-        elif kind in ("team", "all_staff"):
+            attrs = f'shape=cylinder, label="{label}"'
+        elif kind == "group":
+            attrs = f'shape=circle, label="{label}"'
+        elif kind == "all_staff":
             attrs = f'shape=hexagon, label="{label}"'
-        elif kind == "task":
-            continue  # drawn below, in a cluster per domain
         elif kind == "mandate":
             attrs = f'shape=parallelogram, label="mandaat {label}"'
-        else:
+        elif kind == "signal":
             attrs = f'shape=cds, label="signaal {label}"'
+        else:
+            continue  # people, teams and tasks are drawn in their boxes
         lines.append(f'  "{_dot(node)}" [{attrs}];')
-    for domain, tasks in _tasks_by_domain(G):
-        lines.append(f'  subgraph "cluster_{domain}" {{')
-        lines.append(f'    label="{V.DOMAIN_LABELS["nl"][domain]}";')
-        lines.append(f'    style=filled; fillcolor="{_DOMAIN_COLOUR[domain]}";')
+    for domain, tasks in _tasks_by_domain(G, shown):
+        cluster(domain, V.DOMAIN_LABELS[lang][domain], _DOMAIN_COLOUR[domain])
         for node in tasks:
-            data = G.nodes[node]
-            label = _dot(data.get("label", node))
+            label = _dot(G.nodes[node].get("label", node))
             lines.append(f'    "{_dot(node)}" [shape=box, style=filled, fillcolor="#ffffff", '
-                         f'label="{label}\\n{data["task_type"]}"];')
+                         f'label="{label}\\n{_dot(_task_type(G, node, lang))}"];')
         lines.append("  }")
-    for u, v, k in _drawn_edges(G):
-        attrs = _RACI_DOT.get(k, f'label="{k}", color="#888888"')
+    for u, v, k in edges:
+        attrs = _RACI_DOT.get(k, f'label="{EDGE_WORDS[lang].get(k, k)}", color="#888888"')
         lines.append(f'  "{_dot(u)}" -> "{_dot(v)}" [{attrs}];')
+    # the legend: a sample of each kind of edge, between points no id can name (":")
+    words = LEGEND[lang]
+    cluster("legenda", words["title"], "#ffffff")
+    for raci in V.RACI:
+        lines.append(f'    "legenda:{raci}" [shape=point, width=0.05];')
+        lines.append(f'    "legenda:{raci}:" [shape=point, width=0.05];')
+    lines.append(f'    "legenda:kleur" [shape=note, label="{_dot(words["colours"])}"];')
+    lines.append("  }")
+    for raci in V.RACI:
+        style = _RACI_DOT[raci].rsplit("label=", 1)[0]
+        lines.append(f'  "legenda:{raci}" -> "legenda:{raci}:" '
+                     f'[{style}label="{_dot(words[raci])}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"

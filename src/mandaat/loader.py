@@ -11,9 +11,10 @@ import yaml
 from pydantic import ValidationError
 
 from ._references import check_references
-from ._source import ParseFailure, Source, parse, read_source
+from ._source import ParseFailure, Source, check_data, clip_msg, parse, read_source, show
 from ._validation import problems_from
 from .errors import Loc, Problem, SchoolFileError
+from .limits import LIMITS
 from .model import REFERENCES_CHECKED, SUPPORTED_FORMATS, School
 
 __all__ = ["dump_school", "load_school"]
@@ -27,8 +28,9 @@ def load_school(
     Parameters
     ----------
     source
-        A path to a ``.yaml``/``.yml``/``.json`` file, the file's text (a ``str`` that
-        contains a newline or starts with ``{``), or an already parsed mapping.
+        A path to a ``.yaml``/``.yml``/``.json`` file, to an Excel workbook (``.xlsx``) or
+        a RACI matrix as ``.csv`` (see :mod:`mandaat.workbook`), the file's text (a ``str``
+        that contains a newline or starts with ``{``), or an already parsed mapping.
     name
         The name to report problems under (default: the path, ``<string>`` for text, or
         ``<data>`` for a mapping). Problems in a mapping carry no line number: it has none.
@@ -60,8 +62,16 @@ def load_school(
     if isinstance(source, Mapping):
         src = Source(name or "<data>", "")
         data: Any = source
+        try:
+            check_data(data, src)  # the limits of docs/errors.md, before any other work
+        except ParseFailure as exc:
+            raise SchoolFileError([exc.problem]) from None
     else:
         if isinstance(source, Path) or ("\n" not in source and not source.lstrip().startswith("{")):
+            from .workbook import is_workbook_path, load_workbook_path
+
+            if is_workbook_path(source):  # .xlsx, .csv: docs/workbook.md
+                return load_workbook_path(source, name)
             try:
                 src = read_source(source)
             except ParseFailure as exc:
@@ -96,19 +106,25 @@ def validate_school(data: Any, src: Source) -> School:
         supported = ", ".join(SUPPORTED_FORMATS)
         problems.append(
             src.problem(("format",), "unsupported_format",
-                        f"unsupported format {fmt!r}; supported: {supported}")
+                        f"unsupported format {show(fmt)}; supported: {supported}")
         )
     school: School | None = None
+    most = LIMITS["problems"]
     try:
         # the references are checked below, on the raw data, with every other problem
         school = School.model_validate(dict(data), context=REFERENCES_CHECKED)
     except ValidationError as exc:
-        problems.extend(problems_from(exc, src, School))
+        try:
+            problems.extend(problems_from(exc, src, School, most=most + 1))
+        except (RecursionError, TypeError, ValueError) as detail:  # an error pydantic
+            problems.append(src.problem((), "invalid",  # cannot even put in words
+                                        f"cannot be read as a school: {clip_msg(str(detail))}"))
     except (RecursionError, TypeError, ValueError) as exc:
-        problems.append(src.problem((), "invalid", f"cannot be read as a school: {exc}"))
-    problems.extend(check_references(data, src))
+        problems.append(src.problem((), "invalid",
+                                    f"cannot be read as a school: {clip_msg(str(exc))}"))
+    problems.extend(check_references(data, src, most=most + 1))
     if problems:
-        raise SchoolFileError(_unique(problems))
+        raise SchoolFileError(_first(_unique(problems), src))
     assert school is not None
     school._source = src
     return school
@@ -128,6 +144,21 @@ def dump_school(school: School, *, format: str = "yaml") -> str:
     if format != "yaml":
         raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _first(problems: list[Problem], src: Source) -> list[Problem]:
+    """At most ``LIMITS["problems"]`` problems, the first by line, and one that says so."""
+    most = LIMITS["problems"]
+    if len(problems) <= most:
+        return problems
+    problems = sorted(problems, key=lambda p: (p.line or 0, _loc_key(p.loc), p.msg))[:most]
+    return [*problems, Problem(src.name, None, (), "too_many_problems",
+                               f"more than {most:,} problems; the first {most:,} are shown")]
+
+
+def _loc_key(loc: Loc) -> tuple[tuple[int, int, str], ...]:
+    """A field path in the order of the file: ``x[2]`` before ``x[10]``."""
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in loc)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_serializer
 
 REPORT_FORMAT = "mandaat-report/1"
 Severity = Literal["violation", "warning", "advice"]
@@ -76,6 +76,9 @@ class Report(_Model):
     #: What the check could not judge (for example workload without hours per task).
     notes: list[Note] = []
 
+    #: How people read it: names of ids, titles of rules, source texts (set by ``check``).
+    _reading: Any = PrivateAttr(default=None)
+
     @property
     def exit_code(self) -> int:
         """``1`` when there is at least one violation, else ``0`` (as the CLI exits)."""
@@ -88,6 +91,8 @@ class Report(_Model):
 
 class Escalation(_Model):
     """The answer of :func:`mandaat.escalate`: who acts now on a signal, and why."""
+
+    _reading: Any = PrivateAttr(default=None)
 
     signal: str
     acts_now: str | None
@@ -116,7 +121,11 @@ _WORDS = {
         "warning": "Waarschuwingen",
         "advice": "Adviezen",
         "none": "Geen bevindingen: de taakverdeling volgt het model.",
-        "because": "Omdat",
+        "because": "Waarom",
+        "first": "Eerst doen",
+        "see_also": "Zie ook",
+        "facts": "Feiten",
+        "source_file": "Brontekst",
         "path": "Route",
         "params": "Drempels",
         "source": "Bron",
@@ -135,7 +144,11 @@ _WORDS = {
         "warning": "Warnings",
         "advice": "Advice",
         "none": "No findings: the task division follows the model.",
-        "because": "Because",
+        "because": "Why",
+        "first": "Do first",
+        "see_also": "See also",
+        "facts": "Facts",
+        "source_file": "Source file",
         "path": "Route",
         "params": "Thresholds",
         "source": "Source",
@@ -179,15 +192,22 @@ def _short(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _explanation_lines(e: Explanation, w: dict[str, str]) -> list[str]:
-    lines = [f"    {w['because']}:"]
-    lines += [f"      - {_fact_line(f)}" for f in e.because]
-    if e.path:
-        lines.append(f"    {w['path']}: {' → '.join(e.path)}")
-    if e.params:
-        lines.append(f"    {w['params']}: " + ", ".join(f"{k}={v:g}" for k, v in e.params.items()))
-    lines.append(f"    {w['source']}: {e.source.text}: “{e.source.quote}”")
+def _explanation_lines(e: Explanation, w: dict[str, Any], item: Any, explain: bool
+                       ) -> list[str]:
+    lines = [f"    {w['because']}:"] + [f"      - {sentence}" for sentence in item.why]
     lines.append(f"    {w['suggestion']}: {e.suggestion}")
+    lines.append(f"    {w['source']}: {item.source}: “{item.quote}”")
+    if item.see_also:
+        lines.append(f"    {w['see_also']}: " + ", ".join(f"[{n}]" for n in item.see_also))
+    if explain:
+        lines.append(f"    {w['facts']}:")
+        lines += [f"      - {_fact_line(f)}" for f in e.because]
+        if e.path:
+            lines.append(f"    {w['path']}: {' → '.join(e.path)}")
+        if e.params:
+            lines.append(f"    {w['params']}: "
+                         + ", ".join(f"{k}={v:g}" for k, v in e.params.items()))
+        lines.append(f"    {w['source_file']}: {e.source.text}")
     return lines
 
 
@@ -207,40 +227,64 @@ def counts(summary: dict[str, int], lang: str = "nl") -> str:
     return ", ".join(parts)
 
 
-def render_text(report: Report, lang: str = "nl") -> str:
-    """The report for people: grouped by severity, each finding with its explanation."""
+def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None = None, *,
+                explain: bool = False) -> str:
+    """The report for people: counts in words, what to do first, then each finding with why
+    (the matched facts as sentences), what to do, its source and related findings.
+
+    ``cells`` (a school read from a workbook: id -> the first cell of its row, see
+    :func:`mandaat.workbook.workbook_cells`) names each subject's row: ``ilse (Personen!A3)``.
+    ``explain`` adds the facts as the engine matched them, the route and the thresholds.
+    """
+    from ._present import present
+
     w = _WORDS[lang]
+    names, titles, sources, people = report._reading or ({}, {}, {}, set())
+    shown = present(report, names, titles, sources, lang, people=people)
     out = [w["title"].format(school=report.school, as_of=report.as_of.isoformat())]
     out.append(f"{w['packs']}: " + ", ".join(
         f"{p.name} v{p.version} ({p.rules})" for p in report.rule_packs))
-    out.append(counts(report.summary, lang))
+    out.append(shown.counts)
+    if shown.first:
+        out += ["", w["first"]]
+        out += [f"  {i}. {text} [{n}]" for i, (n, text) in enumerate(shown.first, 1)]
     if report.notes:
         out += ["", f"{w['notes']}:"] + [f"  - {n.message}" for n in report.notes]
     if not report.findings:
         out += ["", w["none"]]
     for severity in ("violation", "warning", "advice"):
-        found = [f for f in report.findings if f.severity == severity]
+        found = [item for item in shown.items if item.finding.severity == severity]
         if not found:
             continue
         out += ["", f"== {w[severity]} ({len(found)}) =="]
-        for f in found:
-            subjects = ", ".join(f.subjects)
-            head = f"[{f.rule}] {subjects}" if subjects else f"[{f.rule}]"
-            if f.escalate_to:
-                head += f"  ({w['escalate_to']}: {f.escalate_to})"
-            out += ["", head, f"  {f.message}"]
-            out += _explanation_lines(f.explanation, w)
+        for item in found:
+            f = item.finding
+            subjects = ", ".join(f"{s} ({cells[s]})" if cells and s in cells else s
+                                 for s in f.subjects)
+            out += ["", f"[{item.number}] {item.title}  ({f.rule}"
+                    + (f": {subjects}" if subjects else "") + ")", f"    {f.message}"]
+            out += _explanation_lines(f.explanation, w, item, explain)
     return "\n".join(out) + "\n"
 
 
-def render_escalation_text(answer: Escalation, lang: str = "nl") -> str:
-    """The escalation answer for people."""
+def render_escalation_text(answer: Escalation, lang: str = "nl", *,
+                           explain: bool = False) -> str:
+    """The escalation answer for people: who acts now, the route walked, and why."""
+    from ._present import Item, because_words
+    from .sources import corrected, describe
+
     w = _WORDS[lang]
-    out = [f"{w['acts']}: {answer.acts_now or w['nobody']}"]
+    names, titles, sources, _ = answer._reading or ({}, {}, {}, set())
+    who = names.get(answer.acts_now, answer.acts_now) if answer.acts_now else w["nobody"]
+    out = [f"{w['acts']}: {who}"]
     if answer.chain:
-        out.append(f"{w['path']}: {' → '.join(answer.chain)}")
-    head = f"[{answer.rule}] " if answer.rule else ""
-    out.append(f"{head}{answer.message}")
+        out.append(f"{w['path']}: {' → '.join(names.get(c, c) for c in answer.chain)}")
+    title = titles.get(answer.rule, answer.rule) if answer.rule else None
+    out.append((f"{title} ({answer.rule}): " if title else "") + answer.message)
     if answer.explanation is not None:
-        out += _explanation_lines(answer.explanation, w)
+        e = answer.explanation
+        info = sources.get(e.source.text)
+        item = Item(0, None, title or "", [because_words(f, names, lang) for f in e.because],  # type: ignore[arg-type]
+                    describe(info, e.source.text, lang), corrected(e.source.quote, info))
+        out += _explanation_lines(e, w, item, explain)
     return "\n".join(out) + "\n"

@@ -9,6 +9,7 @@ the same loader and adds the checks that are advice rather than errors.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,10 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from . import facts as F
 from . import vocabulary as V
-from .model import ParamRef, SignalType, Step
 from ._source import ParseFailure, Source, parse, read_source
 from ._validation import problems_from
 from .errors import Loc, Problem, RulePackError, format_loc
+from .model import ParamRef, SignalType, Step
+from .sources import corrected
+from .sources import registry as registry_of
 
 __all__ = ["DEFAULT_PACK", "Rule", "RulePack", "bundled_rules_path", "default_pack", "fold_text",
            "lint_rules", "load_rules", "never_holds", "sources_folder"]
@@ -37,9 +40,23 @@ GRAPH_STEPS = ("accountable", "walk")
 LANGS = ("nl", "en")
 TEMPLATE_FORMATS = ("name", "names", "all", "pct")
 
+# Limits of a rule pack (docs/errors.md, "Limits of a rule pack"): checked when a pack loads,
+# before any work is done with it; the join size for each school, before evaluation.
+MAX_RULES = 1_000          # rules in one pack
+MAX_BRANCHES = 256         # any_of branches of one rule
+MAX_ALTERNATIVES = 16      # escalate_to alternatives of one rule
+MAX_ENGINE_RULES = 4_000   # compiled rules of a check: branches x (alternatives + 1), summed
+MAX_PATTERNS = 16          # patterns ('fact' and 'absent') of one branch
+MAX_BOUND = 14             # 'fact' patterns of a branch plus the params its conditions name
+MAX_JOINS = 16             # conditions of a pattern that compare with another fact or a param
+MAX_JOIN_SIZE = 50_000     # combinations of facts one rule could match, for one school
+
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
 Alias = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Ref = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z_][a-z0-9_]*$")]
+#: A param's name, as routes name it too: it reaches the rule engine, where a name ending
+#: in '$not', '$any' or '$all' would change what a rule means.
+ParamName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Scalar = str | bool | int | float
 SignalTypeName = SignalType
 
@@ -130,7 +147,7 @@ class PackHeader(_Model):
     pack: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
     version: Annotated[str, StringConstraints(min_length=1)]
     description: str | None = None
-    params: dict[str, Param] = {}
+    params: dict[ParamName, Param] = {}
     #: Default routes: for a signal type, the steps who act on it (a school's own route for
     #: the same type replaces it).
     routes: dict[SignalTypeName, Annotated[list[Step], Field(min_length=1, max_length=20)]] = {}
@@ -210,7 +227,9 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
     p = Path(path)
     if p.is_dir():
         head = p / "pack.yaml"
-        files = [head] + sorted(f for f in p.glob("*.yaml") if f.name != "pack.yaml")
+        # sources.yaml is the registry of the source texts (mandaat.sources), not rules
+        files = [head] + sorted(f for f in p.glob("*.yaml")
+                                if f.name not in ("pack.yaml", "sources.yaml"))
         if not head.exists():
             raise RulePackError([Problem(str(p), None, (), "missing_pack_yaml",
                                          "a rule-pack folder needs a pack.yaml with "
@@ -225,6 +244,7 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
     # that no rule's param is reported as undefined only because the header is broken.
     param_names: set[str] | None = None
     rules: list[tuple[Rule, Source, int]] = []
+    n_rules = 0
     for i, file in enumerate(files):
         try:
             src = read_source(file)
@@ -242,22 +262,32 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
             else:
                 params, param_names = _readable_params(data)
         for j, item in enumerate(items):
+            if n_rules == MAX_RULES:
+                problems.append(src.problem(("rules", j), "pack_limit",
+                                            f"more than {MAX_RULES:,} rules in one pack"))
+                break
+            n_rules += 1
             try:
                 rules.append((Rule.model_validate(item), src, j))
             except ValidationError as exc:
-                problems.extend(problems_from(exc, Source(src.name, src.text, ("rules", j)),
-                                              Rule))
+                # located through ``src`` itself, whose index of lines is built once
+                problems.extend(src.problem(("rules", j, *q.loc), q.type, q.msg)
+                                for q in problems_from(exc, Source(src.name, ""), Rule))
     locations: dict[str, tuple[str, int | None]] = {}
     lint: list[Problem] = []
     seen: dict[str, str] = {}
     used_params: set[str] = set()
     rule_params: dict[str, tuple[str, ...]] = {}
+    compiled = 0
     for rule, src, j in rules:
         loc: Loc = ("rules", j)
         if rule.id in seen:
             problems.append(src.problem((*loc, "id"), "duplicate_rule",
                                         f"duplicate rule id '{rule.id}' (also in {seen[rule.id]})"))
             continue
+        if compiled <= MAX_ENGINE_RULES < compiled + engine_rules(rule):
+            problems.append(src.problem(loc, "pack_limit", _engine_rules_message("the pack")))
+        compiled += engine_rules(rule)
         seen[rule.id] = src.name
         locations[rule.id] = (src.name, src.line_of(loc))
         checker = _RuleChecker(rule, src, loc, params, param_names)
@@ -266,7 +296,7 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
         used_params |= checker.params_used
         rule_params[rule.id] = tuple(sorted(checker.params_used))
     if sources is not None:
-        lint.extend(_check_sources(rules, sources_folder(p, sources), problems))
+        lint.extend(_check_sources(rules, sources_folder(p, sources), problems, p))
     if problems or header is None or head_src is None:
         raise RulePackError(problems or [Problem(str(p), None, (), "empty", "no pack header")])
     for signal_type, steps in header.routes.items():
@@ -291,6 +321,20 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
     return RulePack(header.pack, header.version, dict(header.params),
                     tuple(r for r, _, _ in rules), str(p), locations, rule_params, tuple(lint),
                     {t: tuple(steps) for t, steps in header.routes.items()})
+
+
+def engine_rules(rule: Rule) -> int:
+    """How many engine rules ``rule`` compiles to: one per branch, and for an escalation
+    rule that many for each ``escalate_to`` alternative and one more (nobody found)."""
+    if rule.kind == "no_target":
+        return 0
+    return len(rule.branches) * (len(rule.escalate_to) + 1 if rule.kind == "escalation" else 1)
+
+
+def _engine_rules_message(what: str) -> str:
+    return (f"{what} compiles to more than {MAX_ENGINE_RULES:,} engine rules (one per "
+            "branch, and for an escalation rule one per escalate_to alternative and one more); "
+            "this rule passes the limit")
 
 
 def _validate_file(data: Any, src: Source, model: type[PackHeader] | type[RulesOnly],
@@ -370,7 +414,7 @@ def fold_text(text: str) -> str:
 
 
 def _check_sources(rules: Sequence[tuple[Rule, Source, int]], folder: Path | None,
-                   problems: list[Problem]) -> list[Problem]:
+                   problems: list[Problem], rule_pack_path: Path) -> list[Problem]:
     """The lint findings of the rules' sources; an unreadable text is added to ``problems``."""
     if folder is None:
         return []
@@ -387,7 +431,9 @@ def _check_sources(rules: Sequence[tuple[Rule, Source, int]], folder: Path | Non
             continue
         if name not in texts:
             try:
-                texts[name] = fold_text(read_source(folder / name).text)
+                # scanning errors the pack's registry records are corrected first
+                info = registry_of(rule_pack_path).get(name)
+                texts[name] = fold_text(corrected(read_source(folder / name).text, info))
             except ParseFailure as exc:
                 problems.append(exc.problem)
                 texts[name] = None
@@ -434,6 +480,7 @@ class _RuleChecker:
         self.problems: list[Problem] = []
         self.params_used: set[str] = set()
         self._contradictions: list[Problem] = []
+        self._absent_aliases: set[str] = set()
 
     def add(self, where: Loc, kind: str, msg: str) -> None:
         self.problems.append(self.src.problem((*self.loc, *where), kind, msg))
@@ -450,12 +497,23 @@ class _RuleChecker:
         if (rule.when is None) == (rule.any_of is None):
             self.add((), "conditions", "a rule needs exactly one of 'when' or 'any_of'")
             return self.problems
+        if len(rule.branches) > MAX_BRANCHES:
+            self.add(("any_of",), "pack_limit", f"{len(rule.branches):,} branches; a rule may "
+                     f"have at most {MAX_BRANCHES}")
+            return self.problems
+        if len(rule.escalate_to) > MAX_ALTERNATIVES:
+            self.add(("escalate_to",), "pack_limit", f"{len(rule.escalate_to):,} alternatives; "
+                     f"a rule may have at most {MAX_ALTERNATIVES}")
+        # an alias that is 'absent' in some branch holds what was looked for, not a fact
+        self._absent_aliases = {p.alias for b in rule.branches for p in b
+                                if p.absent is not None and p.alias}
         branch_aliases: list[dict[str, str | None]] = []
         for b, branch in enumerate(rule.branches):
             where: Loc = ("any_of", b) if rule.any_of is not None else ("when",)
             if not branch:
                 self.add(where, "empty_branch", "a branch needs at least one pattern")
                 continue
+            self._check_size(branch, where)
             branch_aliases.append(self._check_branch(branch, where))
         common = (set.intersection(*(set(a) for a in branch_aliases))
                   if branch_aliases else set())
@@ -503,6 +561,21 @@ class _RuleChecker:
 
     def lint(self) -> list[Problem]:
         return self._contradictions
+
+    def _check_size(self, branch: list[Pattern], where: Loc) -> None:
+        """The limits of one branch: its patterns, and the patterns the engine binds (each
+        'fact' pattern and each param the branch's conditions name)."""
+        if len(branch) > MAX_PATTERNS:
+            self.add(where, "pack_limit", f"{len(branch)} patterns; a branch may have at most "
+                     f"{MAX_PATTERNS}")
+            return
+        params = {value["param"] for p in branch for cond in p.where.values()
+                  for value in operations(cond).values()
+                  if isinstance(value, dict) and isinstance(value.get("param"), str)}
+        bound = sum(1 for p in branch if p.fact is not None) + len(params)
+        if bound > MAX_BOUND:
+            self.add(where, "pack_limit", f"{bound} 'fact' patterns and params compared with; "
+                     f"a branch may have at most {MAX_BOUND} together")
 
     def _check_branch(self, branch: list[Pattern], where: Loc) -> dict[str, str | None]:
         """Check a branch; return every alias (``absent`` ones too) with its fact kind
@@ -559,9 +632,16 @@ class _RuleChecker:
                              f"unknown operator '{op}'{V.did_you_mean(op, OPERATORS)}; "
                              f"known: {', '.join(OPERATORS)}")
                     continue
+                before = len(self.problems)
                 self._check_operand(op, value, ftype, aliases, wloc if ops is not cond
                                     else (*wloc, op))
-                constraints.setdefault(name, []).append((op, value))
+                if len(self.problems) == before:  # only what checked out can contradict
+                    constraints.setdefault(name, []).append((op, value))
+        joins = sum(1 for conds in constraints.values() for op, value in conds
+                    if op in ("same_as", "not_same_as") or isinstance(value, dict))
+        if joins > MAX_JOINS:
+            self.add((*ploc, "where"), "pack_limit", f"{joins} conditions compare with another "
+                     f"fact or a param; a pattern may have at most {MAX_JOINS}")
         if fields is not None:
             self._find_contradictions(constraints, fields, pattern, ploc)
 
@@ -630,6 +710,9 @@ class _RuleChecker:
             ok = isinstance(value, bool)
         elif ftype == "number":
             ok = isinstance(value, int | float) and not isinstance(value, bool) and value == value
+            if ok and not math.isfinite(value):
+                self.add(loc, "bad_value", f"a number in a rule must be finite, not {value}")
+                return
         elif ftype == "domain_set":
             ok = isinstance(value, list) and all(v in V.DOMAINS for v in value) and bool(value)
             if not ok:
@@ -699,6 +782,16 @@ class _RuleChecker:
             self.add(loc, "bad_placeholder", f"{{{ph}}} is not {{alias.field}}")
             return
         self._check_ref(ref, common, kinds, loc)
+        alias, _, field = ref.partition(".")
+        kind = kinds.get(alias) if alias in common else None
+        if fmt != "pct" or kind is None or field not in F.FACT_KINDS[kind]:
+            return  # a mistake in the reference itself is reported by _check_ref
+        if alias in self._absent_aliases:
+            self.add(loc, "type_mismatch", f"{{{ph}}}: '|pct' shows a number of a matched "
+                     f"fact; '{alias}' is an 'absent' pattern, which holds what was looked for")
+        elif F.FACT_KINDS[kind][field] != "number":
+            self.add(loc, "type_mismatch", f"{{{ph}}}: '|pct' shows a number as a percentage; "
+                     f"'{ref}' is {F.FACT_KINDS[kind][field]}")
 
 
 def never_holds(conds: Sequence[tuple[str, Any]], ftype: str) -> bool:

@@ -6,6 +6,7 @@ title, author and year instead. A pack folder may hold ``sources.yaml`` with, pe
 ``found`` → ``correct``): quotes give the corrected words, and :func:`corrected` applies the
 same corrections to a text before a quote is looked up in it.
 
+>>> from mandaat.rules import bundled_rules_path
 >>> reg = registry(bundled_rules_path() / "lbbo-2022")
 >>> reg["003_cd09840b5089f87d.txt"].title
 "Het samenspel tussen ib'er en schoolleider: in gesprek met Linda van Druijten"
@@ -22,7 +23,6 @@ from pathlib import Path
 import yaml
 
 from ._source import _StrictSafeLoader
-from .rules import bundled_rules_path
 
 __all__ = ["SourceInfo", "corrected", "describe", "registry"]
 
@@ -71,6 +71,7 @@ def corrected(text: str, info: SourceInfo | None) -> str:
 def describe(info: SourceInfo | None, file: str, lang: str = "nl") -> str:
     """A source as a reader names it: title, author and year where known, else the file.
 
+    >>> from mandaat.rules import bundled_rules_path
     >>> describe(registry(bundled_rules_path() / "lbbo-2022")["002_2fedd0efdcbb483b.txt"],
     ...          "002_2fedd0efdcbb483b.txt")
     "'Van intern begeleider naar kwaliteitscoördinator' (2021)"

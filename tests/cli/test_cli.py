@@ -41,7 +41,9 @@ def test_check_without_a_file_reports_on_the_example_in_text_on_a_terminal():
     assert out.startswith("Taakverdeling van OBS De Regenboog (peildatum 2026-11-22)\n")
     for heading in ("== Overtredingen", "== Waarschuwingen", "== Adviezen"):
         assert heading in out
-    assert "Omdat:" in out and "Bron: 000_6fab9eb3bb0d62ef.txt" in out
+    assert "\nEerst doen\n  1. " in out and "    Waarom:\n" in out
+    assert ("Bron: 'Boekbespreking: De beroepsstandaard voor de intern begeleider als "
+            "kwaliteitscoördinator' (Willem de Vlaming)") in out
 
 
 def test_check_json_is_one_document_matching_the_library():
@@ -100,7 +102,7 @@ def test_escalate_json_and_text():
         "s-tom", "anna", ["ilse", "anna"], "DEV_LAG_TO_LEADER")
     assert answer["explanation"]["path"] == ["ilse", "anna"]
     code, out, _ = run("escalate", example, "s-sara", "--format", "text")
-    assert out.startswith("Wie is nu aan zet: ilse\n")
+    assert out.startswith("Wie is nu aan zet: Ilse Bakker\n")
 
 
 def test_escalate_unknown_signal_suggests_the_known_ones():

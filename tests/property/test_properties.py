@@ -135,7 +135,7 @@ def test_every_walk_ends_at_a_present_person_or_is_reported_as_ending_at_nobody(
     known = people.keys() | {t.id for t in school.teams} | {e.id for e in school.externals}
     escalations = {f.subjects[0]: f for f in report.findings
                    if f.subjects and f.subjects[0] in {s.id for s in school.signals}}
-    for signal_id, finding in escalations.items():
+    for finding in escalations.values():
         walked = [f for f in finding.explanation.because if f["fact"] == "walk"]
         if not walked:
             continue

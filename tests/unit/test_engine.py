@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,244 @@ def test_every_match_arrives_however_many_one_action_carries(monkeypatch, cap):
     got = [(f.rule, f.subjects) for f in mandaat.check(mandaat.load_school(data)).findings]
     assert len(expected) == 25 and [r for r, _ in expected] == ["RESPONSIBLE_PRESENT"] * 25
     assert got == expected
+
+
+# --- hostile and oversized packs (durable_rules' fixed tables) ------------------------------
+
+from tests.strategies_packs import a_pack, a_rule, write_pack  # noqa: E402
+
+ROOT = Path(__file__).parents[2]
+
+
+def _in_a_child(script: str, timeout: float = 120) -> str:
+    """Run ``script`` in a fresh interpreter: a hang fails the test instead of hanging the
+    suite, and a crash of durable_rules fails it instead of ending the run."""
+    try:
+        run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                             text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"no answer within {timeout} s: durable_rules hangs")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout
+
+
+def _people_check(pack: dict, school: mandaat.School | None = None,
+                  tmp_path: Path | None = None) -> list[list[str]]:
+    assert tmp_path is not None
+    report = mandaat.check(school or mandaat.load_school(mandaat.example_school_path()),
+                           rules=[mandaat.load_rules(write_pack(tmp_path, pack))],
+                           rules_only=True)
+    return sorted(f.subjects for f in report.findings)
+
+
+_LONG_IN = """
+import mandaat, pathlib, tempfile
+from tests.strategies_packs import a_pack, a_rule, write_pack
+folder = pathlib.Path(tempfile.mkdtemp())
+names = [f"n{{i}}" for i in range({n})] + ["Anna Jansen"]
+pack = a_pack([a_rule("NAMED", [{{"fact": "person", "as": "p",
+                                  "where": {{"name": {{"in": names}}}}}}])])
+school = mandaat.load_school(mandaat.example_school_path())
+report = mandaat.check(school, rules=[write_pack(folder, pack)])
+print([f.subjects for f in report.findings if f.rule == "NAMED"])
+"""
+
+
+@pytest.mark.parametrize("n", [503, 504, 505, 2000])
+def test_an_in_list_of_hundreds_of_values_returns(n: int):
+    """An ``$or`` of more than 504 values filled a 512-entry table of durable_rules', whose
+    probing then never ended: 100% CPU inside ``assert_facts``, holding the GIL. A long list
+    is now tested on a field computed per fact."""
+    assert _in_a_child(_LONG_IN.format(n=n)).strip() == "[['anna']]"
+
+
+_MANY_TESTS = """
+import mandaat, pathlib, tempfile
+from tests.strategies_packs import a_pack, a_rule, write_pack
+folder = pathlib.Path(tempfile.mkdtemp())
+{rules}
+school = mandaat.load_school(mandaat.example_school_path())
+report = mandaat.check(school, rules=[write_pack(folder, a_pack(rules))], rules_only=True)
+print(len(report.findings), sorted({{f.rule for f in report.findings}})[:3])
+"""
+
+
+def test_six_hundred_rules_testing_one_field_register_and_run():
+    """600 rules whose patterns differ in one constant put 600 tests after one alpha node;
+    durable_rules' table holds 512, and registering the 513th never returned."""
+    rules = ('rules = [a_rule(f"R{i}", [{"fact": "person", "as": "p", '
+             '"where": {"name": f"nobody{i}"}}]) for i in range(599)]\n'
+             'rules.append(a_rule("ANNA", [{"fact": "person", "as": "p", '
+             '"where": {"name": "Anna Jansen"}}]))')
+    assert _in_a_child(_MANY_TESTS.format(rules=rules)).split()[0] == "1"
+
+
+def test_one_fact_matching_two_hundred_rules_at_once():
+    """durable_rules pushes every alpha node a fact matches on a stack of 64; the 65th
+    crashed the process (``double free or corruption``). 200 rules that every person
+    matches are shared out over rulesets small enough for it."""
+    rules = ('rules = [a_rule(f"R{i}", [{"fact": "person", "as": "p", '
+             '"where": {"n_responsible": {"gte": -i}}}]) for i in range(200)]')
+    people = len(mandaat.load_school(mandaat.example_school_path()).people)
+    assert _in_a_child(_MANY_TESTS.format(rules=rules)).split()[0] == str(200 * people)
+
+
+def test_more_rules_than_one_ruleset_registers(tmp_path: Path):
+    """Beyond about 256 rules in one ruleset registration failed (code 108); 400 rules are
+    shared out over several rulesets and give what each rule gives alone."""
+    from importlib import import_module
+    rules = [a_rule(f"R{i:03d}", [{"fact": "person", "as": "p",
+                                   "where": {"n_responsible": {"gte": i % 7}}}])
+             for i in range(400)]
+    pack = mandaat.load_rules(write_pack(tmp_path, a_pack(rules)))
+    compiled = import_module("mandaat.check")._compiled((pack,))
+    assert len(compiled.rulesets) > 1
+    school = mandaat.load_school(mandaat.example_school_path())
+    found = {}
+    for f in mandaat.check(school, rules=[pack], rules_only=True).findings:
+        found.setdefault(f.rule, []).append(f.subjects[0])
+    from mandaat.facts import school_facts
+    people = [f for f in school_facts(school).facts if f["k"] == "person"]
+    for i in range(400):
+        expected = sorted(p["person"] for p in people if p["n_responsible"] >= i % 7)
+        assert sorted(found.get(f"R{i:03d}", [])) == expected
+
+
+def test_two_hundred_and_thirteen_branches(tmp_path: Path):
+    branches = [[{"fact": "person", "as": "p", "where": {"n_accountable": {"gte": b}}}]
+                for b in range(213)]
+    people = len(mandaat.load_school(mandaat.example_school_path()).people)
+    found = _people_check(a_pack([a_rule("MANY", any_of=branches)]), tmp_path=tmp_path)
+    assert len(found) == people  # every person matches branch 0; one finding each
+
+
+@pytest.mark.parametrize("condition, holds", [
+    ({"gt": 0.00001}, lambda h: h > 0.00001),
+    ({"lt": 1.0e16}, lambda h: h < 1e16),
+    ({"lt": 1.0e300}, lambda h: h < 1e300),
+    ({"gte": 1.0e-300}, lambda h: h >= 1e-300),
+    ({"lt": 10**30}, lambda h: h < 10**30),
+    ({"ne": -(2**70)}, lambda h: True),
+    ({"in": [0.00001, 0, 2.5, 1.0e16]}, lambda h: h in (0.00001, 0, 2.5, 1e16)),
+])
+def test_float_constants_in_a_rule(tmp_path: Path, condition, holds):
+    """``1e-05``, ``1e+16`` and ``1e+300`` failed registration (durable_rules' parser reads
+    an exponent only after a point), an integer beyond 64 bits was read as another number."""
+    school = mandaat.load_school(mandaat.example_school_path())
+    pack = a_pack([a_rule("HOURS", [{"fact": "person", "as": "p",
+                                     "where": {"task_hours": condition}}])])
+    from mandaat.facts import school_facts
+    expected = sorted([f["person"]] for f in school_facts(school).facts
+                      if f["k"] == "person" and holds(f["task_hours"]))
+    assert _people_check(pack, school, tmp_path) == expected
+
+
+def test_domain_sets_in_a_list(tmp_path: Path):
+    """``domains: {in: [[...], [...]]}`` failed to compile; each set is a workload group."""
+    from mandaat.facts import domain_set_key, school_facts
+    school = mandaat.load_school(mandaat.example_school_path())
+    sets = [["zorg_en_ondersteuning", "beleid_en_beheer"], ["leren_en_ontwikkeling"]]
+    keys = {domain_set_key(s) for s in sets}
+    workload = [f for f in school_facts(school, workload_groups=keys).facts
+                if f["k"] == "workload"]
+    for op in ("in", "not_in"):
+        pack = a_pack([a_rule("SETS", [{"fact": "workload", "as": "p",
+                                        "where": {"domains": {op: sets}}}])])
+        expected = sorted({(f["person"],) for f in workload
+                           if (f["domains"] in keys) == (op == "in")})
+        assert expected
+        assert [tuple(s) for s in _people_check(pack, school, tmp_path)] == expected
+
+
+def test_two_patterns_of_one_kind_may_bind_the_same_fact(tmp_path: Path):
+    """durable_rules never bound one fact to two patterns of a rule unless told ``dist: 0``:
+    ``q.person same_as p.person`` found nothing, and an 'absent' pattern about the matched
+    fact itself always held."""
+    school = mandaat.load_school(mandaat.example_school_path())
+    same = a_pack([a_rule("SAME", [{"fact": "person", "as": "p"},
+                                   {"fact": "person", "as": "q",
+                                    "where": {"person": {"same_as": "p.person"}}}])])
+    assert len(_people_check(same, school, tmp_path)) == len(school.people)
+    not_ib = a_pack([a_rule("NOT_IB", [{"fact": "person", "as": "p"},
+                                       {"absent": "person",
+                                        "where": {"person": {"same_as": "p.person"},
+                                                  "ib": True}}])])
+    from mandaat.facts import school_facts
+    expected = sorted([f["person"]] for f in school_facts(school).facts
+                      if f["k"] == "person" and not f["ib"])
+    assert _people_check(not_ib, school, tmp_path) == expected
+
+
+def test_many_short_in_lists_in_one_pattern(tmp_path: Path):
+    """Each ``$or`` takes two of the 31 entries durable_rules keeps for a pattern (code 113
+    beyond): lists past that budget are tested on a computed field."""
+    school = mandaat.load_school(mandaat.example_school_path())
+    from mandaat.vocabulary import ROLES
+    where = {role: {"in": [True, False]} for role in ROLES}
+    where |= {"leader": {"in": [True, False]}, "teacher": {"in": [True, False]},
+              "away": {"in": [True, False]}, "has_deputy": {"in": [True, False]},
+              "ib": {"in": [True, False]}, "name": {"in": ["Anna Jansen", "Ilse Bakker"]}}
+    assert len(where) > 14
+    pack = a_pack([a_rule("ROLES", [{"fact": "person", "as": "p", "where": where}])])
+    assert _people_check(pack, school, tmp_path) == [["anna"], ["ilse"]]
+
+
+def test_a_join_too_large_for_the_school_is_refused_before_evaluation(tmp_path: Path):
+    """Three unconstrained person patterns on a school of 80 staff: 512,000 matches (36 s
+    and 3.7 GB, or a MemoryError, before). Refused with the rule's place and the sizes."""
+    people = [{"id": f"p{i:02d}", "roles": ["leraar"]} for i in range(78)]
+    school = mandaat.load_school(school_data(people=BASE["people"][:2] + people, teams=[],
+                                             tasks=[]))
+    three = a_pack([a_rule("THREE", [{"fact": "person", "as": "p"},
+                                     {"fact": "person", "as": "q"},
+                                     {"fact": "person", "as": "r"}])])
+    path = write_pack(tmp_path, three)
+    start = time.monotonic()
+    with pytest.raises(mandaat.RulePackError) as info:
+        mandaat.check(school, rules=[path], rules_only=True)
+    assert time.monotonic() - start < 5
+    (problem,) = info.value.problems
+    line = path.read_text(encoding="utf-8").splitlines().index("- id: THREE") + 1
+    assert (problem.type, problem.file, problem.line) == ("join_too_large", str(path), line)
+    assert "512,000 combinations" in problem.msg and "80 person × 80 person" in problem.msg
+    # joined, or narrowed by constants, the same three patterns are fine
+    joined = a_pack([a_rule("THREE", [{"fact": "person", "as": "p"},
+                                      {"fact": "person", "as": "q",
+                                       "where": {"person": {"same_as": "p.person"}}},
+                                      {"fact": "person", "as": "r",
+                                       "where": {"leader": True}}])])
+    assert len(_people_check(joined, school, tmp_path)) == 80
+
+
+_VALGRIND_HOSTILE = """
+import sys, pathlib, tempfile
+sys.path.insert(0, {root!r})
+import mandaat
+from tests.conftest import BASE
+from tests.strategies_packs import a_pack, a_rule, write_pack
+folder = pathlib.Path(tempfile.mkdtemp())
+# 70 rules every person matches: two rulesets; a list of 600 names; two patterns on one fact
+rules = [a_rule(f"R{{i}}", [{{"fact": "person", "as": "p",
+                             "where": {{"n_responsible": {{"gte": -i}}}}}}]) for i in range(70)]
+rules.append(a_rule("LONG", [
+    {{"fact": "person", "as": "p",
+      "where": {{"name": {{"in": [f"n{{i}}" for i in range(600)] + ["Anna Jansen"]}}}}}},
+    {{"fact": "person", "as": "q",
+      "where": {{"person": {{"same_as": "p.person"}}, "task_hours": {{"gte": 0.00001}}}}}}]))
+pack = mandaat.load_rules(write_pack(folder, a_pack(rules)))
+report = mandaat.check(mandaat.load_school(BASE), rules=[pack], rules_only=True)
+print("checked", len(report.findings))
+"""
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_no_invalid_memory_use_with_several_rulesets_and_computed_fields(tmp_path: Path):
+    root = str(Path(__file__).parents[2])
+    script = tmp_path / "run.py"
+    script.write_text(_VALGRIND_HOSTILE.format(root=root), encoding="utf-8")
+    run = subprocess.run(
+        ["valgrind", "--error-exitcode=99", sys.executable, str(script)],
+        capture_output=True, text=True, timeout=900, check=False)
+    people = len(BASE["people"])
+    assert f"checked {70 * people}" in run.stdout, run.stderr[-3000:]
+    assert "ERROR SUMMARY: 0 errors" in run.stderr, run.stderr[-3000:]

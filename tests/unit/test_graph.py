@@ -56,44 +56,88 @@ def test_queries_name_the_missing_node(G):
         g.tasks_covered(G, "x")
 
 
+# People, teams and tasks are declared inside their subgraphs (four spaces), the edges
+# between them at the top (two); edge labels are A/R/C/I or Dutch words ("lid van").
 _MERMAID_LINE = re.compile(
-    r"^  (?:"
-    r"(?P<node>n_\w+)(?:\(\[\"[^\"]*\"\]\)|\{\{\"[^\"]*\"\}\}|\[\"[^\"]*\"\]|\[/\"[^\"]*\"/\]|>\"[^\"]*\"\]"
+    r"^(?: {2}| {4})(?:"
+    r"(?P<node>(?:n|lg)_\w+)(?:\(\[\"[^\"]*\"\]\)|\{\{\"[^\"]*\"\}\}|\[\"[^\"]*\"\]|\[/\"[^\"]*\"/\]|>\"[^\"]*\"\]"
     r"|\[\(\"[^\"]*\"\)\]|\(\(\"[^\"]*\"\)\))"
-    r"|(?P<src>n_\w+) (?P<arrow>==>|-->|-\.->|-\.-)\|[\w_]+\| (?P<dst>n_\w+)"
+    r"|(?P<src>n_\w+) (?P<arrow>==>|-->|-\.->|-\.-)\|(?P<text>[^|\"<>]+)\| (?P<dst>n_\w+)"
     r"|classDef \w+ [\w:#,.-]+"
-    r"|subgraph d_\w+ \[\"[^\"]+\"\]|end"
-    r"|  (?P<task>n_\w+)\[\"[^\"]*\"\]"
-    r"|class (?P<cls>n_\w+) \w+"
+    r"|subgraph \w+ \[\"[^\"]+\"\]|end"
+    r"|class (?P<cls>(?:n|lg)_\w+) \w+"
     r")$")
+
+
+def _block(text: str, subgraph: str) -> str:
+    return text.split(f"  subgraph {subgraph} [", 1)[1].split("  end\n", 1)[0]
 
 
 def test_mermaid_is_well_formed_and_every_edge_end_is_declared(G):
     text = g.to_mermaid(G)
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
-    declared, used, arrows = set(), set(), set()
+    declared, used, arrows, words = set(), set(), set(), set()
     for line in lines[1:]:
         m = _MERMAID_LINE.match(line)
         assert m, f"not Mermaid: {line!r}"
-        if m["node"] or m["task"]:
-            declared.add(m["node"] or m["task"])
+        if m["node"]:
+            declared.add(m["node"])
         if m["src"]:
             used |= {m["src"], m["dst"]}
             arrows.add(m["arrow"])
+            words.add(m["text"])
         if m["cls"]:
             used.add(m["cls"])
     assert used <= declared
     assert {"==>", "-->", "-.->"} <= arrows  # accountable, responsible, consulted all drawn
+    assert {"A", "R", "C", "I", "lid van", "heeft mandaat", "geeft mandaat"} <= words
     assert 'n_anna(["Anna Jansen<br/><small>schoolleider</small>"])' in text
-    # tasks are grouped by domain
-    block = text.split('subgraph d_zorg_en_ondersteuning ["zorg en ondersteuning '
-                       '(zorgregisseur)"]\n')[1].split("  end\n")[0]
+    # tasks are grouped by domain, with the type in Dutch
+    block = _block(text, 'd_zorg_en_ondersteuning')
+    assert block.startswith('"zorg en ondersteuning (zorgregisseur)"]')
     assert "n_mdo_2d_organiseren" in block and "n_klassenbezoeken" not in block
+    assert "<small>multidisciplinair overleg (mdo)</small>" in block
+
+
+def test_mermaid_groups_people_by_role_in_dutch_and_has_a_legend(G):
+    text = g.to_mermaid(G)
+    teachers = _block(text, "r_leraar")
+    assert teachers.startswith('"leraren"]')
+    assert "n_tom" in teachers and "n_anna" not in teachers
+    # a person with several roles stands under the first: Mark is adjunct-directeur
+    assert 'n_mark(["Mark de Vries<br/><small>adjunct-directeur, leraar</small>"])' in \
+        _block(text, "r_adjunct_directeur")
+    assert "intern_begeleider<" not in text and "<small>intern begeleider</small>" in text
+    assert "n_lt_2d_boven" in _block(text, "r_teams")
+    legend = _block(text, "legenda")
+    assert "A: eindverantwoordelijk" in legend and "I: geïnformeerd" in legend
+    # the groups come in the order of the matrix: leadership first, the board last
+    order = [line.split()[1] for line in text.splitlines() if line.startswith("  subgraph r_")]
+    assert order[:3] == ["r_schoolleider", "r_adjunct_directeur", "r_intern_begeleider"]
+    assert order[-2:] == ["r_bestuur", "r_teams"]
+
+
+def test_focus_draws_only_what_touches_the_person_or_task(G):
+    text = g.to_mermaid(G, focus="mark")
+    edges = [line for line in text.splitlines() if " -->|" in line or " ==>|" in line
+             or " -.->|" in line or " -.-|" in line]
+    assert edges and all("n_mark" in line for line in edges)
+    assert "n_jaarplanning ==>" not in text and "  n_mark ==>|A| n_jaarplanning" in text
+    assert "n_ilse" not in text and "n_klassenbezoeken" not in text  # not Mark's
+    assert "n_m_2d_bouw" in text  # the mandate Mark gives
+    task = g.to_mermaid(G, focus="jaarplanning")
+    assert "n_anna ==>|A| n_jaarplanning" in task and "n_team -.-|I| n_jaarplanning" in task
+    assert "n_lvs_2d_beheer" not in task and "n_ilse" not in task
+    dot = g.to_dot(G, focus="mark")
+    assert '"mark" -> "jaarplanning"' in dot and '"ilse"' not in dot
+    with pytest.raises(nx.NodeNotFound, match="no 'nobody'"):
+        g.to_mermaid(G, focus="nobody")
 
 
 _DOT_LINE = re.compile(
     r'^(?:digraph "[^"]*" \{|  rankdir=LR;|  node \[fontname="Helvetica"\];|\}|  \}'
+    r'|  graph \[fontname="Helvetica"\];|  edge \[fontname="Helvetica", fontsize=10\];'
     r'|  subgraph "cluster_\w+" \{|    label="[^"]+";|    style=filled; fillcolor="#\w+";'
     r'| {2,4}"(?P<node>[^"]+)" \[(?P<nattrs>[^\]]*)\];'
     r'|  "(?P<src>[^"]+)" -> "(?P<dst>[^"]+)" \[(?P<eattrs>[^\]]*)\];)$')
@@ -115,6 +159,12 @@ def test_dot_is_well_formed(G):
             used |= {m["src"], m["dst"]}
     assert used <= declared
     assert '"anna" -> "jaarplanning" [style=bold, penwidth=2.5, label="A"];' in text
+    # people in a box per role, the legend with a sample of each kind of edge
+    leraren = text.split('subgraph "cluster_role_leraar" {', 1)[1].split("  }", 1)[0]
+    assert 'label="leraren";' in leraren and '"tom" [' in leraren
+    assert '"tom" -> "lt-boven" [label="lid van", color="#888888"];' in text
+    assert ('"legenda:informed" -> "legenda:informed:" [style=dotted, arrowhead=none, '
+            'label="I: geïnformeerd (stippels, zonder pijlpunt)"];') in text
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")

@@ -12,6 +12,7 @@ import pytest
 import mandaat
 from mandaat import RulePackError, load_rules
 from mandaat.rules import bundled_rules_path
+from mandaat.sources import corrected, registry
 from tests.conftest import BASE, findings, with_tasks
 
 SOURCES = Path(__file__).parents[3] / "shared" / "sources"
@@ -181,7 +182,9 @@ def _normalise(text: str) -> str:
 @pytest.mark.skipif(not SOURCES.exists(), reason="shared/sources is not beside the repo")
 @pytest.mark.parametrize("rule", mandaat.default_pack().rules, ids=lambda r: r.id)
 def test_every_quote_stands_in_its_source(rule):
-    text = _normalise((SOURCES / rule.source.text).read_text(encoding="utf-8"))
+    """A quote stands in its text, once the registry's scanning corrections are made."""
+    info = registry(bundled_rules_path() / "lbbo-2022").get(rule.source.text)
+    text = _normalise(corrected((SOURCES / rule.source.text).read_text(encoding="utf-8"), info))
     assert _normalise(rule.source.quote) in text
 
 
@@ -418,3 +421,121 @@ def test_the_bundled_pack_lints_clean_against_its_sources():
     assert main(["rules", "lint", str(folder), "--sources", str(SOURCES)], stdout=out,
                 stderr=io.StringIO()) == 0
     assert out.getvalue() == "lbbo-2022 v1: 41 rules, 0 lint finding(s)\n"
+
+
+# --- hostile and oversized packs ----------------------------------------------------------------
+
+from tests.strategies_packs import a_pack, a_rule, write_pack  # noqa: E402
+
+
+def _refused(tmp_path: Path, data) -> list:
+    with pytest.raises(RulePackError) as info:
+        load_rules(write_pack(tmp_path, data))
+    return list(info.value.problems)
+
+
+@pytest.mark.parametrize("name", ["$not", "a$not", "m$not", "x$any", "x$all"])
+def test_a_param_name_the_engine_would_read_as_an_operator_is_refused(tmp_path: Path,
+                                                                      name: str):
+    """A param named '...$not' made its rule a negation in durable_rules (it never fired);
+    '$any'/'$all' failed at registration."""
+    rule = a_rule("BUSY", [{"fact": "person", "as": "p",
+                            "where": {"n_responsible": {"gt": {"param": name}}}}])
+    problems = _refused(tmp_path, a_pack([rule], {name: 1}))
+    assert ("params", name) in [p.loc[:2] for p in problems], problems
+    assert all(p.line is not None for p in problems)
+
+
+@pytest.mark.parametrize("number", ["inf", "-inf", "nan"])
+def test_a_number_in_a_rule_must_be_finite(tmp_path: Path, number: str):
+    rule = a_rule("HOURS", [{"fact": "person", "as": "p",
+                             "where": {"task_hours": {"lt": float(number)}}}])
+    (problem,) = _refused(tmp_path, a_pack([rule]))
+    assert problem.loc == ("rules", 0, "when", 0, "where", "task_hours", "lt")
+    assert problem.type in ("bad_value", "type_mismatch") and problem.line
+
+
+def test_pct_on_a_field_that_is_no_number_is_refused_on_load(tmp_path: Path):
+    """``{p.name|pct}`` loaded, then failed while the report was rendered."""
+    rule = a_rule("PCT", [{"fact": "person", "as": "p"},
+                          {"absent": "workload", "as": "w", "where": {"share": {"gt": 0.5}}}],
+                  message={"nl": "{p.name|pct} {w.share|pct}", "en": "{p.task_hours|pct}"})
+    problems = _refused(tmp_path, a_pack([rule]))
+    assert sorted((p.loc, p.type) for p in problems) == [
+        (("rules", 0, "message", "nl"), "type_mismatch"),
+        (("rules", 0, "message", "nl"), "type_mismatch")]
+    messages = " | ".join(p.msg for p in problems)
+    assert "'p.name' is text" in messages and "'w' is an 'absent' pattern" in messages
+
+
+def test_a_pack_nested_twelve_hundred_deep_is_a_located_problem(tmp_path: Path):
+    from mandaat.cli import main
+    path = write_pack(tmp_path, {**a_pack([a_rule("DEEP")]), "description": "DEEP_1200"})
+    with pytest.raises(RulePackError) as info:
+        load_rules(path)
+    assert all(p.file == str(path) and p.line for p in info.value.problems)
+    err = io.StringIO()
+    assert main(["rules", "lint", str(path)], stdout=io.StringIO(), stderr=err) == 2
+    assert "Traceback" not in err.getvalue() and str(path) in err.getvalue()
+
+
+def _branch(b: int) -> list[dict]:
+    return [{"fact": "person", "as": "p", "where": {"n_responsible": {"gte": b}}}]
+
+
+@pytest.mark.parametrize("rule, loc, words", [
+    (a_rule("WIDE", any_of=[_branch(b) for b in range(257)]), ("rules", 0, "any_of"),
+     "257 branches; a rule may have at most 256"),
+    (a_rule("LONG", kind="escalation",
+            escalate_to=[{"target": "schoolleider"}] * 17), ("rules", 0, "escalate_to"),
+     "17 alternatives; a rule may have at most 16"),
+    (a_rule("MANY", [{"fact": "person", "as": "p"}]
+            + [{"absent": "task", "where": {"n_responsible": i}} for i in range(16)]),
+     ("rules", 0, "when"), "17 patterns; a branch may have at most 16"),
+    (a_rule("BOUND", [{"fact": "person", "as": f"p{i}" if i else "p"} for i in range(15)]),
+     ("rules", 0, "when"), "15 'fact' patterns and params compared with; a branch may "
+                           "have at most 14 together"),
+    (a_rule("JOINS", [{"fact": "person", "as": "p"},
+                      {"fact": "person", "as": "q",
+                       "where": {name: {"same_as": f"p.{name}"} for name in sorted(
+                           mandaat.facts.FACT_KINDS["person"])[:17]}}]),
+     ("rules", 0, "when", 1, "where"), "17 conditions compare with another fact or a "
+                                       "param; a pattern may have at most 16"),
+], ids=["branches", "alternatives", "patterns", "bound", "joins"])
+def test_a_rule_beyond_a_limit_is_refused_where_it_stands(tmp_path: Path, rule, loc, words):
+    problems = _refused(tmp_path, a_pack([rule]))
+    found = [p for p in problems if p.type == "pack_limit"]
+    assert [(p.loc, p.msg) for p in found] == [(loc, words)], problems
+    assert found[0].line is not None
+
+
+def test_more_rules_than_a_pack_may_have(tmp_path: Path):
+    from mandaat.rules import MAX_RULES
+    rules = [a_rule(f"R{i:04d}") for i in range(MAX_RULES + 5)]
+    problems = _refused(tmp_path, a_pack(rules))
+    assert [(p.type, p.loc) for p in problems] == [("pack_limit", ("rules", MAX_RULES))]
+
+
+def test_more_engine_rules_than_a_check_may_have(tmp_path: Path):
+    from mandaat.rules import MAX_ENGINE_RULES
+    rule = lambda i: a_rule(f"R{i:04d}", any_of=[_branch(b) for b in range(200)])  # noqa: E731
+    n = MAX_ENGINE_RULES // 200
+    problems = _refused(tmp_path, a_pack([rule(i) for i in range(n + 1)]))
+    assert [(p.type, p.loc) for p in problems] == [("pack_limit", ("rules", n))]
+    # two packs that are each within the limit, together beyond it
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    half = [rule(i) for i in range(n // 2 + 1)]
+    one = load_rules(write_pack(tmp_path / "a", a_pack(half)))
+    two = load_rules(write_pack(tmp_path / "b", a_pack(
+        [dict(r, id=r["id"] + "_B") for r in half])))
+    with pytest.raises(RulePackError) as info:
+        mandaat.check(mandaat.load_school(BASE), rules=[one, two], rules_only=True)
+    assert [p.type for p in info.value.problems] == ["pack_limit"]
+
+
+def test_many_rules_with_mistakes_are_each_located(tmp_path: Path):
+    rules = [dict(a_rule(f"R{i:03d}"), severity="sometimes") for i in range(300)]
+    problems = _refused(tmp_path, a_pack(rules))
+    assert len(problems) == 300
+    assert len({p.line for p in problems}) == 300

@@ -1,0 +1,321 @@
+"""The report for people: the matched facts as sentences, what to fix first, cross-references.
+
+Everything here is read off one :class:`~mandaat.report.Report` (the facts the engine
+matched, as ``explanation.because``); nothing is worked out again. The text report and the
+HTML page both show what :func:`present` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import vocabulary as V
+from .report import Finding, Report
+from .sources import SourceInfo, corrected, describe
+
+ROLE_LABELS: dict[str, dict[str, str]] = {
+    "nl": {"bestuur": "bestuurder", "schoolleider": "schoolleider",
+           "adjunct_directeur": "adjunct-directeur", "intern_begeleider": "intern begeleider",
+           "interim_intern_begeleider": "interim-ib'er", "leraar": "leraar",
+           "bouwcoordinator": "bouwcoördinator", "expert_leraar": "expert-leraar",
+           "onderwijsassistent": "onderwijsassistent"},
+    "en": {"bestuur": "board member", "schoolleider": "school leader",
+           "adjunct_directeur": "deputy head", "intern_begeleider": "internal supervisor",
+           "interim_intern_begeleider": "interim ib'er", "leraar": "teacher",
+           "bouwcoordinator": "building coordinator", "expert_leraar": "expert teacher",
+           "onderwijsassistent": "teaching assistant"},
+}
+SIGNAL_LABELS: dict[str, dict[str, str]] = {
+    "nl": {"ontwikkeling_blijft_achter": "ontwikkeling blijft achter",
+           "eigen_koers": "eigen koers", "afspraak_niet_nagekomen": "afspraak niet nagekomen",
+           "extra_ondersteuning_nodig": "meer dan basisondersteuning nodig",
+           "resultaten_onder_signaleringswaarde": "resultaten onder de signaleringswaarde",
+           "vraag_ouders": "vraag van ouders"},
+    "en": {"ontwikkeling_blijft_achter": "development lags", "eigen_koers": "own course",
+           "afspraak_niet_nagekomen": "agreement not kept",
+           "extra_ondersteuning_nodig": "needs more than basic support",
+           "resultaten_onder_signaleringswaarde": "results below the signal value",
+           "vraag_ouders": "parents' question"},
+}
+_WHO = {"nl": {"who_ib": "een ib'er", "who_teacher": "een leraar",
+               "who_leader": "de schoolleider", None: "iemand"},
+        "en": {"who_ib": "an ib'er", "who_teacher": "a teacher",
+               "who_leader": "the school leader", None: "anyone"}}
+_NO_WHO = {"nl": {"who_ib": "geen ib'er", "who_teacher": "geen leraar",
+                  "who_leader": "de schoolleider niet", None: "niemand"},
+           "en": {"who_ib": "no ib'er", "who_teacher": "no teacher",
+                  "who_leader": "not the school leader", None: "nobody"}}
+
+
+@dataclass
+class Item:
+    """One finding as a person reads it."""
+
+    number: int
+    finding: Finding
+    title: str
+    why: list[str]
+    source: str
+    quote: str
+    see_also: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Presented:
+    """A report as a person reads it: counts in words, what to do first, the findings."""
+
+    counts: str
+    first: list[tuple[int, str]]
+    items: list[Item]
+
+
+class _Words:
+    def __init__(self, names: Mapping[str, str], lang: str):
+        self.names, self.lang = names, lang
+        self.raci = V.RACI_LABELS[lang]
+
+    def name(self, value: Any) -> str:
+        return self.names.get(str(value), str(value)) if value not in ("", None) else "—"
+
+    def task(self, value: Any) -> str:
+        return f"'{self.name(value)}'"
+
+    def one_or_more(self, value: Any, labels: Mapping[str, str]) -> str:
+        values = value.get("in", []) if isinstance(value, dict) else [value]
+        shown = [labels.get(str(v), str(v)) for v in values]
+        word = " of " if self.lang == "nl" else " or "
+        return ", ".join(shown[:-1]) + word + shown[-1] if len(shown) > 1 else "".join(shown)
+
+
+def because_words(fact: Mapping[str, Any], names: Mapping[str, str], lang: str = "nl") -> str:
+    """One matched fact (or one looked for and not found) as a sentence.
+
+    >>> because_words({"fact": "assignment", "task": "fg", "as": "responsible",
+    ...                "who": "ilse"}, {"ilse": "Ilse Bakker", "fg": "Gesprekken"})
+    "Ilse Bakker is uitvoerend bij 'Gesprekken'."
+    >>> because_words({"fact": "assignment", "absent": True, "task": "mdo",
+    ...                "as": "responsible", "who_ib": True}, {"mdo": "MDO"})
+    "Bij 'MDO' is geen ib'er uitvoerend."
+    >>> because_words({"fact": "scope", "absent": True, "to": "mark", "from_leader": True,
+    ...                "item": "planning"}, {"mark": "Mark"})
+    'Mark heeft geen mandaat van de schoolleider voor planning.'
+    """
+    w = _Words(names, lang)
+    kind, absent = fact.get("fact"), bool(fact.get("absent"))
+    text = _SENTENCES.get(kind, _generic)(fact, w, absent)
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _who_key(fact: Mapping[str, Any]) -> str | None:
+    return next((k for k in ("who_ib", "who_teacher", "who_leader") if fact.get(k) is True),
+                None)
+
+
+def _assignment(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    role = w.one_or_more(f.get("as", ""), w.raci) if "as" in f else (
+        "betrokken" if nl else "involved")
+    if not absent:
+        tail = ((" (volgens de standaard van de school)" if nl else " (by the school's default)")
+                if f.get("by_default") else "")
+        return f"{w.name(f.get('who'))} is {role} {'bij' if nl else 'on'} {w.task(f.get('task'))}" \
+            + tail
+    where = ""
+    if "task_type" in f:
+        where = (" " + ("van het soort " if nl else "of the kind ")
+                 + w.one_or_more(f["task_type"], V.TASK_TYPE_LABELS[w.lang]))
+    if "domain" in f:
+        where += (" in het domein " if nl else " in the domain ") + w.one_or_more(
+            f["domain"], V.DOMAIN_LABELS[w.lang])
+    if "task" in f:
+        who = (f"{w.name(f['who'])} {'niet' if nl else 'not'}" if "who" in f
+               else _NO_WHO[w.lang][_who_key(f)])
+        return (f"bij {w.task(f['task'])} is {who} {role}" if nl else
+                f"on {w.task(f['task'])}, {who} is {role}")
+    who = w.name(f["who"]) if "who" in f else _WHO[w.lang][_who_key(f)]
+    return (f"er is geen taak{where} waarbij {who} {role} is" if nl else
+            f"there is no task{where} on which {who} is {role}")
+
+
+def _person(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    roles = [ROLE_LABELS[w.lang][r] for r in V.ROLES if f.get(r) is True]
+    if absent:
+        who = w.name(f["person"]) if "person" in f else ("niemand" if nl else "nobody")
+        if roles:
+            return (f"{who} heeft de rol {' en '.join(roles)}" if nl and who != "niemand" else
+                    f"niemand is {' en '.join(roles)}" if nl else f"nobody is {' and '.join(roles)}")
+        return f"{who} {'is er niet' if nl else 'is not there'}"
+    text = f"{w.name(f.get('person'))} is {(' en ' if nl else ' and ').join(roles) or '—'}"
+    if f.get("away"):
+        text += " en is afwezig" if nl else " and is away"
+    return text
+
+
+def _task(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    kind = w.one_or_more(f.get("type", "overig"), V.TASK_TYPE_LABELS[w.lang])
+    if absent:
+        return f"er is geen taak van het soort {kind}" if nl else f"there is no task of the kind {kind}"
+    parts = [f"{w.task(f.get('task'))} ({kind})"]
+    parts.append((f"eindverantwoordelijk: {f.get('n_accountable', 0)}, uitvoerend: "
+                  f"{f.get('n_responsible', 0)}") if nl else
+                 (f"accountable: {f.get('n_accountable', 0)}, responsible: "
+                  f"{f.get('n_responsible', 0)}"))
+    if f.get("case_holder"):
+        parts.append(("casushouder: " if nl else "case holder: ") + w.name(f["case_holder"]))
+    return ", ".join(parts)
+
+
+def _mandate(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    if absent:
+        return (f"{w.name(f.get('to'))} heeft geen mandaat van de schoolleider" if nl else
+                f"{w.name(f.get('to'))} holds no mandate from the school leader")
+    told = "" if f.get("communicated_to_team") else (
+        ", niet bekendgemaakt aan het team" if nl else ", not made known to the team")
+    return (f"mandaat '{f.get('mandate')}' van {w.name(f.get('from'))} aan "
+            f"{w.name(f.get('to'))}{told}" if nl else
+            f"mandate '{f.get('mandate')}' from {w.name(f.get('from'))} to "
+            f"{w.name(f.get('to'))}{told}")
+
+
+def _scope(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    item = str(f.get("item", ""))
+    label = V.TASK_TYPE_LABELS[w.lang].get(item) or V.DOMAIN_LABELS[w.lang].get(item, item)
+    if absent:
+        return (f"{w.name(f.get('to'))} heeft geen mandaat van de schoolleider voor {label}"
+                if nl else
+                f"{w.name(f.get('to'))} holds no mandate from the school leader for {label}")
+    return (f"mandaat '{f.get('mandate')}' geldt voor {label}" if nl else
+            f"mandate '{f.get('mandate')}' covers {label}")
+
+
+def _workload(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    domains = " + ".join(V.DOMAIN_LABELS[w.lang].get(d, d)
+                         for d in str(f.get("domains", "")).split("+"))
+    share = f"{float(f.get('share', 0)):.0%}"
+    return (f"{w.name(f.get('person'))} besteedt {share} van de taakuren "
+            f"({f.get('hours', 0):g} van {f.get('task_hours', 0):g}) aan {domains}"
+            if w.lang == "nl" else
+            f"{w.name(f.get('person'))} spends {share} of task hours "
+            f"({f.get('hours', 0):g} of {f.get('task_hours', 0):g}) on {domains}")
+
+
+def _signal(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    kind = SIGNAL_LABELS[w.lang].get(str(f.get("type")), str(f.get("type")))
+    text = (f"signaal {f.get('signal')} ({kind}) over {w.name(f.get('about'))}, "
+            f"{f.get('age_days', 0)} dagen oud" if nl else
+            f"signal {f.get('signal')} ({kind}) about {w.name(f.get('about'))}, "
+            f"{f.get('age_days', 0)} days old")
+    if f.get("count", 1) != 1:
+        text += f", {f['count']} keer" if nl else f", {f['count']} times"
+    if f.get("conversation_held"):
+        text += ", het gesprek is gevoerd" if nl else ", the conversation was held"
+    if f.get("willful"):
+        text += ", moedwillig" if nl else ", willful"
+    if f.get("handled_by"):
+        text += (", behandeld door " if nl else ", handled by ") + w.name(f["handled_by"])
+    return text
+
+
+def _walk(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    route = (f"de route '{w.name(f['route'])}' van de school" if f.get("route") and nl else
+             f"the school's route '{w.name(f['route'])}'" if f.get("route") else
+             "de standaardroute" if nl else "the default route")
+    role = V.STEP_ROLE_LABELS[w.lang].get(str(f.get("role")), str(f.get("role")))
+    who = w.name(f["person"]) if f.get("person") else ("niemand" if nl else "nobody")
+    return (f"volgens {route} is het signaal bij stap {int(f.get('step', 0)) + 1} van "
+            f"{f.get('steps')} ({role}): {who} is aan zet" if nl else
+            f"by {route} the signal is at step {int(f.get('step', 0)) + 1} of {f.get('steps')} "
+            f"({role}): {who} acts now")
+
+
+def _holder(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    nl = w.lang == "nl"
+    role = V.STEP_ROLE_LABELS[w.lang].get(str(f.get("target")), str(f.get("target")))
+    if absent:
+        return f"niemand is {role}" if nl else f"nobody is {role}"
+    return f"{w.name(f.get('person'))} is {role}"
+
+
+def _lead(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    return (f"{w.name(f.get('leader'))} geeft leiding aan {w.name(f.get('person'))}"
+            if w.lang == "nl" else
+            f"{w.name(f.get('leader'))} line-manages {w.name(f.get('person'))}")
+
+
+def _route_step(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    ref = V.STEP_ROLE_LABELS[w.lang].get(str(f.get("ref")), w.name(f.get("ref")))
+    return (f"stap {f.get('step')} van route '{f.get('route')}': {ref}" if w.lang == "nl" else
+            f"step {f.get('step')} of route '{f.get('route')}': {ref}")
+
+
+def _generic(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
+    shown = ", ".join(f"{k} {w.name(v)}" for k, v in f.items() if k not in ("fact", "absent"))
+    return (("geen " if absent and w.lang == "nl" else "no " if absent else "")
+            + f"{f.get('fact')}: {shown}")
+
+
+_SENTENCES = {"assignment": _assignment, "person": _person, "task": _task,
+              "mandate": _mandate, "scope": _scope, "covers": _scope, "workload": _workload,
+              "signal": _signal, "walk": _walk, "holder": _holder, "lead": _lead,
+              "route_step": _route_step}
+
+
+def present(report: Report, names: Mapping[str, str], titles: Mapping[str, str],
+            sources: Mapping[str, SourceInfo], lang: str = "nl", first: int = 5, *,
+            people: frozenset[str] | set[str] = frozenset()) -> Presented:
+    """The report as a person reads it.
+
+    ``names`` turns ids into names, ``titles`` rule ids into the rules' titles, ``sources``
+    the file names of source texts into what is known of them. Findings refer to each
+    other where they share a task, mandate, signal or route (``people`` are left out: the
+    ib'er is in many findings that have nothing else in common).
+    """
+    items = []
+    for n, f in enumerate(report.findings, 1):
+        info = sources.get(f.explanation.source.text)
+        items.append(Item(
+            number=n, finding=f, title=titles.get(f.rule, f.rule),
+            why=[because_words(fact, names, lang) for fact in f.explanation.because],
+            source=describe(info, f.explanation.source.text, lang),
+            quote=corrected(f.explanation.source.quote, info)))
+    by_subject: dict[str, list[int]] = {}
+    for item in items:
+        for s in item.finding.subjects:
+            by_subject.setdefault(s, []).append(item.number)
+    for item in items:
+        related = {n for s in item.finding.subjects
+                   if s not in _EVERYONE and s not in people for n in by_subject[s]}
+        item.see_also = sorted(related - {item.number})
+    return Presented(counts=_counts(report, lang), first=_first(items, first), items=items)
+
+
+_EVERYONE = (V.ALL_STAFF, V.PARENTS)
+
+
+def _counts(report: Report, lang: str) -> str:
+    from .report import counts
+
+    return counts(report.summary, lang)
+
+
+def _first(items: Sequence[Item], most: int) -> list[tuple[int, str]]:
+    """What to do first: the suggestions of the most serious findings, one per subject."""
+    out: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for item in items:
+        if item.finding.severity == "advice" or len(out) >= most:
+            break
+        key = item.finding.subjects[0] if item.finding.subjects else item.finding.rule
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((item.number, item.finding.explanation.suggestion))
+    return out

@@ -1,0 +1,82 @@
+"""The report as a school leader reads it: sentences, sources by title, what to do first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import mandaat
+from mandaat.report import render_escalation_text, render_text
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    school = mandaat.load_school(mandaat.example_school_path())
+    return render_text(mandaat.check(school), "nl")
+
+
+def test_the_report_opens_with_what_to_do_first(text):
+    lines = text.splitlines()
+    assert lines[2] == "7 overtredingen, 4 waarschuwingen, 8 adviezen"
+    assert lines[4] == "Eerst doen"
+    first = lines[5:10]
+    assert all(re.fullmatch(r"  \d\. .+ \[\d+\]", line) for line in first), first
+    # the first things are the violations' own suggestions, and say whom and what
+    assert "Mark de Vries" in first[0] and "planning" in first[0]
+
+
+def test_no_raw_fact_file_field_or_source_file_name_in_the_text(text):
+    for raw in ("assignment(", "who_kind", "communicated_to_team", "conversation_held",
+                "{'in'", "_6fab9eb3bb0d62ef.txt", "lvs_beheer", "consulted", "informed",
+                "persoon/personen", "advies/adviezen", "kwaliteitscodrdinator"):
+        assert raw not in text, raw
+
+
+def test_every_source_is_shown_by_its_title_with_a_corrected_quote(text):
+    sources = re.findall(r"^    Bron: (.*)$", text, re.MULTILINE)
+    assert len(sources) == 19
+    assert all(s.startswith("'") for s in sources)
+    assert ("Bron: 'Het samenspel tussen ib'er en schoolleider: in gesprek met Linda van "
+            "Druijten' (Linda van Druijten)") in text
+
+
+def test_findings_about_the_same_task_refer_to_each_other(text):
+    blocks = {m.group(1): m.group(0) for m in re.finditer(
+        r"^\[(\d+)\] .*?(?=^\[\d+\] |\Z)", text, re.MULTILINE | re.DOTALL)}
+    case_holder = next(n for n, b in blocks.items() if "(CASE_HOLDER_IS_TEACHER:" in b)
+    directs = next(n for n, b in blocks.items() if "(IB_DIRECTS_CARE:" in b)
+    assert f"Zie ook: [{directs}]" in blocks[case_holder]
+    assert f"[{case_holder}]" in blocks[directs].split("Zie ook:")[1]
+
+
+def test_why_is_said_in_words_from_the_matched_facts(text):
+    assert "      - Ilse Bakker is uitvoerend bij 'Beoordelingsgesprekken 2026'." in text
+    assert ("      - Mark de Vries heeft geen mandaat van de schoolleider voor planning."
+            in text)
+    assert ("Volgens de standaardroute is het signaal bij stap 2 van 2 (de schoolleider): "
+            "Anna Jansen is aan zet.") in text
+
+
+def test_explain_adds_the_facts_the_engine_matched():
+    report = mandaat.check(mandaat.load_school(mandaat.example_school_path()))
+    plain, explained = render_text(report, "nl"), render_text(report, "nl", explain=True)
+    assert "Feiten:" not in plain and "      - assignment(task=beoordelingen-2026" in explained
+    assert "Brontekst: 000_6fab9eb3bb0d62ef.txt" in explained
+
+
+def test_english_throughout():
+    report = mandaat.check(mandaat.load_school(mandaat.example_school_path()), lang="en")
+    text = render_text(report, "en")
+    assert "7 violations, 4 warnings, 8 pieces of advice" in text and "\nDo first\n" in text
+    ours = "\n".join(line for line in text.splitlines()  # the sources' quotes stay Dutch
+                     if not line.startswith("    Source: "))
+    for dutch in ("Waarom", "Wat te doen", "eindverantwoordelijk", "Volgens de"):
+        assert dutch not in ours, dutch
+
+
+def test_the_escalation_answer_names_people_and_says_why():
+    school = mandaat.load_school(mandaat.example_school_path())
+    text = render_escalation_text(mandaat.escalate(school, "s-tom"), "nl")
+    assert text.startswith("Wie is nu aan zet: Anna Jansen\nRoute: Ilse Bakker → Anna Jansen\n")
+    assert "Signaal s-tom (ontwikkeling blijft achter) over Tom Mulder, 174 dagen oud" in text

@@ -1,0 +1,63 @@
+"""Loading and locating grow with the input, not faster: twice the input, about twice the time.
+
+Each size is timed three times in this one run and the best time counts, so that another
+process on the machine does not decide the outcome. A path that reads the file again for
+every problem (as locating once did) takes four times as long at twice the size.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+import mandaat
+from mandaat._source import Source
+from tests.unit.test_limits import many_informed, many_people
+
+#: The most time twice the input may take, as a multiple of the time of the input.
+MOST = 2.5
+
+
+def best_of_3(work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def load_with_errors(text: str) -> Callable[[], object]:
+    def work() -> object:
+        with pytest.raises(mandaat.SchoolFileError) as info:
+            mandaat.load_school(text)
+        assert all(p.line for p in info.value.problems[1:])
+        return info.value
+
+    return work
+
+
+@pytest.mark.parametrize("make, size", [(many_people, 1000), (many_informed, 2500)],
+                         ids=["people with an unknown role", "unknown informed ids"])
+def test_loading_with_errors_at_twice_the_size_takes_at_most_two_and_a_half_times(make, size):
+    once = best_of_3(load_with_errors(make(size)))
+    twice = best_of_3(load_with_errors(make(2 * size)))
+    assert twice <= MOST * once, (once, twice)
+
+
+def test_locating_every_item_at_twice_the_size_takes_at_most_two_and_a_half_times():
+    def locate_all(n: int) -> Callable[[], object]:
+        text = many_people(n)
+
+        def work() -> object:
+            src = Source("s.yaml", text)  # a new source: its lines are read again
+            return [src.line_of(("people", i, "roles", 0)) for i in range(n)]
+
+        return work
+
+    assert locate_all(3)() == [4, 5, 6]
+    once = best_of_3(locate_all(2000))
+    twice = best_of_3(locate_all(4000))
+    assert twice <= MOST * once, (once, twice)

@@ -1,0 +1,175 @@
+"""The time budget: ``check(..., timeout=)``, ``escalate(..., timeout=)`` and ``--timeout``.
+
+durable_rules holds the GIL in its C calls, so a timer thread cannot stop it: with a
+timeout the evaluation runs in a forked child, which is killed when the time is up.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+import mandaat
+from mandaat._engine import EngineError, run_forked
+from mandaat.cli import main
+from mandaat.errors import CheckTimeoutError, Problem, RulePackError, SchoolFileError
+from tests.conftest import BASE, school_data
+from tests.strategies_packs import a_pack, a_rule, write_pack
+
+#: Three person patterns with nothing to narrow them: on 36 staff, 46,656 matches (under the
+#: join limit), which take seconds to evaluate and render.
+THREE = a_pack([a_rule("THREE", [{"fact": "person", "as": "p"},
+                                 {"fact": "person", "as": "q"},
+                                 {"fact": "person", "as": "r"}])])
+
+
+def _slow_school() -> dict:
+    people = [{"id": f"p{i:02d}", "roles": ["leraar"]} for i in range(34)]
+    return school_data(people=BASE["people"][:2] + people, teams=[], tasks=[])
+
+
+def test_a_timeout_gives_the_same_report_and_answer(example):
+    from mandaat.report import render_text
+    signal_id = example.signals[0].id
+    forked, here = mandaat.check(example, timeout=30), mandaat.check(example)
+    assert forked.to_json() == here.to_json()
+    assert render_text(forked, "nl", explain=True) == render_text(here, "nl", explain=True)
+    assert (mandaat.escalate(example, signal_id, lang="en", timeout=30).to_json()
+            == mandaat.escalate(example, signal_id, lang="en").to_json())
+
+
+def test_a_runaway_evaluation_is_stopped_and_leaves_nothing_behind(tmp_path: Path, example):
+    expected = mandaat.check(example).to_json()
+    school = mandaat.load_school(_slow_school())
+    pack = mandaat.load_rules(write_pack(tmp_path, THREE))
+    start = time.monotonic()
+    with pytest.raises(CheckTimeoutError) as info:
+        mandaat.check(school, rules=[pack], rules_only=True, timeout=0.3)
+    assert time.monotonic() - start < 3
+    (problem,) = info.value.problems
+    where = school._source.name if school._source is not None else "<school>"
+    assert (problem.type, problem.file, problem.loc) == ("timeout", where, ())
+    assert isinstance(info.value, mandaat.MandaatInputError)
+    assert "0.3 s" in problem.msg
+    assert "tijdslimiet van 0.3 s" in info.value.render("nl")
+    # the next checks in this process are right, with and without a timeout
+    assert mandaat.check(example).to_json() == expected
+    assert mandaat.check(example, timeout=30).to_json() == expected
+    with pytest.raises(CheckTimeoutError):
+        mandaat.escalate(mandaat.load_school(_slow_school() | {"signals": [
+            {"id": "s1", "type": "eigen_koers", "about": "p00"}]}), "s1",
+            rules=[pack, mandaat.default_pack()], rules_only=True, timeout=0.3)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf, True, "5"])
+def test_a_timeout_is_a_positive_number_of_seconds(example, timeout):
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        mandaat.check(example, timeout=timeout)
+
+
+def test_input_errors_are_still_raised_before_any_child(example):
+    with pytest.raises(SchoolFileError):
+        mandaat.check(mandaat.load_school(school_data(params={"no_such": 1})), timeout=5)
+
+
+def test_what_the_child_raises_arrives_as_itself():
+    problem = Problem("pack.yaml", 3, ("rules", 0), "join_too_large", "too many")
+
+    def refuse():
+        raise RulePackError([problem])
+
+    with pytest.raises(RulePackError) as info:
+        run_forked(refuse, 10)
+    assert info.value.problems == (problem,)
+    with pytest.raises(ZeroDivisionError):
+        run_forked(lambda: 1 / 0, 10)
+    assert run_forked(lambda: {"answer": [42]}, 10) == {"answer": [42]}
+
+
+def test_a_child_that_dies_is_an_engine_error():
+    with pytest.raises(EngineError, match="signal 9"):
+        run_forked(lambda: os.kill(os.getpid(), signal.SIGKILL), 10)
+
+
+def test_a_child_that_never_answers_is_killed_on_time():
+    start = time.monotonic()
+    with pytest.raises(TimeoutError):
+        run_forked(lambda: time.sleep(60), 0.2)
+    assert time.monotonic() - start < 2
+
+
+def test_checks_with_and_without_a_timeout_in_threads(example):
+    """The child is forked under the engine's lock: no other thread's evaluation is half-way
+    in it."""
+    base = mandaat.load_school(BASE)
+    serial = [mandaat.check(s).to_json() for s in (example, base)]
+    results: dict[int, list[str]] = {}
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            timeout = 30 if i % 2 else None
+            results[i] = [mandaat.check(s, timeout=timeout).to_json()
+                          for s in (example, base) * 3]
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert all(got == serial * 3 for got in results.values())
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def _board(tmp_path: Path) -> tuple[Path, Path]:
+    board = tmp_path / "scholen"
+    board.mkdir()
+    (board / "a-groot.yaml").write_text(yaml.safe_dump(_slow_school()), encoding="utf-8")
+    (board / "b-voorbeeld.yaml").write_text(
+        mandaat.example_school_path().read_text(encoding="utf-8"), encoding="utf-8")
+    return board, write_pack(tmp_path, THREE)
+
+
+def test_folder_mode_reports_a_school_that_ran_out_of_time_and_goes_on(tmp_path: Path):
+    board, pack = _board(tmp_path)
+    out = io.StringIO()
+    status = main(["check", str(board), "--rules", str(pack), "--timeout", "2",
+                   "--format", "json"], stdout=out, stderr=io.StringIO())
+    assert status == 2
+    slow, example = (json.loads(line) for line in out.getvalue().splitlines())
+    assert slow["file"].endswith("a-groot.yaml")
+    assert [e["type"] for e in slow["errors"]] == ["timeout"]
+    assert example["file"].endswith("b-voorbeeld.yaml") and example["findings"]
+
+
+def test_one_school_that_ran_out_of_time_exits_2_without_a_traceback(tmp_path: Path):
+    board, pack = _board(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["check", str(board / "a-groot.yaml"), "--rules", str(pack),
+                   "--rules-only", "--timeout", "0.5"], stdout=out, stderr=err)
+    assert (status, out.getvalue()) == (2, "")
+    assert err.getvalue().startswith(f"{board / 'a-groot.yaml'}: (bestand): de controle "
+                                     "duurde langer dan de tijdslimiet van 0.5 s")
+    assert "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "nan", "inf", "soon"])
+def test_a_bad_timeout_option_is_refused(value: str, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--timeout", value])
+    assert info.value.code == 2
+    assert "expected a positive number of seconds" in capsys.readouterr().err
