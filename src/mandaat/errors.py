@@ -48,7 +48,7 @@ ERROR_TYPES: dict[str, str] = {
     "not_a_mapping": "the document is not a mapping of keys",
     # limits of every input (docs/errors.md, Limits; mandaat.limits.LIMITS)
     "file_too_large": "a file or standard input larger than the size limit",
-    "too_deep": "lists and mappings nested deeper than the limit",
+    "too_deep": "lists and mappings nested deeper than the limit (any input file)",
     "too_many_items": "a list or mapping with more items than the limit",
     "too_many_values": "more values or text than the limit, every YAML alias written out",
     "too_many_aliases": "more YAML aliases than the limit",

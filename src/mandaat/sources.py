@@ -20,9 +20,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ._source import _StrictSafeLoader
+from ._source import ParseFailure, parse, read_source
+from .errors import RulePackError
 
 __all__ = ["SourceInfo", "corrected", "describe", "registry"]
 
@@ -41,17 +40,34 @@ class SourceInfo:
 
 @functools.lru_cache(maxsize=32)
 def _read(folder: str) -> dict[str, SourceInfo]:
+    """The registry of a folder; a file that cannot be read raises RulePackError."""
     path = Path(folder) / "sources.yaml"
     if not path.is_file():
         return {}
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictSafeLoader)  # noqa: S506
+    try:
+        src = read_source(path)
+        data = parse(src)  # the limits of every input file apply
+    except ParseFailure as exc:
+        raise RulePackError([exc.problem]) from None
+    entries = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(entries, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("title"), str) for e in entries.values()):
+        raise RulePackError([src.problem(("sources",), "bad_value",
+                                         "sources.yaml holds 'sources': per file name a "
+                                         "mapping with at least a 'title'")])
     out = {}
-    for name, entry in (data or {}).get("sources", {}).items():
-        out[name] = SourceInfo(
-            file=name, title=entry["title"], author=entry.get("author"),
+    for name, entry in entries.items():
+        corrections = entry.get("corrections") or []
+        if not isinstance(corrections, list) or not all(
+                isinstance(c, dict) and isinstance(c.get("found"), str)
+                and isinstance(c.get("correct"), str) for c in corrections):
+            raise RulePackError([src.problem(("sources", str(name), "corrections"), "bad_value",
+                                             "each correction has 'found' and 'correct'")])
+        out[str(name)] = SourceInfo(
+            file=str(name), title=entry["title"], author=entry.get("author"),
             year=entry.get("year"), about=entry.get("about"),
-            corrections=tuple((c["found"], c["correct"], c.get("note", ""))
-                              for c in entry.get("corrections", ())))
+            corrections=tuple((c["found"], c["correct"], str(c.get("note", "")))
+                              for c in corrections))
     return out
 
 

@@ -80,3 +80,21 @@ def test_the_escalation_answer_names_people_and_says_why():
     text = render_escalation_text(mandaat.escalate(school, "s-tom"), "nl")
     assert text.startswith("Wie is nu aan zet: Anna Jansen\nRoute: Ilse Bakker → Anna Jansen\n")
     assert "Signaal s-tom (ontwikkeling blijft achter) over Tom Mulder, 174 dagen oud" in text
+
+
+def test_a_packs_source_registry_is_read_within_the_limits(tmp_path):
+    from mandaat.errors import RulePackError
+    from mandaat.sources import registry
+
+    (tmp_path / "sources.yaml").write_text("sources: {a.txt: {author: x}}\n", encoding="utf-8")
+    with pytest.raises(RulePackError, match="at least a 'title'"):
+        registry(tmp_path)
+    bomb = tmp_path / "bomb"
+    bomb.mkdir()
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
+        for p, c in zip("abcdefgh", "bcdefghi")]
+    (bomb / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RulePackError) as info:
+        registry(bomb)
+    assert info.value.problems[0].type in ("too_many_values", "too_many_aliases")
