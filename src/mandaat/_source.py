@@ -609,7 +609,7 @@ class _YamlReader:
         build, what = found
         try:
             return build(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
             if tag == _TIMESTAMP and isinstance(exc, ValueError) and len(str(exc)) < 80:
                 msg = f"not valid YAML: {exc}"  # a date that does not exist: 2026-02-30
             else:

@@ -123,6 +123,7 @@ _WORDS = {
         "none": "Geen bevindingen: de taakverdeling volgt het model.",
         "because": "Waarom",
         "first": "Eerst doen",
+        "sources": "Bronnen",
         "see_also": "Zie ook",
         "facts": "Feiten",
         "source_file": "Brontekst",
@@ -146,6 +147,7 @@ _WORDS = {
         "none": "No findings: the task division follows the model.",
         "because": "Why",
         "first": "Do first",
+        "sources": "Sources",
         "see_also": "See also",
         "facts": "Facts",
         "source_file": "Source file",
@@ -240,7 +242,7 @@ def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None =
 
     w = _WORDS[lang]
     names, titles, sources, people = report._reading or ({}, {}, {}, set())
-    shown = present(report, names, titles, sources, lang, people=people)
+    shown = present(report, names, titles, sources, lang, 3, people=people)
     out = [w["title"].format(school=report.school, as_of=report.as_of.isoformat())]
     out.append(f"{w['packs']}: " + ", ".join(
         f"{p.name} v{p.version} ({p.rules})" for p in report.rule_packs))
@@ -252,6 +254,8 @@ def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None =
         out += ["", f"{w['notes']}:"] + [f"  - {n.message}" for n in report.notes]
     if not report.findings:
         out += ["", w["none"]]
+    # each source once, at the end; a finding names it by its letter
+    letters = {s: f"B{i}" for i, s in enumerate(dict.fromkeys(i.source for i in shown.items), 1)}
     for severity in ("violation", "warning", "advice"):
         found = [item for item in shown.items if item.finding.severity == severity]
         if not found:
@@ -261,9 +265,20 @@ def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None =
             f = item.finding
             subjects = ", ".join(f"{s} ({cells[s]})" if cells and s in cells else s
                                  for s in f.subjects)
-            out += ["", f"[{item.number}] {item.title}  ({f.rule}"
-                    + (f": {subjects}" if subjects else "") + ")", f"    {f.message}"]
-            out += _explanation_lines(f.explanation, w, item, explain)
+            head = f"[{item.number}] {item.title}  ({f.rule}" + (
+                f": {subjects}" if subjects else "") + ")"
+            if explain:
+                out += ["", head, f"    {f.message}"]
+                out += _explanation_lines(f.explanation, w, item, explain)
+                continue
+            see = (f" {w['see_also']}: " + ", ".join(f"[{n}]" for n in item.see_also) + "."
+                   if item.see_also else "")
+            out += [head,
+                    f"    {f.message} {w['because']}: {' '.join(item.why)}",
+                    f"    {w['suggestion']}: {f.explanation.suggestion} "
+                    f"{w['source']} {letters[item.source]}: “{item.quote.rstrip('.')}”.{see}"]
+    if letters and not explain:
+        out += ["", w["sources"]] + [f"  {b}. {s}" for s, b in letters.items()]
     return "\n".join(out) + "\n"
 
 

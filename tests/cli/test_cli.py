@@ -41,8 +41,8 @@ def test_check_without_a_file_reports_on_the_example_in_text_on_a_terminal():
     assert out.startswith("Taakverdeling van OBS De Regenboog (peildatum 2026-11-22)\n")
     for heading in ("== Overtredingen", "== Waarschuwingen", "== Adviezen"):
         assert heading in out
-    assert "\nEerst doen\n  1. " in out and "    Waarom:\n" in out
-    assert ("Bron: 'Boekbespreking: De beroepsstandaard voor de intern begeleider als "
+    assert "\nEerst doen\n  1. " in out and " Waarom: " in out and "\nBronnen\n  B1. " in out
+    assert ("'Boekbespreking: De beroepsstandaard voor de intern begeleider als "
             "kwaliteitscoördinator' (Willem de Vlaming)") in out
 
 

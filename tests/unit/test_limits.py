@@ -504,3 +504,11 @@ def test_a_school_of_a_thousand_staff_loads_quickly():
 
 def test_the_good_file_still_reads_the_same():
     assert mandaat.load_school(GOOD) == mandaat.load_school(yaml.safe_load(GOOD))
+
+
+@pytest.mark.parametrize("tag", ["!!int", "!!float", "!!bool", "!!timestamp"])
+def test_an_empty_tagged_scalar_is_a_located_error(tag):
+    with pytest.raises(mandaat.SchoolFileError) as info:
+        mandaat.load_school(f"format: mandaat/1\nschool: {{name: x}}\npeople: []\nk: {tag} ''\n")
+    (problem,) = [p for p in info.value.problems if p.type == "not_yaml"]
+    assert problem.line == 4
