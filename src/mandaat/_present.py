@@ -15,30 +15,6 @@ from . import vocabulary as V
 from .report import Finding, Report
 from .sources import SourceInfo, corrected, describe
 
-ROLE_LABELS: dict[str, dict[str, str]] = {
-    "nl": {"bestuur": "bestuurder", "schoolleider": "schoolleider",
-           "adjunct_directeur": "adjunct-directeur", "intern_begeleider": "intern begeleider",
-           "interim_intern_begeleider": "interim-ib'er", "leraar": "leraar",
-           "bouwcoordinator": "bouwcoördinator", "expert_leraar": "expert-leraar",
-           "onderwijsassistent": "onderwijsassistent"},
-    "en": {"bestuur": "board member", "schoolleider": "school leader",
-           "adjunct_directeur": "deputy head", "intern_begeleider": "internal supervisor",
-           "interim_intern_begeleider": "interim ib'er", "leraar": "teacher",
-           "bouwcoordinator": "building coordinator", "expert_leraar": "expert teacher",
-           "onderwijsassistent": "teaching assistant"},
-}
-SIGNAL_LABELS: dict[str, dict[str, str]] = {
-    "nl": {"ontwikkeling_blijft_achter": "ontwikkeling blijft achter",
-           "eigen_koers": "eigen koers", "afspraak_niet_nagekomen": "afspraak niet nagekomen",
-           "extra_ondersteuning_nodig": "meer dan basisondersteuning nodig",
-           "resultaten_onder_signaleringswaarde": "resultaten onder de signaleringswaarde",
-           "vraag_ouders": "vraag van ouders"},
-    "en": {"ontwikkeling_blijft_achter": "development lags", "eigen_koers": "own course",
-           "afspraak_niet_nagekomen": "agreement not kept",
-           "extra_ondersteuning_nodig": "needs more than basic support",
-           "resultaten_onder_signaleringswaarde": "results below the signal value",
-           "vraag_ouders": "parents' question"},
-}
 _WHO = {"nl": {"who_ib": "een ib'er", "who_teacher": "een leraar",
                "who_leader": "de schoolleider", None: "iemand"},
         "en": {"who_ib": "an ib'er", "who_teacher": "a teacher",
@@ -141,7 +117,7 @@ def _assignment(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
 
 def _person(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
     nl = w.lang == "nl"
-    roles = [ROLE_LABELS[w.lang][r] for r in V.ROLES if f.get(r) is True]
+    roles = [V.ROLE_LABELS[w.lang][r] for r in V.ROLES if f.get(r) is True]
     if absent:
         who = w.name(f["person"]) if "person" in f else ("niemand" if nl else "nobody")
         if roles:
@@ -207,7 +183,7 @@ def _workload(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
 
 def _signal(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
     nl = w.lang == "nl"
-    kind = SIGNAL_LABELS[w.lang].get(str(f.get("type")), str(f.get("type")))
+    kind = V.SIGNAL_LABELS[w.lang].get(str(f.get("type")), str(f.get("type")))
     text = (f"signaal {f.get('signal')} ({kind}) over {w.name(f.get('about'))}, "
             f"{f.get('age_days', 0)} dagen oud" if nl else
             f"signal {f.get('signal')} ({kind}) about {w.name(f.get('about'))}, "

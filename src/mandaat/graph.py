@@ -294,12 +294,11 @@ def _dot(text: str) -> str:
 
 def _person_role(G: nx.MultiDiGraph, node: str, lang: str = "nl") -> str:
     """A person's roles in words, in the order of the matrix (``adjunct-directeur, leraar``)."""
-    from ._present import ROLE_LABELS
     from .matrix import ROLE_ORDER
 
     roles = sorted(G.nodes[node].get("roles", ()),
                    key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else len(ROLE_ORDER))
-    return ", ".join(ROLE_LABELS[lang].get(r, r) for r in roles)
+    return ", ".join(V.ROLE_LABELS[lang].get(r, r) for r in roles)
 
 
 def _task_type(G: nx.MultiDiGraph, node: str, lang: str = "nl") -> str:

@@ -249,29 +249,15 @@ def column_note(column: Column, lang: str = "nl") -> str:
     ...                    ("adjunct_directeur", "leraar")))
     'adjunct-directeur, leraar'
     """
-    from ._present import ROLE_LABELS
 
     if column.kind == "person":
-        return ", ".join(ROLE_LABELS[lang].get(r, r) for r in column.roles)
+        return ", ".join(V.ROLE_LABELS[lang].get(r, r) for r in column.roles)
     if column.kind == "team":
         n = len(column.members)
         return _WORDS[lang]["one_member"] if n == 1 else _WORDS[lang]["members"].format(n=n)
     return ""
 
 
-#: A role's name for a group of more than one.
-ROLE_PLURALS: dict[str, dict[str, str]] = {
-    "nl": {"bestuur": "bestuurders", "schoolleider": "schoolleiders",
-           "adjunct_directeur": "adjunct-directeuren", "intern_begeleider": "intern begeleiders",
-           "interim_intern_begeleider": "interim-ib'ers", "leraar": "leraren",
-           "bouwcoordinator": "bouwcoördinatoren", "expert_leraar": "expert-leraren",
-           "onderwijsassistent": "onderwijsassistenten"},
-    "en": {"bestuur": "board members", "schoolleider": "school leaders",
-           "adjunct_directeur": "deputy heads", "intern_begeleider": "internal supervisors",
-           "interim_intern_begeleider": "interim ib'ers", "leraar": "teachers",
-           "bouwcoordinator": "building coordinators", "expert_leraar": "expert teachers",
-           "onderwijsassistent": "teaching assistants"},
-}
 
 
 def group_label(group: str, lang: str = "nl", n: int = 1) -> str:
@@ -280,11 +266,10 @@ def group_label(group: str, lang: str = "nl", n: int = 1) -> str:
     >>> group_label("leraar", n=9), group_label("schoolleider"), group_label("teams", "en")
     ('leraren', 'schoolleider', 'teams')
     """
-    from ._present import ROLE_LABELS
 
     if group in (TEAMS, OTHERS):
         return _WORDS[lang][group]
-    return (ROLE_PLURALS if n > 1 else ROLE_LABELS)[lang].get(group, group)
+    return (V.ROLE_PLURALS if n > 1 else V.ROLE_LABELS)[lang].get(group, group)
 
 
 def type_label(task_type: str, lang: str = "nl") -> str:

@@ -419,3 +419,43 @@ TASK_TYPE_LABELS: dict[str, dict[str, str]] = {
         "overig": "another task",
     },
 }
+
+#: Readable names of the roles, for people.
+ROLE_LABELS: dict[str, dict[str, str]] = {
+    "nl": {"bestuur": "bestuurder", "schoolleider": "schoolleider",
+           "adjunct_directeur": "adjunct-directeur", "intern_begeleider": "intern begeleider",
+           "interim_intern_begeleider": "interim-ib'er", "leraar": "leraar",
+           "bouwcoordinator": "bouwcoördinator", "expert_leraar": "expert-leraar",
+           "onderwijsassistent": "onderwijsassistent"},
+    "en": {"bestuur": "board member", "schoolleider": "school leader",
+           "adjunct_directeur": "deputy head", "intern_begeleider": "internal supervisor",
+           "interim_intern_begeleider": "interim ib'er", "leraar": "teacher",
+           "bouwcoordinator": "building coordinator", "expert_leraar": "expert teacher",
+           "onderwijsassistent": "teaching assistant"},
+}
+SIGNAL_LABELS: dict[str, dict[str, str]] = {
+    "nl": {"ontwikkeling_blijft_achter": "ontwikkeling blijft achter",
+           "eigen_koers": "eigen koers", "afspraak_niet_nagekomen": "afspraak niet nagekomen",
+           "extra_ondersteuning_nodig": "meer dan basisondersteuning nodig",
+           "resultaten_onder_signaleringswaarde": "resultaten onder de signaleringswaarde",
+           "vraag_ouders": "vraag van ouders"},
+    "en": {"ontwikkeling_blijft_achter": "development lags", "eigen_koers": "own course",
+           "afspraak_niet_nagekomen": "agreement not kept",
+           "extra_ondersteuning_nodig": "needs more than basic support",
+           "resultaten_onder_signaleringswaarde": "results below the signal value",
+           "vraag_ouders": "parents' question"},
+}
+
+#: A role's name for a group of more than one.
+ROLE_PLURALS: dict[str, dict[str, str]] = {
+    "nl": {"bestuur": "bestuurders", "schoolleider": "schoolleiders",
+           "adjunct_directeur": "adjunct-directeuren", "intern_begeleider": "intern begeleiders",
+           "interim_intern_begeleider": "interim-ib'ers", "leraar": "leraren",
+           "bouwcoordinator": "bouwcoördinatoren", "expert_leraar": "expert-leraren",
+           "onderwijsassistent": "onderwijsassistenten"},
+    "en": {"bestuur": "board members", "schoolleider": "school leaders",
+           "adjunct_directeur": "deputy heads", "intern_begeleider": "internal supervisors",
+           "interim_intern_begeleider": "interim ib'ers", "leraar": "teachers",
+           "bouwcoordinator": "building coordinators", "expert_leraar": "expert teachers",
+           "onderwijsassistent": "teaching assistants"},
+}
