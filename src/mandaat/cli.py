@@ -300,7 +300,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if args.command == "graph":
         school = _school(args.school, args.stdin)
-        graph = build_graph(school)
+        graph = build_graph(school, covers=False)  # not drawn
         if args.route or args.signal:
             out.write(route_picture(school, graph, route=args.route, signal=args.signal,
                                     format=args.format))

@@ -271,7 +271,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     supervision = _supervision(school) if signals else None
     walked: dict[str, tuple[str, Sequence[Step], Walk]] = {}
     if wanted & {"walk", "route_step"} and (school.signals or school.routes):
-        G = build_graph(school)
+        G = build_graph(school, covers=False)
         if "walk" in wanted:
             walked = walks(school, G, routes or {}, params or {})
             facts.extend(_walk_facts(school, G, walked, params or {}))
@@ -411,7 +411,7 @@ def _supervision(school: School) -> Any:
     """The responsibility graph, where some ib'er supervises groups or teams (else None)."""
     if not any(p.supervises for p in school.people):
         return None
-    return build_graph(school)
+    return build_graph(school, covers=False)
 
 
 def _ib_of_signal(G: Any, signal: Any) -> str:

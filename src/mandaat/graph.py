@@ -83,8 +83,13 @@ def group_node(group: str) -> str:
     return f"group:{group}"
 
 
-def build_graph(school: School) -> nx.MultiDiGraph:
-    """Return the responsibility graph of ``school`` (see the module docstring)."""
+def build_graph(school: School, *, covers: bool = True) -> nx.MultiDiGraph:
+    """Return the responsibility graph of ``school`` (see the module docstring).
+
+    ``covers=False`` leaves out the ``covers`` edges (a mandate and every task in its
+    scope): pictures and routes do not use them, and a school with many mandates over
+    broad scopes has as many of them as mandates times tasks.
+    """
     G = nx.MultiDiGraph(school=school.school.name,
                         people_order=tuple(p.id for p in school.people))
     team_ids = {t.id for t in school.teams}
@@ -135,14 +140,19 @@ def build_graph(school: School) -> nx.MultiDiGraph:
             G.add_edge(task.id, task.about, key="about")
         for person, hours in task.hours.items():
             G.add_edge(person, task.id, key="hours", hours=hours)
+    in_scope: dict[str, list[str]] = {}  # a task type or domain -> its tasks
+    for task in school.tasks if covers else ():
+        in_scope.setdefault(task.type, []).append(task.id)
+        if task.task_domain != task.type:
+            in_scope.setdefault(task.task_domain, []).append(task.id)
     for m in school.mandates:
         G.add_node(m.id, kind="mandate", label=m.id, scope=tuple(m.scope),
                    communicated_to_team=m.communicated_to_team)
         G.add_edge(m.from_, m.id, key="grants")
         G.add_edge(m.to, m.id, key="holds")
-        for task in school.tasks:
-            if task.type in m.scope or task.task_domain in m.scope:
-                G.add_edge(m.id, task.id, key="covers")
+        covered = dict.fromkeys(t for item in m.scope for t in in_scope.get(item, ()))
+        for task_id in covered:
+            G.add_edge(m.id, task_id, key="covers")
     for s in school.signals:
         G.add_node(s.id, kind="signal", label=s.id, signal_type=s.type)
         if s.about in G:
