@@ -23,7 +23,7 @@ import networkx as nx
 from . import vocabulary as V
 from .graph import build_graph, supervisors
 from .model import School, Signal, Step
-from .routes import Case, Walk, _present, actor, route_cycle, walk
+from .routes import Case, Walk, _present, route_cycle, walk
 
 ROLE_FLAGS = {role: "bool" for role in V.ROLES}
 
@@ -268,13 +268,15 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                               "task_type": task.type, "domain": task.task_domain})
 
     signals = by_id(school.signals) if "signal" in wanted else []
-    supervision = _supervision(school) if signals else None
+    # one graph serves the supervising ib'ers, the walks and the route steps
+    needs_walks = wanted & {"walk", "route_step"} and (school.signals or school.routes)
+    supervised = bool(signals) and any(p.supervises for p in school.people)
+    G = build_graph(school, covers=False) if needs_walks or supervised else None
     walked: dict[str, tuple[str, Sequence[Step], Walk]] = {}
-    if wanted & {"walk", "route_step"} and (school.signals or school.routes):
-        G = build_graph(school, covers=False)
+    if needs_walks:
         if "walk" in wanted:
             walked = walks(school, G, routes or {}, params or {})
-            facts.extend(_walk_facts(school, G, walked, params or {}))
+            facts.extend(_walk_facts(walked))
         if "route_step" in wanted:
             facts.extend(_route_step_facts(school, G))
     for s in signals:
@@ -283,7 +285,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             "k": "signal", "signal": s.id, "type": s.type, "about": s.about,
             "handled_by": s.handled_by or "", "age_days": days, "age_weeks": days / 7,
             "count": s.count, "conversation_held": s.conversation_held, "willful": s.willful,
-            "about_ib": _ib_of_signal(supervision, s) if supervision is not None else "",
+            "about_ib": _ib_of_signal(G, s) if supervised else "",
         })
 
     for target in V.TARGETS if "holder" in wanted else ():
@@ -349,23 +351,16 @@ def walks(school: School, G: Any, routes: Mapping[str, Sequence[Step]],
     return out
 
 
-def _walk_facts(school: School, G: Any,
-                walked: Mapping[str, tuple[str, Sequence[Step], Walk]],
-                params: Mapping[str, float]) -> list[dict[str, Any]]:
+def _walk_facts(walked: Mapping[str, tuple[str, Sequence[Step], Walk]]
+                ) -> list[dict[str, Any]]:
     facts = []
-    signals = {s.id: s for s in school.signals}
     for signal_id, (route_id, steps, w) in sorted(walked.items()):
         step = steps[w.step]
-        absent, _, until = w.substitutes[-1] if w.substitutes else ("", "", "")
-        if w.acts_now is None and w.nobody == "absent":
-            case = case_of(signals[signal_id], school.reference_date, params)
-            absent = w.substitutes[-1][1] if w.substitutes else actor(G, step, case) or ""
-            until = (G.nodes[absent].get("absent_until") or "") if absent else ""
         facts.append({
             "k": "walk", "signal": signal_id, "route": route_id, "by_default": not route_id,
             "step": w.step, "steps": len(steps),
             "role": step.ref if step.kind == "role" else step.kind,
-            "person": w.acts_now or "", "away": absent, "until": until, "nobody": w.nobody,
+            "person": w.acts_now or "", "away": w.away, "until": w.until, "nobody": w.nobody,
         })
     return facts
 
@@ -405,13 +400,6 @@ def _role_unheld(school: School, role: str) -> bool:
     if role in ("ib", "handled_by"):
         return not any(V.holds_target("intern_begeleider", p.roles) for p in school.people)
     return not any(V.holds_target(role, p.roles) for p in school.people)
-
-
-def _supervision(school: School) -> Any:
-    """The responsibility graph, where some ib'er supervises groups or teams (else None)."""
-    if not any(p.supervises for p in school.people):
-        return None
-    return build_graph(school, covers=False)
 
 
 def _ib_of_signal(G: Any, signal: Any) -> str:

@@ -79,7 +79,9 @@ class Walk:
     ``substitutes`` each ``(absent, deputy, until)`` on the way (``until`` is ``""``
     for an absence without an end); ``nobody`` says why a step ends at nobody:
     ``"role"`` (nobody holds it), ``"absent"`` (away, no deputy) or ``"cycle"``
-    (deputies that stand in for each other).
+    (deputies that stand in for each other). ``away`` is the absent person on the step
+    that acts now (the one passed to a deputy, or the one the walk stopped at), ``until``
+    the end of that absence (``""`` where none is known).
     """
 
     step: int
@@ -87,6 +89,8 @@ class Walk:
     path: list[str]
     substitutes: tuple[tuple[str, str, str], ...] = ()
     nobody: str = ""
+    away: str = ""
+    until: str = ""
 
 
 def hands_on(conditions: Sequence[HandOn], case: Case, requests_before: int) -> bool:
@@ -234,9 +238,10 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date) ->
     path: list[str] = []
     substitutes: list[tuple[str, str, str]] = []
     acts: str | None = None
-    nobody = ""
+    nobody = away = until = ""
     for step in steps[: reached + 1]:
         who = actor(G, step, case)
+        away = until = ""  # of this step only: the one that acts now is the last
         if who is None:
             acts, nobody = None, "role"
             continue
@@ -244,13 +249,19 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date) ->
             present, subs, why = _present(G, who, day)
             substitutes.extend(subs)
             names = [who] + [d for _, d, _ in subs]
+            if why == "absent":  # the last one on the way is away without a deputy
+                away = names[-1]
+                until = G.nodes[away].get("absent_until") or ""
+            elif subs:
+                away, _, until = subs[-1]
         else:
             present, why, names = who, "", [who]
         for name in names:
             if not path or path[-1] != name:
                 path.append(name)
         acts, nobody = present, why
-    return Walk(reached, acts, path, tuple(substitutes), nobody if acts is None else "")
+    return Walk(reached, acts, path, tuple(substitutes), nobody if acts is None else "",
+                away, until)
 
 
 def route_cycle(steps: Sequence[Step]) -> list[tuple[str, str]]:

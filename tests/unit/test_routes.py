@@ -292,3 +292,15 @@ def test_graph_draws_one_route_and_one_signals_walk(tmp_path):
     assert "  s2 [label=<2. de ib'er: <s>Ilse Bakker</s> → Nina Bos>, fillcolor=" in out
     code, _, err = _run_cli("graph", str(school), "--route", "r2")
     assert code == 2 and "routes: er is geen route met id 'r2'; routes in deze school: r1" in err
+
+
+def test_an_absence_on_a_passed_step_is_not_said_of_the_step_that_acts():
+    """The teacher (step 1) is away and passed to a deputy; the ib'er (step 2) acts: the
+    message speaks of no absence, and the walk names none."""
+    data = _with(_school(signals=[_signal(group="7", asked=1, handled_by="nina")]), "sara",
+                 absent={"from": "2026-11-01", "until": "2027-01-12"}, deputy="tom")
+    answer = mandaat.escalate(mandaat.load_school(data), "s1")
+    assert (answer.acts_now, answer.chain) == ("nina", ["nina", "sara", "tom", "nina"])
+    assert "afwezig" not in answer.message
+    (walked,) = [f for f in answer.explanation.because if f["fact"] == "walk"]
+    assert "away" not in walked
