@@ -21,9 +21,9 @@ from typing import Any
 import networkx as nx
 
 from . import vocabulary as V
-from .graph import build_graph, supervisors
+from .graph import build_graph
 from .model import School, Signal, Step
-from .routes import Case, Walk, _present, route_cycle, walk
+from .routes import Case, Walk, _present, route_cycle, supervising_ib, walk
 
 ROLE_FLAGS = {role: "bool" for role in V.ROLES}
 
@@ -285,7 +285,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             "k": "signal", "signal": s.id, "type": s.type, "about": s.about,
             "handled_by": s.handled_by or "", "age_days": days, "age_weeks": days / 7,
             "count": s.count, "conversation_held": s.conversation_held, "willful": s.willful,
-            "about_ib": _ib_of_signal(G, s) if supervised else "",
+            "about_ib": (supervising_ib(G, case_of(s, today, {})) or "") if supervised else "",
         })
 
     for target in V.TARGETS if "holder" in wanted else ():
@@ -400,17 +400,6 @@ def _role_unheld(school: School, role: str) -> bool:
     if role in ("ib", "handled_by"):
         return not any(V.holds_target("intern_begeleider", p.roles) for p in school.people)
     return not any(V.holds_target(role, p.roles) for p in school.people)
-
-
-def _ib_of_signal(G: Any, signal: Any) -> str:
-    """The ib'er who supervises what the signal is about, found on the graph (or "")."""
-    if signal.group is not None:
-        found = supervisors(G, group=signal.group)
-    elif signal.about in G:
-        found = supervisors(G, signal.about)
-    else:
-        found = []
-    return found[0] if found else ""
 
 
 def _by_id(items: Iterable[Any]) -> list[Any]:

@@ -45,8 +45,8 @@ from . import vocabulary as V
 from .graph import group_node, supervisors
 from .model import HandOn, ParamRef, Step
 
-__all__ = ["Case", "Walk", "actor", "deputy_of", "draw_route", "hands_on", "route_cycle", "walk",
-           "when_words"]
+__all__ = ["Case", "Walk", "actor", "deputy_of", "draw_route", "hands_on", "route_cycle",
+           "supervising_ib", "walk", "when_words"]
 
 
 @dataclass(frozen=True)
@@ -156,13 +156,20 @@ def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
     if role == "handled_by" and case.handled_by:
         return case.handled_by
     if role in ("ib", "handled_by"):
-        found: list[str] = []
-        if case.group is not None:
-            found = supervisors(G, group=case.group)
-        elif case.subject in G:
-            found = supervisors(G, case.subject)
-        return found[0] if found else _first_holder(G, "intern_begeleider")
+        return supervising_ib(G, case) or _first_holder(G, "intern_begeleider")
     return _first_holder(G, role)
+
+
+def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
+    """The ib'er who supervises the case: its pupil's group, or the person or team it is
+    about (the first by id where several do); ``None`` where nobody does."""
+    if case.group is not None:
+        found = supervisors(G, group=case.group)
+    elif case.subject in G:
+        found = supervisors(G, case.subject)
+    else:
+        found = []
+    return found[0] if found else None
 
 
 def _first_holder(G: nx.MultiDiGraph, target: str) -> str | None:
