@@ -4,27 +4,27 @@ It compiles mandaat's rule language to durable_rules rulesets, once per process 
 distinct set of rules, and evaluates a school's facts against them. What it designs
 around (each has a regression test in ``tests/unit/test_engine.py``):
 
-- ``Host()`` starts two timer threads that never stop and race with our calls: the
-  ``_QuietHost`` below starts none, so evaluation happens only inside ``evaluate``.
+- ``Host()`` starts two timer threads that never stop and race with our calls, and its
+  action machinery makes a JSON round trip of the session state for every action: the
+  wrapper calls the C API itself (the version is pinned), so evaluation happens only
+  inside ``evaluate``, and only the matches are decoded.
 - State per session id lives until ``delete_state`` (1,024 live ids raise
   ``MemoryError``): one fixed session id, used under a lock, deleted in ``finally``.
 - Ids are looked up by a 32-bit hash: facts get short generated ids (``f0``, ``f1``, ...).
 - ``$not`` ignores facts asserted after it, and a rule that starts with a negation never
   fires: every rule starts with a trigger fact that is asserted last.
 - Native ``any`` fires on combinations of its branches: each branch is its own rule.
-- A fact that no pattern looks at makes the whole batch fail: a sink rule looks at every
-  fact and never fires.
+- Every stored fact takes a fixed 6,840-byte node in a pool that grows by copying: only
+  the facts that can take part in a match are sent (:mod:`mandaat._prefilter`). A fact no
+  pattern looks at is reported by the C API, which goes on with the rest of the batch.
 - Its JSON parser reads an exponent only after a decimal point (``1e-05`` corrupts the
   session, and fails a rule definition): such floats, in facts and in rules alike, are
   nudged one step toward zero, and explanations report the original facts, looked up by id.
-- Every action costs a JSON round trip of the session state and the matched facts: each
-  rule carries a ``cap``, so one action receives all of its rule's matches at once.
-- Exceptions inside an action are swallowed into the session state: actions only append
-  to a list, and anything they raise is re-raised after the run.
+- Each rule carries a ``cap``, so one action receives all of its rule's matches at once.
 - ``delete_state`` frees a session's action context, which is only initialised once an
   action has run: a session in which no rule fired crashes there. A heartbeat rule fires
   once in every evaluation.
-- Ruleset names are global and reloading leaks: each ruleset is registered once.
+- Registering a ruleset costs memory that is never given back: each is registered once.
 - Two patterns of one rule never bind the same fact unless the rule says ``dist: 0``:
   every rule says so, so that patterns are independent, as the rule language reads.
 - Its tables have fixed sizes, and several of them fail without an error when full: a test
@@ -40,7 +40,6 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import json
 import math
@@ -56,9 +55,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from durable import engine as _durable
+import durable_rules_engine as _rules
 
 from . import facts as F
+from ._prefilter import Prefilter
 from .errors import MandaatInputError, Problem, RulePackError
 from .rules import MAX_JOIN_SIZE, Pattern, Rule, operations
 
@@ -67,6 +67,7 @@ _SID = "1"
 _NO_TARGET = -1
 _HEARTBEAT = "heartbeat"
 _CAP = 1_000_000
+_OBSERVED = 2  # assert_facts' code for a fact id seen before
 
 # durable_rules 2.0.28's fixed sizes, and how much of each one ruleset may use.
 _NATIVE_IN = 8        # longer in/not_in lists are tested on a field computed per fact
@@ -77,8 +78,6 @@ _MAX_BETAS = 250      # BETA_LIST_LENGTH 256: the patterns that end at one test 
 _MAX_STACK = 60       # MAX_STACK_SIZE 64: alpha nodes pending for one fact (65 crash)
 _MAX_FIELDS = 200     # MAX_OBJECT_PROPERTIES 255: the fields of one fact (code 302)
 
-_SINK = {"all": [{"i_any": {"$ex": {"k": 1}}}, {"i_never": {"k": "__never__"}}],
-         "run": "sink"}
 _HEARTBEAT_RULE = {"all": [{"i_trigger": {"k": "trigger"}}], "run": _HEARTBEAT}
 
 T = TypeVar("T")
@@ -175,7 +174,7 @@ class _Tests:
 
 @dataclass(frozen=True)
 class _Ruleset:
-    """One durable_rules ruleset: a share of the compiled rules, with its sink and heartbeat."""
+    """One durable_rules ruleset: a share of the compiled rules, with its heartbeat."""
 
     definition: dict[str, Any]
     #: per fact kind: the fields sent, and the names of the computed fields
@@ -228,6 +227,7 @@ class CompiledRules:
                     name = f"r{ri}b{bi}"
                     compiled.append((name, *self._compile(rule, ri, bi, branch, None, name)))
         self.rulesets = _share_out(compiled)
+        self._prefilters = [Prefilter(rs.definition, _durable_number) for rs in self.rulesets]
         #: every fact kind some pattern reads, with the fields sent of it
         self.fields = {kind: tuple(sorted({n for rs in self.rulesets
                                            for n in rs.fields.get(kind, ())}))
@@ -358,55 +358,63 @@ class CompiledRules:
         too): a forked child then finds them registered."""
         _ENGINE.register(self.rulesets)
 
-    def evaluate(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, float]
-                 ) -> list[Match]:
+    def evaluate(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, float], *,
+                 prefilter: bool = True) -> list[Match]:
         """Assert the facts, run the rules, and return every match (in firing order).
 
         A match names the facts by their engine id; the facts it reports are the ones
-        given here, not durable_rules' JSON copies of them.
+        given here, not durable_rules' JSON copies of them. Only the facts that can take
+        part in a match are sent (``prefilter=False`` sends every fact a pattern reads,
+        which gives the same matches; the differential tests compare the two).
 
         Raises
         ------
         RulePackError
-            When a rule's estimated join on these facts exceeds ``MAX_JOIN_SIZE``
+            When a rule's estimated join on the facts sent exceeds ``MAX_JOIN_SIZE``
             (nothing has been asserted then).
         """
+        sent_params = {p: _durable_number(params[p]) for p in self.params_used}
+        if prefilter:
+            chosen = [keep.keep(facts, sent_params) for keep in self._prefilters]
+        else:
+            chosen = [[i for i, fact in enumerate(facts) if fact["k"] in rs.fields]
+                      for rs in self.rulesets]
         by_kind: dict[str, list[Mapping[str, Any]]] = {}
-        for fact in facts:
-            if fact["k"] in self.fields:
-                by_kind.setdefault(fact["k"], []).append(fact)
+        for i in sorted({i for sent in chosen for i in sent}):
+            by_kind.setdefault(facts[i]["k"], []).append(facts[i])
         self._check_join_sizes(by_kind, params)
         specs = {name: (name, tests) for (_, tests), name in self._members.items()}
-        readers: dict[str, list[tuple[int, tuple[str, ...], tuple[Any, ...]]]] = {}
-        for i, rs in enumerate(self.rulesets):
-            for kind, names in rs.fields.items():
-                readers.setdefault(kind, []).append(
-                    (i, names, tuple(specs[n] for n in rs.members.get(kind, ()))))
-        batches: list[list[dict[str, Any]]] = [[] for _ in self.rulesets]
-        originals: dict[str, Mapping[str, Any]] = {}
-        for fact in facts:
-            targets = readers.get(fact["k"])
-            if targets is None:
-                continue  # no rule looks at this kind
-            fid = f"f{len(originals)}"
-            originals[fid] = fact
-            for i, names, members in targets:
-                sent = {"k": fact["k"], "id": fid, "sid": _SID}
-                for name in names:
+        ids: dict[int, str] = {}  # the index of a fact sent -> its engine id
+        work = []
+        for rs, sent in zip(self.rulesets, chosen, strict=True):
+            members = {kind: tuple(specs[n] for n in names) for kind, names in rs.members.items()}
+            rows = []
+            for i in sent:
+                fact = facts[i]
+                kind = fact["k"]
+                fid = ids.get(i)
+                if fid is None:
+                    fid = ids[i] = f"f{len(ids)}"
+                row = {"k": kind, "id": fid, "sid": _SID}
+                for name in rs.fields[kind]:
                     value = fact[name]
-                    sent[name] = _durable_number(value) if type(value) is float else value
-                for name, tests in members:
-                    sent[name] = all((fact[fname] in values) is inside
-                                     for fname, values, inside in tests)
-                batches[i].append(sent)
-        n = len(originals)
-        ids = {p: f"f{n + j}" for j, p in enumerate(sorted(self.params_used))}
-        trigger = f"f{n + len(ids)}"
-        for rs, batch in zip(self.rulesets, batches):
-            batch.extend({"k": "param", "name": p, "value": _durable_number(params[p]),
-                          "id": ids[p], "sid": _SID} for p in rs.params)
-            batch.append({"k": "trigger", "id": trigger, "sid": _SID})
-        fired = _ENGINE.run(list(zip(self.rulesets, batches)))
+                    row[name] = _durable_number(value) if type(value) is float else value
+                for name, tests in members.get(kind, ()):
+                    row[name] = all((fact[fname] in values) is inside
+                                    for fname, values, inside in tests)
+                rows.append(row)
+            work.append((rs, rows))
+        n = len(ids)
+        param_ids = {p: f"f{n + j}" for j, p in enumerate(sorted(self.params_used))}
+        trigger = f"f{n + len(param_ids)}"
+        batches = []
+        for rs, rows in work:
+            rows.extend({"k": "param", "name": p, "value": sent_params[p], "id": param_ids[p],
+                         "sid": _SID} for p in rs.params)
+            rows.append({"k": "trigger", "id": trigger, "sid": _SID})
+            batches.append((rs, json.dumps(rows, ensure_ascii=False)))
+        originals = {fid: facts[i] for i, fid in ids.items()}
+        fired = _ENGINE.run(batches)
         return [self._match(name, m, params, originals) for name, m in fired]
 
     def _check_join_sizes(self, by_kind: Mapping[str, Sequence[Mapping[str, Any]]],
@@ -589,8 +597,7 @@ class _Network:
     def __init__(self) -> None:
         self.root = _Node(0)
         self.fields: dict[str, set[str]] = {}  # the fields sent of each fact kind
-        for rule in (_SINK, _HEARTBEAT_RULE):
-            self.add(rule, _Reads())
+        self.add(_HEARTBEAT_RULE, _Reads())
 
     def add(self, rule: Mapping[str, Any], reads: _Reads) -> bool:
         fits = True
@@ -670,7 +677,6 @@ def _share_out(compiled: Sequence[tuple[str, dict[str, Any], _Reads]]) -> list[_
 
 def _ruleset(items: Sequence[tuple[str, dict[str, Any], _Reads]]) -> _Ruleset:
     definition = {name: rule for name, rule, _ in items}
-    definition["sink"] = _SINK
     definition[_HEARTBEAT] = _HEARTBEAT_RULE
     fields: dict[str, set[str]] = {}
     members: dict[str, set[str]] = {}
@@ -690,94 +696,77 @@ def _ruleset(items: Sequence[tuple[str, dict[str, Any], _Reads]]) -> _Ruleset:
 # --- durable_rules itself -----------------------------------------------------------------------
 
 
-class _QuietHost(_durable.Host):
-    """A Host without the two timer threads ``Host.__init__`` starts."""
-
-    def __init__(self, engine: _Engine):
-        self._mandaat = engine
-        super().__init__()
-
-    def _run(self) -> None:
-        return None
-
-    def get_action(self, action_name: str):
-        fired = self._mandaat.fired
-        if action_name == _HEARTBEAT:
-            def heartbeat(c):
-                return None
-
-            return heartbeat
-
-        def action(c):  # durable_rules reads __code__: a plain one-argument function
-            try:
-                fired[-1].extend((action_name, m._d) for m in c.m)
-            except Exception as exc:  # pragma: no cover - re-raised after the run
-                self._mandaat.errors.append(exc)
-
-        return action
-
-
 class _Engine:
-    """The process's one Host; evaluations run one at a time under its lock."""
+    """The process's durable_rules rulesets; evaluations run one at a time under its lock.
+
+    It drives the C API as ``durable.engine.Ruleset`` does, without its action machinery:
+    assert the batch, then take the actions one by one (``start_action_for_state``, then
+    ``complete_and_start_action`` until none is left), and delete the session.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._host: _QuietHost | None = None
-        self._names: dict[str, str] = {}
-        self.fired: list[list[tuple[str, Any]]] = []
-        self.errors: list[BaseException] = []
+        self._handles: dict[str, int] = {}
 
-    def _ruleset(self, ruleset: _Ruleset) -> str:
-        if self._host is None:
-            self._host = _QuietHost(self)
-        name = self._names.get(ruleset.key)
-        if name is None:
-            name = f"mandaat_{ruleset.key}"
-            definition = copy.deepcopy(ruleset.definition)  # register_rulesets mutates it
+    def _handle(self, ruleset: _Ruleset) -> int:
+        handle = self._handles.get(ruleset.key)
+        if handle is None:
+            text = json.dumps({name: {k: v for k, v in rule.items() if k != "run"}
+                               for name, rule in ruleset.definition.items()},
+                              ensure_ascii=False)
             try:
-                self._host.register_rulesets({name: definition})
+                handle = _rules.create_ruleset(f"mandaat_{ruleset.key}", text)
             except Exception as exc:
                 raise EngineError(f"durable_rules refused a compiled rule pack: {exc}") from exc
-            self._names[ruleset.key] = name
-        return name
+            self._handles[ruleset.key] = handle
+        return handle
 
     def register(self, rulesets: Sequence[_Ruleset]) -> None:
         with self._lock:
             for ruleset in rulesets:
-                self._ruleset(ruleset)
+                self._handle(ruleset)
 
-    def run(self, work: Sequence[tuple[_Ruleset, list[dict[str, Any]]]]
-            ) -> list[tuple[str, Any]]:
+    def run(self, work: Sequence[tuple[_Ruleset, str]]) -> list[tuple[str, Any]]:
+        """Assert each ruleset's batch (JSON text) and return every match: (rule, match)."""
         with self._lock:
             fired: list[tuple[str, Any]] = []
             for ruleset, batch in work:
-                fired.extend(self._run(ruleset, batch))
+                self._run(self._handle(ruleset), batch, fired)
             return fired
 
-    def _run(self, ruleset: _Ruleset, batch: list[dict[str, Any]]) -> list[tuple[str, Any]]:
-        name = self._ruleset(ruleset)
-        assert self._host is not None
-        self.fired.append([])
-        self.errors.clear()
+    @staticmethod
+    def _run(handle: int, batch: str, fired: list[tuple[str, Any]]) -> None:
         try:
-            self._host.assert_facts(name, batch)
-        except (_durable.MessageNotHandledException,
-                _durable.MessageObservedException) as exc:
-            raise EngineError(f"durable_rules refused the facts: {exc}") from None
+            code, state = _rules.assert_facts(handle, batch)
+        except Exception as exc:
+            with contextlib.suppress(Exception):  # the state may not exist after a failure
+                _rules.delete_state(handle, _SID)
+            raise EngineError(f"durable_rules failed: {exc}") from exc
+        try:
+            if code == _OBSERVED:
+                raise EngineError("durable_rules refused the facts: a fact id was seen twice")
+            result = _rules.start_action_for_state(handle, state)
+            message = result[1] if result is not None else None
+            while message is not None:
+                for name, matches in json.loads(message).items():
+                    if name == _HEARTBEAT:
+                        continue
+                    if isinstance(matches, dict):
+                        matches = [matches]
+                    fired.extend((name, m["m"] if len(m) == 1 and "m" in m else m)
+                                 for m in matches)
+                message = _rules.complete_and_start_action(handle, state)
+        except EngineError:
+            raise
         except Exception as exc:
             raise EngineError(f"durable_rules failed: {exc}") from exc
         finally:
-            fired = self.fired.pop()
-            # the state may not exist after a failed batch
             with contextlib.suppress(Exception):
-                self._host.delete_state(name, _SID)
-        if self.errors:
-            raise EngineError(f"a rule action failed: {self.errors[0]!r}")
-        return fired
+                _rules.delete_state(handle, _SID)
 
     def live_rulesets(self) -> int:
         """How many rulesets are registered (each distinct rule set once per process)."""
-        return len(self._names)
+        return len(self._handles)
 
 
 _ENGINE = _Engine()

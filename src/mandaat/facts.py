@@ -271,7 +271,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     # one graph serves the supervising ib'ers, the walks and the route steps
     needs_walks = wanted & {"walk", "route_step"} and (school.signals or school.routes)
     supervised = bool(signals) and any(p.supervises for p in school.people)
-    G = build_graph(school, covers=False) if needs_walks or supervised else None
+    G = build_graph(school, work=False) if needs_walks or supervised else None
     walked: dict[str, tuple[str, Sequence[Step], Walk]] = {}
     if needs_walks:
         if "walk" in wanted:

@@ -83,12 +83,14 @@ def group_node(group: str) -> str:
     return f"group:{group}"
 
 
-def build_graph(school: School, *, covers: bool = True) -> nx.MultiDiGraph:
+def build_graph(school: School, *, covers: bool = True, work: bool = True) -> nx.MultiDiGraph:
     """Return the responsibility graph of ``school`` (see the module docstring).
 
     ``covers=False`` leaves out the ``covers`` edges (a mandate and every task in its
     scope): pictures and routes do not use them, and a school with many mandates over
-    broad scopes has as many of them as mandates times tasks.
+    broad scopes has as many of them as mandates times tasks. ``work=False`` leaves out
+    the tasks, mandates and signals, and keeps the organisation (people, groups, teams,
+    externals) that route walks and supervision are found on.
     """
     G = nx.MultiDiGraph(school=school.school.name,
                         people_order=tuple(p.id for p in school.people))
@@ -121,6 +123,8 @@ def build_graph(school: School, *, covers: bool = True) -> nx.MultiDiGraph:
             G.add_edge(p.id, p.deputy, key="deputy")
         if p.replaces:
             G.add_edge(p.id, p.replaces, key="replaces")
+    if not work:
+        return G
     for task in school.tasks:
         G.add_node(task.id, kind="task", label=task.label, task_type=task.type,
                    domain=task.task_domain, personnel=task.type in V.PERSONNEL_TASK_TYPES,

@@ -1,0 +1,278 @@
+"""Which facts can take part in a match: the facts worth sending to durable_rules.
+
+Of the 736 facts of a 60-staff school, fewer than a third can be in any match of the
+bundled rules, and durable_rules stores every fact it is sent in a fixed 6,840-byte node.
+:class:`Prefilter` reads a ruleset's compiled definition (the very dicts durable_rules is
+given) and, for one school's facts, keeps those that can be bound by some pattern of some
+rule that can still fire; durable_rules then decides every match among them.
+
+It is conservative: a fact it drops can be in no match, so durable_rules with and without
+it fires the same rules on the same facts (``tests/property/test_prefilter.py`` checks
+that on every scenario school and on generated schools). In detail:
+
+- Each pattern's constant tests (and its comparisons with params, whose values are known)
+  are compiled once to Python, per fact kind; a test Python cannot decide the way
+  durable_rules does (values of mixed types, text compared with ``<``, a computed field)
+  passes.
+- A rule keeps facts only while each of its ``fact`` patterns has a candidate; equality
+  joins between patterns then narrow the candidates (a semi-join, repeated until nothing
+  changes), for joins on text values only.
+- A fact an ``absent`` pattern could match is kept where the rule can still fire, narrowed
+  by its equality joins with the rule's candidates: only such a fact can stop a match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: durable_rules' comparison operators, as Python operators
+_COMPARE = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">=", "$neq": "!="}
+_NUMBER = (int, float)
+
+
+#: a test as :meth:`Prefilter._condition` reads it: ``("true",)``, ``("compare", field, op,
+#: constant, type)``, ``("param", field, op, name)``, ``("and", [tests])`` or ``("or", [tests])``
+_Node = tuple[Any, ...]
+#: how the generated code checks that a value has the type the constants of its field have
+_IS = {"str": "type({}) is str", "bool": "type({}) is bool", "number": "type({}) in NUM"}
+_GUARD = {"str": "type({}) is not str", "bool": "type({}) is not bool",
+          "number": "type({}) not in NUM"}
+
+
+@dataclass(frozen=True)
+class _Join:
+    """An equality join: ``field`` of this pattern equals ``other_field`` of pattern
+    ``other`` (a pattern id)."""
+
+    field: str
+    other: int
+    other_field: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    positive: tuple[int, ...]
+    absent: tuple[int, ...]
+    #: pattern id -> its equality joins with the rule's positive patterns
+    joins: Mapping[int, tuple[_Join, ...]]
+
+
+class Prefilter:
+    """The conservative pre-filter of one compiled ruleset (see the module docstring)."""
+
+    def __init__(self, definition: Mapping[str, Mapping[str, Any]],
+                 as_sent: Callable[[Any], Any]):
+        """``definition`` is a ruleset as durable_rules is given it; ``as_sent(number)`` is
+        the number durable_rules compares once a fact holding ``number`` is sent."""
+        self._as_sent = as_sent
+        self._constants: list[Any] = []
+        self._types: dict[str, set[str]] = {}  # field of the kind at hand -> types tested
+        conditions: dict[str, list[tuple[int, _Node]]] = {}  # kind -> (pattern id, test)
+        types: dict[str, dict[str, set[str]]] = {}  # kind -> field -> the types tested
+        rules = []
+        pid = 0
+        for rule in definition.values():
+            aliases: dict[str, int] = {}
+            positive: list[int] = []
+            absent: list[int] = []
+            raw_joins: list[tuple[int, str, str, str]] = []
+            for entry in rule["all"]:
+                ((name, expr),) = entry.items()
+                tests = expr.get("$and", [expr])
+                kind = tests[0].get("k")
+                if kind in ("trigger", "param") or not isinstance(kind, str):
+                    continue
+                self._types = types.setdefault(kind, {})
+                parts = []
+                for test in tests[1:]:
+                    parts.append(self._condition(test))
+                    join = _equal_join(test)
+                    if join is not None:
+                        raw_joins.append((pid, *join))
+                conditions.setdefault(kind, []).append((pid, ("and", parts)))
+                if name.endswith("$not"):
+                    absent.append(pid)
+                else:
+                    positive.append(pid)
+                    aliases[name] = pid
+                pid += 1
+            joins: dict[int, list[_Join]] = {}
+            for this, fname, alias, attr in raw_joins:
+                if alias in aliases:
+                    other = aliases[alias]
+                    joins.setdefault(this, []).append(_Join(fname, other, attr))
+                    if this in positive:  # a join narrows both sides
+                        joins.setdefault(other, []).append(_Join(attr, this, fname))
+            rules.append(_Rule(tuple(positive), tuple(absent),
+                               {p: tuple(js) for p, js in joins.items()}))
+        self._rules = tuple(rules)
+        self._patterns = pid
+        self._kinds = {kind: self._function(kind, tests, types[kind])
+                       for kind, tests in conditions.items()}
+
+    # --- compiling the constant tests ---------------------------------------------------------
+
+    def _condition(self, test: Mapping[str, Any]) -> _Node:
+        """A test as a tree of ``and``/``or`` over comparisons of one field with a constant
+        or a param (``true`` where durable_rules' test could hold whatever the fact)."""
+        ((key, value),) = test.items()
+        if key in ("$and", "$or"):
+            return (key[1:], [self._condition(t) for t in value])
+        if key.startswith("$"):
+            if key not in _COMPARE:
+                return ("true",)
+            ((fname, operand),) = value.items()
+            return self._compare(fname, _COMPARE[key], operand)
+        return self._compare(key, "==", value)
+
+    def _compare(self, fname: str, op: str, operand: Any) -> _Node:
+        if fname.startswith("__"):
+            return ("true",)  # a computed field: not in the facts given here
+        if isinstance(operand, Mapping):
+            ((alias, attr),) = operand.items()
+            if not alias.startswith("i_p_") or attr != "value":
+                return ("true",)  # a join with another fact: the semi-join's part
+            self._types.setdefault(fname, set()).add("number")
+            return ("param", fname, op, alias[4:])
+        if isinstance(operand, bool):
+            of = "bool"
+        elif isinstance(operand, str):
+            of = "str"
+        elif isinstance(operand, _NUMBER):
+            of = "number"
+        else:
+            return ("true",)
+        if of != "number" and op not in ("==", "!="):
+            return ("true",)  # durable_rules orders text and booleans its own way
+        self._types.setdefault(fname, set()).add(of)
+        if type(operand) in (str, bool, int):
+            return ("compare", fname, op, repr(operand), of)  # a Python literal
+        self._constants.append(operand)
+        return ("compare", fname, op, f"C{len(self._constants) - 1}", of)
+
+    def _function(self, kind: str, tests: Sequence[tuple[int, _Node]],
+                  types: Mapping[str, set[str]]
+                  ) -> Callable[[Mapping[str, Any], int, Mapping[str, Any], list[list[int]]],
+                                None]:
+        """``passes(fact, index, params, hits)``: appends ``index`` to ``hits[p]`` for each
+        pattern ``p`` of ``kind`` whose constant tests the fact may pass.
+
+        When every field tested holds a value of the type its constants have (so it is,
+        for facts as mandaat builds them), plain comparisons decide; otherwise each test
+        on a value of another type passes.
+        """
+        local = {fname: f"v{n}" for n, fname in enumerate(types)}
+        typed = {fname: next(iter(of)) for fname, of in types.items() if len(of) == 1}
+        check = " and ".join(_IS[of].format(local[fname]) for fname, of in typed.items())
+        lines = ["def passes(f, i, P, hits):"]
+        lines += [f"    {local[fname]} = f.get({fname!r})" for fname in types]
+        for guarded in (False, True):
+            lines.append("    else:" if guarded else f"    if {check or 'True'}:")
+            for pid, node in tests:
+                condition = _render(node, local, typed if not guarded else {})
+                lines.append(f"        if {condition}:\n            hits[{pid}].append(i)")
+        namespace = {f"C{n}": value for n, value in enumerate(self._constants)}
+        namespace.update(NUM=_NUMBER, N=self._as_sent)
+        exec(compile("\n".join(lines), f"<prefilter {kind}>", "exec"), namespace)  # noqa: S102
+        return namespace["passes"]
+
+    # --- filtering ----------------------------------------------------------------------------
+
+    def keep(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> list[int]:
+        """The indices (in order) of the facts that can take part in some match."""
+        hits: list[list[int]] = [[] for _ in range(self._patterns)]
+        kinds = self._kinds
+        for i, fact in enumerate(facts):
+            passes = kinds.get(fact["k"])
+            if passes is not None:
+                passes(fact, i, params, hits)
+        kept: set[int] = set()
+        for rule in self._rules:
+            candidates = _narrowed(rule, hits, facts)
+            if candidates is None:
+                continue
+            for found in candidates.values():
+                kept.update(found)
+            for pid in rule.absent:
+                found = hits[pid]
+                for join in rule.joins.get(pid, ()):
+                    found = _semi_join(found, join, candidates[join.other], facts)
+                kept.update(found)
+        return sorted(kept)
+
+
+def _render(node: _Node, local: Mapping[str, str], typed: Mapping[str, str]) -> str:
+    """Python for a test; a field in ``typed`` is known to hold a value of its type."""
+    what = node[0]
+    if what == "true":
+        return "True"
+    if what in ("and", "or"):
+        parts = [_render(n, local, typed) for n in node[1]]
+        if what == "or" and "True" in parts:
+            return "True"
+        parts = [p for p in parts if p != "True"]
+        if not parts:
+            return "True"
+        return parts[0] if len(parts) == 1 else "(" + f" {what} ".join(parts) + ")"
+    v = local[node[1]]
+    if what == "param":
+        _, fname, op, name = node
+        p = f"P.get({name!r})"
+        guard = f"type({p}) not in NUM"
+        if fname not in typed:
+            guard = f"{_GUARD['number'].format(v)} or {guard}"
+        return f"({guard} or N({v}) {op} {p})"
+    _, fname, op, constant, of = node
+    test = f"N({v}) {op} {constant}" if of == "number" else f"{v} {op} {constant}"
+    return test if fname in typed else f"({_GUARD[of].format(v)} or {test})"
+
+
+def _narrowed(rule: _Rule, hits: Sequence[list[int]], facts: Sequence[Mapping[str, Any]]
+              ) -> dict[int, list[int]] | None:
+    """The candidates of each positive pattern after the semi-joins, or ``None`` when one
+    pattern has none (the rule cannot fire)."""
+    candidates = {pid: hits[pid] for pid in rule.positive}
+    if not all(candidates.values()):
+        return None
+    changed = True
+    while changed:
+        changed = False
+        for pid in rule.positive:
+            for join in rule.joins.get(pid, ()):
+                before = candidates[pid]
+                after = _semi_join(before, join, candidates[join.other], facts)
+                if not after:
+                    return None
+                if len(after) != len(before):
+                    candidates[pid] = after
+                    changed = True
+    return candidates
+
+
+def _semi_join(found: list[int], join: _Join, other: Sequence[int],
+               facts: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The facts of ``found`` whose ``join.field`` equals ``join.other_field`` of some fact
+    of ``other``; all of ``found`` where a value is not text (durable_rules compares loosely)."""
+    values = {facts[j].get(join.other_field) for j in other}
+    if not all(type(v) is str for v in values):
+        return found
+    fname = join.field
+    out = []
+    for i in found:
+        value = facts[i].get(fname)
+        if value in values or type(value) is not str:
+            out.append(i)
+    return out
+
+
+def _equal_join(test: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """``(field, alias, attr)`` for an equality join with another fact's field."""
+    ((key, value),) = test.items()
+    if key.startswith("$") or not isinstance(value, Mapping):
+        return None
+    ((alias, attr),) = value.items()
+    if alias.startswith("i_p_"):
+        return None
+    return key, alias, attr
