@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -39,6 +39,10 @@ from .limits import LIMITS, SHOWN_CHARS
 # libyaml's parser where PyYAML was built with it. Only its events are used: what they
 # become is decided here, so no tag ever constructs an object.
 _SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
 
 
 class _StrictSafeLoader(_SafeBase):  # type: ignore[misc, valid-type]
@@ -453,6 +457,14 @@ class _Open:
         self.key_lines: dict[Any, int] = {}
 
 
+def _events(text: str) -> Iterator[Any]:
+    """The parser's events for ``text``, without a Python generator between them where
+    libyaml is there."""
+    if _CParser is not None:
+        return iter(_CParser(text).get_event, None)
+    return yaml.parse(text, Loader=_SafeBase)
+
+
 class _YamlReader:
     """Plain data from a YAML text, held to the limits while the parser's events come."""
 
@@ -460,6 +472,7 @@ class _YamlReader:
         self.source = source
         self.stack: list[_Open] = []
         self.root: Any = None
+        self.tags: dict[str, str] = {}  # a plain scalar's text -> the tag it resolves to
 
     def read(self) -> Any:
         try:
@@ -499,7 +512,7 @@ class _YamlReader:
         anchor_lines: dict[str, int] = {}
         values = chars = aliases = documents = 0
         deepest = 0  # the deepest list or mapping since the innermost open anchor began
-        for event in yaml.parse(self.source.text, Loader=_SafeBase):
+        for event in _events(self.source.text):
             cls = event.__class__
             if cls is ScalarEvent:
                 value = self._scalar(event)
@@ -595,7 +608,13 @@ class _YamlReader:
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if event.implicit[0]:  # plain: its text decides, the same way each time
+                tag = self.tags.get(event.value)
+                if tag is None:
+                    tag = self.tags[event.value] = _RESOLVER.resolve(
+                        yaml.ScalarNode, event.value, event.implicit)
+            else:
+                tag = _STR  # quoted
         if tag == _STR:
             return event.value
         if tag == _NULL:
