@@ -7,7 +7,7 @@ second way.
 
 from __future__ import annotations
 
-import re
+import functools
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -389,10 +389,13 @@ class _Renderer:
     def __init__(self, school: School, labels: Mapping[str, str], lang: str,
                  params: Mapping[str, float], walks: Mapping[str, Any]):
         self.labels, self.lang, self.params = labels, lang, params
-        self._accountable = {t.id: school.accountable_of(t)[0] for t in school.tasks}
+        self._school = school
+        self._tasks = {t.id: t for t in school.tasks}
         # the path each signal's route walk took: the same walks its walk facts came from
         self._walked = {signal: w.path for signal, (_, _, w) in walks.items()}
         self._routes = {r.id: r.title or r.id for r in school.routes}
+        self._alias_orders: dict[str, dict[str, int]] = {}
+        self._sources: dict[str, SourceText] = {}
 
     def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
                 param_names: Sequence[str]) -> Finding:
@@ -406,32 +409,19 @@ class _Renderer:
                 rank = (fact.get("seq", 0), value)
                 values[value] = min(values.get(value, rank), rank)
             subjects = subjects + sorted(values, key=values.__getitem__)
-        because: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        aliases = [p.alias for b in origin.branches for p in b if p.alias]
-        for m in group:
-            ordered = sorted(m.facts.items(), key=lambda kv: aliases.index(kv[0]))
-            for item in [public_fact(f) for _, f in ordered] + [dict(a) for a in m.absent]:
-                key = repr(sorted(item.items(), key=lambda kv: kv[0]))
-                if key not in seen:
-                    seen.add(key)
-                    because.append(_ordered(item))
         no_target = rule is not origin
         target = None if no_target else primary.target
+        walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
         extra = {"target": target or "", "rule": origin.id,
                  "subjects": ", ".join(subjects)}
         if no_target:
-            walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
-            roles = [f["role"] for f in walked]
             extra["target"] = ", ".join(
-                [a.target for a in origin.escalate_to if a.target] + roles)
-        path = self._path(origin, primary, target)
+                [a.target for a in origin.escalate_to if a.target] + [f["role"] for f in walked])
         message = self.render(getattr(rule.message, self.lang), group, extra)
-        defaulted = sorted({f["who"] for m in group for f in m.facts.values()
-                            if f.get("k") == "assignment" and f.get("by_default")})
-        walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
         message += "".join(self._walk_note(f) for f in walked if f.get("away"))
         message += "".join(self._route_note(f["route"]) for f in walked if f.get("route"))
+        defaulted = sorted({f["who"] for m in group for f in m.facts.values()
+                            if f.get("k") == "assignment" and f.get("by_default")})
         if defaulted:
             names = _join([self._name(w) for w in defaulted], self.lang)
             message += (f" Dat {names} hier eindverantwoordelijk is, volgt uit de standaard die "
@@ -439,6 +429,10 @@ class _Renderer:
                         if self.lang == "nl" else
                         f" That {names} is accountable here follows from the school's default "
                         "for all tasks, not from the task itself.")
+        source = self._sources.get(rule.id)
+        if source is None:
+            source = self._sources[rule.id] = SourceText(text=rule.source.text,
+                                                         quote=rule.source.quote)
         return Finding(
             rule=rule.id,
             severity=rule.severity,
@@ -446,13 +440,30 @@ class _Renderer:
             escalate_to=target,
             message=message,
             explanation=Explanation(
-                because=because,
-                path=path,
+                because=self._because(origin, group),
+                path=self._path(origin, primary, target),
                 params={n: self.params[n] for n in param_names},
-                source=SourceText(text=rule.source.text, quote=rule.source.quote),
+                source=source,
                 suggestion=self.render(getattr(rule.suggestion, self.lang), group, extra),
             ),
         )
+
+    def _because(self, rule: Rule, group: list[Match]) -> list[dict[str, Any]]:
+        """The facts of the group's matches in the order the rule names them, then what
+        each match found absent; each distinct fact once."""
+        order = self._alias_orders.get(rule.id)
+        if order is None:
+            order = self._alias_orders[rule.id] = {}
+            for branch in rule.branches:
+                for pattern in branch:
+                    if pattern.alias:
+                        order.setdefault(pattern.alias, len(order))
+        items: list[Mapping[str, Any]] = []
+        for m in group:
+            ordered = sorted(m.facts.items(), key=lambda kv: order[kv[0]])
+            items += [public_fact(f) for _, f in ordered]
+            items += m.absent
+        return [_ordered(item) for item in _distinct(items)]
 
     def _route_note(self, route: str) -> str:
         """Which route was walked, where it is the school's own and not the pack's."""
@@ -480,7 +491,7 @@ class _Renderer:
             else:
                 ref, _, step = item.partition(">")
                 value = str(m.value(ref))
-                values = (sorted(self._accountable.get(value, [])) if step == "accountable"
+                values = (self._accountable(value) if step == "accountable"
                           else list(self._walked.get(value, [])) if step == "walk"
                           else [value])
             for v in values:
@@ -488,32 +499,54 @@ class _Renderer:
                     path.append(v)
         return path
 
-    def render(self, template: str, group: list[Match], extra: Mapping[str, str]) -> str:
-        def sub(match: re.Match[str]) -> str:
-            ref, _, fmt = match.group(1).partition("|")
-            if ref in extra:
-                value = extra[ref]
-                return self._name(value) if fmt == "name" and value else value
-            if ref.startswith("param."):
-                value = self.params[ref[6:]]
-                return f"{value:.0%}" if fmt == "pct" else f"{value:g}"
-            if fmt in ("all", "names"):
-                values = sorted({str(m.value(ref)) for m in group}, key=_vocab_order)
-                shown = [self._name(v) for v in values] if fmt == "names" else values
-                return _join(shown, self.lang)
-            value = group[0].value(ref)
-            if fmt == "pct":
-                return f"{float(value):.0%}"
-            if isinstance(value, float):
-                return f"{value:g}"
-            return self._name(str(value)) if fmt == "name" else str(value)
+    def _accountable(self, task_id: str) -> list[str]:
+        task = self._tasks.get(task_id)
+        return sorted(self._school.accountable_of(task)[0]) if task is not None else []
 
-        return PLACEHOLDER.sub(sub, template)
+    def render(self, template: str, group: list[Match], extra: Mapping[str, str]) -> str:
+        texts, placeholders = _template(template)
+        out = [texts[0]]
+        for (ref, fmt), text in zip(placeholders, texts[1:], strict=True):
+            out.append(self._value(ref, fmt, group, extra))
+            out.append(text)
+        return "".join(out)
+
+    def _value(self, ref: str, fmt: str, group: list[Match], extra: Mapping[str, str]) -> str:
+        """What one placeholder ``{ref|fmt}`` of a template shows for this group."""
+        if ref in extra:
+            value = extra[ref]
+            return self._name(value) if fmt == "name" and value else value
+        if ref.startswith("param."):
+            value = self.params[ref[6:]]
+            return f"{value:.0%}" if fmt == "pct" else f"{value:g}"
+        if fmt in ("all", "names"):
+            values = sorted({str(m.value(ref)) for m in group}, key=_vocab_order)
+            shown = [self._name(v) for v in values] if fmt == "names" else values
+            return _join(shown, self.lang)
+        value = group[0].value(ref)
+        if fmt == "pct":
+            return f"{float(value):.0%}"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return self._name(str(value)) if fmt == "name" else str(value)
 
     def _name(self, value: str) -> str:
         if not value:
             return "(niemand)" if self.lang == "nl" else "(nobody)"
         return self.labels.get(value, value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(template: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A message template split at its placeholders: the texts around them, and each
+    placeholder's ref and format.
+
+    >>> _template("{a.person|name} is away, {n}.")
+    (('', ' is away, ', '.'), (('a.person', 'name'), ('n', '')))
+    """
+    parts = PLACEHOLDER.split(template)
+    placeholders = tuple((ref, fmt) for ref, _, fmt in (p.partition("|") for p in parts[1::2]))
+    return tuple(parts[0::2]), placeholders
 
 
 _MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -548,19 +581,53 @@ def _join(values: Sequence[str], lang: str) -> str:
     return ", ".join(values[:-1]) + word + values[-1]
 
 
-def _ordered(item: dict[str, Any]) -> dict[str, Any]:
+def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """``items`` without repeats, in order: an item repeats an earlier one with the same
+    keys and values as ``repr`` writes them (``1``, ``1.0`` and ``True`` differ).
+
+    >>> _distinct([{"fact": "a", "n": 1}, {"fact": "a", "n": 1.0}, {"fact": "a", "n": 1}])
+    [{'fact': 'a', 'n': 1}, {'fact': 'a', 'n': 1.0}]
+    """
+    kept: list[Mapping[str, Any]] = []
+    first: dict[tuple[Any, int], Mapping[str, Any]] = {}
+    seen: dict[tuple[Any, int], set[str]] = {}
+    for item in items:
+        alike = (item.get("fact"), len(item))  # only facts alike in these can be the same
+        if alike not in first:
+            first[alike] = item
+        else:
+            keys = seen.setdefault(alike, {_key(first[alike])})
+            key = _key(item)
+            if key in keys:
+                continue
+            keys.add(key)
+        kept.append(item)
+    return kept
+
+
+def _key(item: Mapping[str, Any]) -> str:
+    return repr(sorted(item.items()))  # keys differ, so their values are never compared
+
+
+def _ordered(item: Mapping[str, Any]) -> dict[str, Any]:
     """Order a fact's keys as its kind declares them; drop role flags a person lacks."""
     kind = item.get("fact")
-    schema = FACT_KINDS.get(kind, {})
     out: dict[str, Any] = {"fact": kind}
     if item.get("absent"):
         out["absent"] = True
-    for key in schema:
-        if key in item:
-            if kind == "person" and key in V.ROLES and item[key] is False:
-                continue
+    declared, undeclared = _key_order(kind, tuple(item))
+    for key in declared:
+        if not (item[key] is False and kind == "person" and key in V.ROLES):
             out[key] = item[key]
-    for key, value in item.items():
-        if key not in out and key not in schema:
-            out[key] = value
+    for key in undeclared:
+        if key not in out:
+            out[key] = item[key]
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _key_order(kind: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ``keys`` a fact of ``kind`` has: those its kind declares, in the declared order,
+    and the others, in their own order."""
+    schema = FACT_KINDS.get(kind, {})
+    return tuple(k for k in schema if k in keys), tuple(k for k in keys if k not in schema)

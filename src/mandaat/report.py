@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, field_serializer
+from pydantic_core import PydanticSerializationError
 
 REPORT_FORMAT = "mandaat-report/1"
 Severity = Literal["violation", "warning", "advice"]
@@ -86,7 +90,7 @@ class Report(_Model):
 
     def to_json(self) -> str:
         """The report as one JSON document, byte-identical for the same school."""
-        return _dumps(self.model_dump(mode="json"))
+        return _dumps(self, [f.explanation for f in self.findings])
 
 
 class Escalation(_Model):
@@ -104,11 +108,42 @@ class Escalation(_Model):
 
     def to_json(self) -> str:
         """The answer as one JSON document."""
-        return _dumps(self.model_dump(mode="json"))
+        return _dumps(self, [self.explanation] if self.explanation is not None else [])
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+#: A negative exponent after a digit: pydantic writes a float below 1e-4 as ``0.0000...``
+#: or as ``1.5e-7``, where ``json.dumps`` writes ``1.5e-07``.
+_SMALL_EXPONENT = re.compile(r"e-(?<=[0-9]e-)")
+
+
+def _dumps(model: BaseModel, explanations: Sequence[Explanation], indent: int | None = 2
+           ) -> str:
+    """``model`` as ``json.dumps`` writes its JSON form (UTF-8 as is; indented, or compact
+    with ``indent=None``).
+
+    pydantic's own serializer writes the same text much faster, except for floats below
+    1e-4 (``0.00001`` where ``json.dumps`` writes ``1e-05``), infinite or NaN thresholds
+    (``null``, not ``Infinity``) and lone surrogates (which it refuses): where any of these
+    could be in the text, ``json.dumps`` writes it.
+    """
+    if all(math.isfinite(v) for e in explanations for v in e.params.values()):
+        try:
+            text = model.model_dump_json(indent=indent)
+        except PydanticSerializationError:
+            pass
+        else:
+            if "0.0000" not in text and not _SMALL_EXPONENT.search(text):
+                return text + "\n"
+    data = model.model_dump(mode="json")
+    if indent is None:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
+
+
+def json_line(report: Report, file: str) -> str:
+    """The report as one line of JSON Lines, with ``"file"`` first (``mandaat check DIR``)."""
+    body = _dumps(report, [f.explanation for f in report.findings], indent=None)
+    return '{"file":' + json.dumps(file, ensure_ascii=False) + "," + body[1:]
 
 
 # --- text for people ------------------------------------------------------------------------

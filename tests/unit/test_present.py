@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import random
 import re
+import struct
 
 import pytest
 
 import mandaat
-from mandaat.report import render_escalation_text, render_text
+from mandaat.report import json_line, render_escalation_text, render_text
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +108,33 @@ def test_a_packs_source_registry_is_read_within_the_limits(tmp_path):
     with pytest.raises(RulePackError) as info:
         registry(bomb)
     assert info.value.problems[0].type in ("too_many_values", "too_many_aliases")
+
+
+def test_the_json_is_what_json_dumps_writes_for_every_float():
+    def dumped(model) -> str:
+        return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+    def line(report) -> str:  # a board's JSON Lines record
+        return json.dumps({"file": "a/b.yaml", **report.model_dump(mode="json")},
+                          ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    school = mandaat.load_school(mandaat.example_school_path())
+    report, answer = mandaat.check(school), mandaat.escalate(school, "s-tom")
+    assert report.to_json() == dumped(report) and answer.to_json() == dumped(answer)
+    assert json_line(report, "a/b.yaml") == line(report)
+    rnd = random.Random(7)
+    floats = [1e-05, 5e-05, 9.9999e-05, 1e-04, 1.5e-07, 5e-324, -2.5e-05, 0.1, 2 / 3, 3.0,
+              -0.0, 1e15, 1e16, 1.2345678901234568e17, 1e300, float("inf"), float("nan")]
+    floats += [struct.unpack("<d", rnd.randbytes(8))[0] for _ in range(200)]
+    floats += [rnd.uniform(-1e-3, 1e-3) for _ in range(100)]
+    floats += [10 ** rnd.uniform(-8, 20) for _ in range(100)]
+    finding = report.findings[0]
+    for x in floats:
+        explanation = finding.explanation.model_copy(
+            update={"because": [{"fact": "task", "share": x, "n": [x]}], "params": {"p": x}})
+        one = report.model_copy(
+            update={"findings": [finding.model_copy(update={"explanation": explanation})]})
+        assert one.to_json() == dumped(one), x
+        assert json_line(one, "a/b.yaml") == line(one), x
+    odd = answer.model_copy(update={"message": "\ud800 \x1b \u2028 “ö”"})
+    assert odd.to_json() == dumped(odd)
