@@ -173,6 +173,13 @@ def _packs(rules: Iterable[RulePack | str | Path] | None, rules_only: bool) -> t
     return packs
 
 
+def prepare(rules: Iterable[RulePack | str | Path] | None = None, rules_only: bool = False
+            ) -> None:
+    """Compile the rule packs and register them with the engine now, as the first check
+    would: processes forked afterwards start with them."""
+    _compiled(_packs(rules, rules_only)).register()
+
+
 def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
     key = tuple(id(p) for p in packs)
     with _COMPILED_LOCK:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._board import Settings, check_all, default_jobs, ignored_note, json_line
 from ._source import ParseFailure, Source, decode
 from ._terminal import SafeWriter, safe_text
 from .check import check, escalate, ignored_params
@@ -86,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the report to FILE (atomically) instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                   help="for several schools: check them in N worker processes (default: "
+                   "one per core; 1 checks them one by one in this process)")
 
     p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
                        description="Answer who acts now on one signal of a school file.")
@@ -202,6 +206,17 @@ def _seconds(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
     return value
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of workers, at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return n
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
@@ -468,7 +483,7 @@ def _where(school: School) -> str:
 
 
 def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Check every school of a board in one process: a table, or JSON Lines."""
+    """Check every school of a board, on every core: a table, or JSON Lines."""
     files = _school_files(args.school)
     as_json = _fmt(args, out) == "json"
     try:
@@ -476,34 +491,22 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except MandaatInputError as exc:
         if not as_json:
             raise
-        out.write(_json_line({"file": None, "errors": [p.as_dict() for p in exc.problems]}))
+        out.write(json_line({"file": None, "errors": [p.as_dict() for p in exc.problems]}))
         return EXIT_BAD_INPUT
+    settings = Settings(tuple(packs), args.rules_only, args.lang, args.timeout, as_json)
     progress = _Progress(err, len(files))
     worst = EXIT_OK
     rows: list[tuple[str, str, str]] = []
-    for path in files:
+    for path, outcome in zip(files, check_all(files, settings, args.jobs or default_jobs()),
+                             strict=True):
         progress.next(path.name)
-        try:
-            school = load_school(path)
-            _warn_ignored_params(school, packs, args, progress)
-            report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang,
-                           timeout=args.timeout)
-        except MandaatInputError as exc:
-            worst = EXIT_BAD_INPUT
-            if as_json:
-                out.write(_json_line({"file": str(path),
-                                      "errors": [p.as_dict() for p in exc.problems]}))
-            else:
-                progress.say(exc.render(args.lang))
-                rows.append((str(path), "-", f"bad input ({len(exc.problems)} problem(s))"))
-            continue
-        worst = max(worst, report.exit_code)
-        if as_json:
-            out.write(_json_line({"file": str(path), **report.model_dump(mode="json")}))
-        else:
-            counts = report.summary
-            rows.append((str(path), report.school,
-                         f"{counts['violation']:>3} {counts['warning']:>3} {counts['advice']:>3}"))
+        for note in outcome.notes:
+            progress.say(note)
+        worst = max(worst, outcome.code)
+        if outcome.line is not None:
+            out.write(outcome.line)
+        if outcome.row is not None:
+            rows.append(outcome.row)
     progress.clear()
     if not as_json:
         width = max(len(r[0]) for r in rows) if rows else 4
@@ -512,11 +515,6 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for file, school, counts in rows:
             out.write(f"{file:<{width}}  {school:<{school_width}}  {counts}\n")
     return worst
-
-
-def _json_line(data: dict[str, object]) -> str:
-    """One line of JSON Lines output: a school's report or its errors, in one shape."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 class _Progress:
@@ -556,10 +554,7 @@ def _warn_ignored_params(school: School, packs: Sequence[RulePack], args: argpar
     ignored = ignored_params(school, packs)
     if ignored:
         where = school._source.name if school._source is not None else "<school>"
-        text = (f"{where}: params {', '.join(ignored)}: "
-                + ("horen bij het meegeleverde regelpakket, dat --rules-only weglaat; genegeerd"
-                   if args.lang == "nl" else
-                   "belong to the bundled rule pack, which --rules-only leaves out; ignored"))
+        text = ignored_note(where, ignored, args.lang)
         if isinstance(err, _Progress):
             err.say(text)
         else:

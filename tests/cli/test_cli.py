@@ -248,6 +248,37 @@ def test_a_board_on_a_terminal_shows_progress_on_stderr(board):
     assert "\rchecking 2/2: b.json" in err.getvalue()
 
 
+def test_a_board_on_two_workers_prints_byte_for_byte_what_one_prints(board):
+    """The schools are spread over worker processes; the output keeps the files' order."""
+    (board / "c.yaml").write_text("format: mandaat/1\nschool: {name: K}\npeople: [{id: a}]\n",
+                                  encoding="utf-8")
+    for i in range(5):
+        (board / f"d{i}.yaml").write_text(
+            mandaat.example_school_path().read_text(encoding="utf-8").replace(
+                "OBS De Regenboog", f"School {i}"), encoding="utf-8")
+    for fmt in ("json", "text"):
+        one = run("check", str(board), "--format", fmt, "--jobs", "1")
+        two = run("check", str(board), "--format", fmt, "--jobs", "2")
+        assert one == two
+        assert one[0] == 2  # c.yaml is bad input
+    records = [json.loads(line) for line in one_json(board)]
+    assert [Path(r["file"]).name for r in records] == [
+        "a.yaml", "b.json", "c.yaml", *(f"d{i}.yaml" for i in range(5))]
+    assert [r.get("school") for r in records][3:] == [f"School {i}" for i in range(5)]
+
+
+def one_json(board: Path) -> list[str]:
+    return run("check", str(board), "--format", "json", "--jobs", "3")[1].splitlines()
+
+
+def test_jobs_is_a_whole_number_of_at_least_one(capsys):
+    for bad in ("0", "-2", "two", "1.5"):
+        with pytest.raises(SystemExit) as info:
+            main(["check", ".", "--jobs", bad])
+        assert info.value.code == 2
+        assert f"expected a whole number of at least 1, not '{bad}'" in capsys.readouterr().err
+
+
 def test_an_empty_board_folder_is_bad_input(tmp_path):
     code, _, err = run("check", str(tmp_path), str(tmp_path))
     assert code == 2 and "in deze map staan geen schoolbestanden (.yaml, .yml of .json)" in err

@@ -1,0 +1,145 @@
+"""A board's schools, checked on every core: what ``mandaat check DIR`` runs.
+
+Each school is loaded, checked and rendered (its JSON Lines record, or its table row) in
+a worker process; the answers come back in the order of the files, so the output is the
+same, byte for byte, with one worker or many. Workers are forked from the process that
+compiled and registered the rule packs, so they start with them and with everything
+imported. The garbage collector is frozen before the fork: what was loaded before the
+run is never traversed again, and pages shared with the workers stay shared.
+
+Without ``os.fork`` (or with one worker, or one school), the schools are checked one by
+one in this process, with the same results.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import os
+import warnings
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import check, ignored_params, prepare
+from .errors import MandaatInputError
+from .loader import load_school
+from .report import json_line as report_line
+from .rules import RulePack
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How every school of the run is checked and shown."""
+
+    packs: tuple[RulePack, ...]
+    rules_only: bool
+    lang: str
+    timeout: float | None
+    as_json: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One school's answer, rendered: what the run prints for it."""
+
+    code: int
+    #: lines for stderr: params the packs ignore, and (in a table) the school's problems
+    notes: tuple[str, ...]
+    #: the JSON Lines record (with ``as_json``), else ``None``
+    line: str | None
+    #: the table row (file, school, counts); ``None`` with ``as_json``
+    row: tuple[str, str, str] | None
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def json_line(data: dict[str, object]) -> str:
+    """One line of JSON Lines output: a school's report or its errors, in one shape."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def check_one(path: str, settings: Settings) -> Outcome:
+    """Load, check and render one school of the board."""
+    notes: list[str] = []
+    try:
+        school = load_school(Path(path))
+        ignored = ignored_params(school, settings.packs) if settings.rules_only else []
+        if ignored:
+            notes.append(ignored_note(path, ignored, settings.lang))
+        report = check(school, rules=settings.packs, rules_only=settings.rules_only,
+                       lang=settings.lang, timeout=settings.timeout)
+    except MandaatInputError as exc:
+        if settings.as_json:
+            return Outcome(EXIT_BAD_INPUT, tuple(notes), json_line(
+                {"file": path, "errors": [p.as_dict() for p in exc.problems]}), None)
+        notes.append(exc.render(settings.lang))
+        return Outcome(EXIT_BAD_INPUT, tuple(notes), None,
+                       (path, "-", f"bad input ({len(exc.problems)} problem(s))"))
+    if settings.as_json:
+        return Outcome(report.exit_code, tuple(notes), report_line(report, path), None)
+    counts = report.summary
+    return Outcome(report.exit_code, tuple(notes), None, (
+        path, report.school,
+        f"{counts['violation']:>3} {counts['warning']:>3} {counts['advice']:>3}"))
+
+
+def ignored_note(where: str, ignored: Sequence[str], lang: str) -> str:
+    """The warning that ``--rules-only`` leaves out params of the bundled pack."""
+    return (f"{where}: params {', '.join(ignored)}: "
+            + ("horen bij het meegeleverde regelpakket, dat --rules-only weglaat; genegeerd"
+               if lang == "nl" else
+               "belong to the bundled rule pack, which --rules-only leaves out; ignored"))
+
+
+def check_all(files: Sequence[Path], settings: Settings, jobs: int) -> Iterator[Outcome]:
+    """Every school's outcome, in the order of ``files``, from up to ``jobs`` workers.
+
+    Raises what checking a school raises beyond bad input (a bug), as one worker would.
+    """
+    paths = [str(f) for f in files]
+    jobs = min(jobs, len(paths))
+    prepare(settings.packs, settings.rules_only)
+    gc.collect()
+    gc.freeze()
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for path in paths:
+            yield check_one(path, settings)
+        return
+    with warnings.catch_warnings():
+        # Python 3.12 warns that a forked child of a threaded process may deadlock on a
+        # lock another thread held; mandaat starts no threads, and the only lock a
+        # worker takes is the engine's, free in the parent between checks.
+        warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
+                                category=DeprecationWarning)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(settings,))
+        answers = pool.map(_check_in_worker, paths, chunksize=max(1, len(paths) // (jobs * 8)))
+    try:
+        yield from answers
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER: Settings | None = None  # a worker process's settings, set once as it starts
+
+
+def _start_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = settings
+    gc.freeze()
+
+
+def _check_in_worker(path: str) -> Outcome:
+    assert _WORKER is not None, "only in a worker process"
+    return check_one(path, _WORKER)
