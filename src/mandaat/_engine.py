@@ -256,7 +256,6 @@ class CompiledRules:
                     reads.add("holder", "target")
                     if found:
                         body.append({"i_holder": holder})
-                        reads.add("holder", "person")
                     else:
                         body.append({f"i_none{j}$not": holder})
                         absent.append(Pattern(absent="holder", where={"target": alt.target}))
@@ -377,7 +376,7 @@ class CompiledRules:
         if prefilter:
             chosen = [keep.keep(facts, sent_params) for keep in self._prefilters]
         else:
-            chosen = [[i for i, fact in enumerate(facts) if fact["k"] in rs.fields]
+            chosen = [{i: None for i, fact in enumerate(facts) if fact["k"] in rs.fields}
                       for rs in self.rulesets]
         by_kind: dict[str, list[Mapping[str, Any]]] = {}
         for i in sorted({i for sent in chosen for i in sent}):
@@ -389,7 +388,7 @@ class CompiledRules:
         for rs, sent in zip(self.rulesets, chosen, strict=True):
             members = {kind: tuple(specs[n] for n in names) for kind, names in rs.members.items()}
             rows = []
-            for i in sent:
+            for i, read in sent.items():
                 fact = facts[i]
                 kind = fact["k"]
                 fid = ids.get(i)
@@ -397,11 +396,13 @@ class CompiledRules:
                     fid = ids[i] = f"f{len(ids)}"
                 row = {"k": kind, "id": fid, "sid": _SID}
                 for name in rs.fields[kind]:
-                    value = fact[name]
-                    row[name] = _durable_number(value) if type(value) is float else value
+                    if read is None or name in read:
+                        value = fact[name]
+                        row[name] = _durable_number(value) if type(value) is float else value
                 for name, tests in members.get(kind, ()):
-                    row[name] = all((fact[fname] in values) is inside
-                                    for fname, values, inside in tests)
+                    if read is None or name in read:
+                        row[name] = all((fact[fname] in values) is inside
+                                        for fname, values, inside in tests)
                 rows.append(row)
             work.append((rs, rows))
         n = len(ids)
@@ -457,7 +458,8 @@ class CompiledRules:
         plan = self._plans[name]
         facts = {k[2:]: dict(originals[v["id"]]) for k, v in matched.items()
                  if k.startswith("u_")}
-        target = matched["i_holder"]["person"] if "i_holder" in matched else None
+        holder = matched.get("i_holder")
+        target = originals[holder["id"]]["person"] if holder is not None else None
         rule = self.rules[plan.rule]
         if plan.alternative is not None and plan.alternative >= 0:
             alt = rule.escalate_to[plan.alternative]

@@ -72,6 +72,9 @@ class Prefilter:
         conditions: dict[str, list[tuple[int, _Node]]] = {}  # kind -> (pattern id, test)
         types: dict[str, dict[str, set[str]]] = {}  # kind -> field -> the types tested
         rules = []
+        #: pattern id -> the fields durable_rules reads of a fact bound to it
+        fields: list[set[str]] = []
+        reads_of: dict[str, set[str]] = {}  # alias -> fields the rule's joins read of it
         pid = 0
         for rule in definition.values():
             aliases: dict[str, int] = {}
@@ -86,18 +89,25 @@ class Prefilter:
                     continue
                 self._types = types.setdefault(kind, {})
                 parts = []
+                read = {"k", "id", "sid"}
                 for test in tests[1:]:
                     parts.append(self._condition(test))
                     join = _equal_join(test)
                     if join is not None:
                         raw_joins.append((pid, *join))
+                    _fields_read(test, read, reads_of)
                 conditions.setdefault(kind, []).append((pid, ("and", parts)))
+                fields.append(read)
                 if name.endswith("$not"):
                     absent.append(pid)
                 else:
                     positive.append(pid)
                     aliases[name] = pid
                 pid += 1
+            for alias, attrs in reads_of.items():  # what other patterns' joins read of it
+                if alias in aliases:
+                    fields[aliases[alias]].update(attrs)
+            reads_of.clear()
             joins: dict[int, list[_Join]] = {}
             for this, fname, alias, attr in raw_joins:
                 if alias in aliases:
@@ -109,6 +119,7 @@ class Prefilter:
                                {p: tuple(js) for p, js in joins.items()}))
         self._rules = tuple(rules)
         self._patterns = pid
+        self._fields = [frozenset(f) for f in fields]
         self._kinds = {kind: self._function(kind, tests, types[kind])
                        for kind, tests in conditions.items()}
 
@@ -154,10 +165,11 @@ class Prefilter:
 
     def _function(self, kind: str, tests: Sequence[tuple[int, _Node]],
                   types: Mapping[str, set[str]]
-                  ) -> Callable[[Mapping[str, Any], int, Mapping[str, Any], list[list[int]]],
-                                None]:
-        """``passes(fact, index, params, hits)``: appends ``index`` to ``hits[p]`` for each
-        pattern ``p`` of ``kind`` whose constant tests the fact may pass.
+                  ) -> Callable[[Sequence[Mapping[str, Any]], Sequence[int], Mapping[str, Any],
+                                 list[list[int]]], None]:
+        """``passes(facts, indices, params, hits)``: for each of ``facts[i]`` (``i`` in
+        ``indices``, all facts of ``kind``), appends ``i`` to ``hits[p]`` for each pattern
+        ``p`` whose constant tests the fact may pass.
 
         When every field tested holds a value of the type its constants have (so it is,
         for facts as mandaat builds them), plain comparisons decide; otherwise each test
@@ -166,13 +178,15 @@ class Prefilter:
         local = {fname: f"v{n}" for n, fname in enumerate(types)}
         typed = {fname: next(iter(of)) for fname, of in types.items() if len(of) == 1}
         check = " and ".join(_IS[of].format(local[fname]) for fname, of in typed.items())
-        lines = ["def passes(f, i, P, hits):"]
-        lines += [f"    {local[fname]} = f.get({fname!r})" for fname in types]
-        for guarded in (False, True):
-            lines.append("    else:" if guarded else f"    if {check or 'True'}:")
-            for pid, node in tests:
-                condition = _render(node, local, typed if not guarded else {})
-                lines.append(f"        if {condition}:\n            hits[{pid}].append(i)")
+        lines = ["def passes(facts, indices, P, hits):"]
+        lines += [f"    hit{pid} = hits[{pid}].append" for pid, _ in tests]
+        lines += ["    for i in indices:", "        f = facts[i]"]
+        lines += [f"        {local[fname]} = f.get({fname!r})" for fname in types]
+        lines.append(f"        if {check or 'True'}:")
+        lines += _dispatched(tests, local, typed, "            ")
+        lines.append("        else:")
+        for pid, node in tests:
+            lines.append(f"            if {_render(node, local, {})}:\n                hit{pid}(i)")
         namespace = {f"C{n}": value for n, value in enumerate(self._constants)}
         namespace.update(NUM=_NUMBER, N=self._as_sent)
         exec(compile("\n".join(lines), f"<prefilter {kind}>", "exec"), namespace)  # noqa: S102
@@ -180,27 +194,95 @@ class Prefilter:
 
     # --- filtering ----------------------------------------------------------------------------
 
-    def keep(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> list[int]:
-        """The indices (in order) of the facts that can take part in some match."""
+    def keep(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, Any]
+             ) -> dict[int, set[str]]:
+        """The facts that can take part in some match, by index (in order), each with the
+        fields the patterns it can be bound to read (``k``, ``id`` and ``sid`` among them):
+        the other fields of a fact decide nothing."""
         hits: list[list[int]] = [[] for _ in range(self._patterns)]
-        kinds = self._kinds
+        of_kind: dict[str, list[int]] = {kind: [] for kind in self._kinds}
         for i, fact in enumerate(facts):
-            passes = kinds.get(fact["k"])
-            if passes is not None:
-                passes(fact, i, params, hits)
-        kept: set[int] = set()
+            indices = of_kind.get(fact["k"])
+            if indices is not None:
+                indices.append(i)
+        for kind, passes in self._kinds.items():
+            passes(facts, of_kind[kind], params, hits)
+        kept: dict[int, set[str]] = {}
+        fields = self._fields
         for rule in self._rules:
             candidates = _narrowed(rule, hits, facts)
             if candidates is None:
                 continue
-            for found in candidates.values():
-                kept.update(found)
+            for pid, found in candidates.items():
+                for i in found:
+                    kept.setdefault(i, set()).update(fields[pid])
             for pid in rule.absent:
                 found = hits[pid]
                 for join in rule.joins.get(pid, ()):
                     found = _semi_join(found, join, candidates[join.other], facts)
-                kept.update(found)
-        return sorted(kept)
+                for i in found:
+                    kept.setdefault(i, set()).update(fields[pid])
+        return {i: kept[i] for i in sorted(kept)}
+
+
+def _dispatched(tests: Sequence[tuple[int, _Node]], local: Mapping[str, str],
+                typed: Mapping[str, str], indent: str) -> list[str]:
+    """Lines testing each pattern, for facts whose fields hold the types in ``typed``.
+
+    Most patterns of a kind require one text field to be one of a few constants (an
+    assignment's ``as``): on the field that most patterns require so, the patterns are
+    sorted into one branch per value, so a fact meets only the tests of its branch (as
+    durable_rules' alpha network shares a test).
+    """
+    choices = [(pid, node, _choice(node, typed)) for pid, node in tests]
+    counts: dict[str, int] = {}
+    for _, _, found in choices:
+        if found is not None:
+            counts[found[0]] = counts.get(found[0], 0) + 1
+    lines: list[str] = []
+    if not counts or max(counts.values()) < 2:
+        for pid, node in tests:
+            lines.append(f"{indent}if {_render(node, local, typed)}:\n{indent}    hit{pid}(i)")
+        return lines
+    field = max(sorted(counts), key=counts.__getitem__)
+    branches: dict[str, list[tuple[int, _Node]]] = {}
+    rest: list[tuple[int, _Node]] = []
+    for pid, node, found in choices:
+        if found is None or found[0] != field:
+            rest.append((pid, node))
+            continue
+        for constant in found[1]:
+            branches.setdefault(constant, []).append((pid, found[2]))
+    word = "if"
+    for constant, inside in branches.items():
+        lines.append(f"{indent}{word} {local[field]} == {constant}:")
+        for pid, node in inside:
+            condition = _render(node, local, typed)
+            lines.append(f"{indent}    if {condition}:\n{indent}        hit{pid}(i)")
+        word = "elif"
+    for pid, node in rest:
+        lines.append(f"{indent}if {_render(node, local, typed)}:\n{indent}    hit{pid}(i)")
+    return lines
+
+
+def _choice(node: _Node, typed: Mapping[str, str]) -> tuple[str, list[str], _Node] | None:
+    """``(field, constants, rest)`` where a pattern's test requires a text field known to
+    hold text to equal one of some constants, and ``rest`` is what else it tests."""
+    if node[0] != "and":
+        return None
+    for n, part in enumerate(node[1]):
+        alternatives = part[1] if part[0] == "or" else [part]
+        if not alternatives or any(a[0] != "compare" or a[2] != "==" for a in alternatives):
+            continue
+        fields = {a[1] for a in alternatives}
+        if len(fields) != 1:
+            continue
+        (field,) = fields
+        if typed.get(field) != "str":
+            continue
+        constants = list(dict.fromkeys(a[3] for a in alternatives))
+        return field, constants, ("and", node[1][:n] + node[1][n + 1:])
+    return None
 
 
 def _render(node: _Node, local: Mapping[str, str], typed: Mapping[str, str]) -> str:
@@ -265,6 +347,23 @@ def _semi_join(found: list[int], join: _Join, other: Sequence[int],
         if value in values or type(value) is not str:
             out.append(i)
     return out
+
+
+def _fields_read(test: Mapping[str, Any], read: set[str], joined: dict[str, set[str]]
+                 ) -> None:
+    """Add to ``read`` the fields ``test`` reads of its own fact, and to ``joined`` those
+    it reads of other facts (by alias)."""
+    ((key, value),) = test.items()
+    if key in ("$and", "$or"):
+        for part in value:
+            _fields_read(part, read, joined)
+        return
+    if key.startswith("$"):
+        ((key, value),) = value.items()
+    read.add(key)
+    if isinstance(value, Mapping):
+        ((alias, attr),) = value.items()
+        joined.setdefault(alias, set()).add(attr)
 
 
 def _equal_join(test: Mapping[str, Any]) -> tuple[str, str, str] | None:

@@ -152,8 +152,9 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     wanted = set(FACT_KINDS if kinds is None else kinds)
     people = {p.id: p for p in school.people}
     flags = {p.id: V.role_classes(p.roles) for p in school.people}
-    team_ids = {t.id for t in school.teams}
-    external_ids = {e.id for e in school.externals}
+    # what an assignment's holder is: a person, team, external, the parents or all staff
+    kind_of = {V.PARENTS: "parents", **{e.id: "external" for e in school.externals},
+               **{t.id: "team" for t in school.teams}, **dict.fromkeys(people, "person")}
     facts: list[dict[str, Any]] = []
     accountable = {t.id: school.accountable_of(t) for t in school.tasks}
 
@@ -221,20 +222,18 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             })
         if not want_assignments:
             continue
+        about = task.about or ""
         for seq, raci in enumerate(V.RACI):
             holders = task_accountable if raci == "accountable" else getattr(task, raci)
+            default = by_default and raci == "accountable"
             for who in sorted(set(holders)):
-                kind = ("person" if who in people else "team" if who in team_ids else
-                        "external" if who in external_ids else
-                        "parents" if who == V.PARENTS else "all_staff")
                 who_flags = flags.get(who, _NO_FLAGS)
                 facts.append({
                     "k": "assignment", "task": task.id, "as": raci, "who": who,
-                    "who_kind": kind, "who_leader": who_flags["leader"],
+                    "who_kind": kind_of.get(who, "all_staff"), "who_leader": who_flags["leader"],
                     "who_ib": who_flags["ib"], "who_teacher": who_flags["teacher"],
                     "task_type": task.type, "domain": domain, "personnel": personnel,
-                    "task_about": task.about or "", "seq": seq,
-                    "by_default": by_default and raci == "accountable",
+                    "task_about": about, "seq": seq, "by_default": default,
                 })
 
     if "lead" in wanted:
