@@ -441,3 +441,13 @@ def test_no_invalid_memory_use_with_several_rulesets_and_computed_fields(tmp_pat
     people = len(BASE["people"])
     assert f"checked {70 * people}" in run.stdout, run.stderr[-3000:]
     assert "ERROR SUMMARY: 0 errors" in run.stderr, run.stderr[-3000:]
+
+
+def test_the_session_pools_stay_in_the_heap_unless_the_process_chose(monkeypatch):
+    """glibc mapped durable_rules' large session pools afresh for every check."""
+    import platform
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    assert _engine.keep_pools_in_the_heap() is False
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
+    assert _engine.keep_pools_in_the_heap() is (platform.libc_ver()[0] == "glibc")
