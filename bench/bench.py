@@ -3,16 +3,26 @@
 Run with ``make bench``. Prints a table and writes ``bench/results.json``. The schools are
 generated deterministically (same seed, same school), so runs are comparable.
 
-    python bench/bench.py [--repeat N] [--sizes 10,60,300] [--soak N] [--no-worst]
-                          [--out PATH]
+    python bench/bench.py [--repeat N] [--sizes 10,60,300,1000] [--soak N] [--no-worst]
+                          [--no-instructions] [--out PATH]
 
-The worst cases (an alias bomb, 5,000 unknown ids, a 1 MB school, /dev/zero) are each
-measured in a process of their own, for the time and the peak memory (ru_maxrss) it takes.
+For each size: the facts the school gives and the facts sent to durable_rules, libyaml's
+parse of the file alone (``yaml_parse``, the C SafeLoader), mandaat's load, check and JSON,
+the check's time per fact, and load + check + JSON against libyaml's parse. A board of 50
+60-staff YAML files is checked by ``mandaat check DIR --format json`` in this process
+with one worker and with two (after the imports), and once as a whole command. The
+instructions of one 60-staff check are counted by callgrind (``bench/instructions.py``),
+a figure that does not vary with the machine's load. The worst cases (an alias bomb,
+5,000 unknown ids, a 1 MB school, /dev/zero) are each measured in a process of their own,
+for the time and the peak memory (ru_maxrss) it takes. The end of the output compares the
+figures with the targets of the speed issue.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import io
 import json
 import os
 import platform
@@ -31,7 +41,7 @@ import yaml
 import mandaat
 from mandaat import vocabulary as V
 
-SIZES = {10: (25, 5), 60: (150, 20), 300: (750, 60)}  # staff: (tasks, signals)
+SIZES = {10: (25, 5), 60: (150, 20), 300: (750, 60), 1000: (2500, 200)}  # staff: (tasks, signals)
 
 
 def generate(staff: int, tasks: int, signals: int, seed: int = 7) -> dict[str, Any]:
@@ -102,39 +112,125 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
+def _facts(school: mandaat.School) -> tuple[int, int]:
+    """How many facts the school gives the bundled rules, and how many are sent to
+    durable_rules (those that can take part in a match)."""
+    check = importlib.import_module("mandaat.check")
+    from mandaat.facts import school_facts
+    from mandaat.rules import default_pack, packs_routes
+
+    packs = (default_pack(),)
+    compiled = check._compiled(packs)
+    params = check._params(school, packs)
+    facts = school_facts(school, workload_groups=compiled.workload_groups,
+                         kinds=compiled.fields, routes=packs_routes(packs), params=params).facts
+    sent = {i for keep in compiled._prefilters for i in keep.keep(facts, params)}
+    return len(facts), len(sent)
+
+
 def measure(staff: int, repeat: int) -> dict[str, Any]:
     tasks, signals = SIZES[staff]
     text = yaml.safe_dump(generate(staff, tasks, signals), allow_unicode=True, sort_keys=False)
     school = mandaat.load_school(text)
     report = mandaat.check(school)  # compiles the pack once, outside the timings
+    facts, sent = _facts(school)
+    repeat = max(5, repeat * 60 // max(staff, 60))  # fewer runs of the large schools
     row = {
         "school": f"{staff} staff", "staff": staff, "tasks": tasks, "signals": signals,
-        "findings": len(report.findings),
+        "findings": len(report.findings), "facts": facts, "sent": sent,
         "yaml_parse_ms": median_ms(lambda: yaml.load(text, Loader=yaml.CSafeLoader)
                                    if hasattr(yaml, "CSafeLoader") else yaml.safe_load(text),
                                    repeat),
-        "safe_load_ms": median_ms(lambda: yaml.safe_load(text), repeat),
         "load_ms": median_ms(lambda: mandaat.load_school(text), repeat),
         "check_ms": median_ms(lambda: mandaat.check(school), repeat),
         "json_ms": median_ms(lambda: report.to_json(), repeat),
     }
     row["total_ms"] = row["load_ms"] + row["check_ms"] + row["json_ms"]
+    row["total_vs_yaml"] = row["total_ms"] / row["yaml_parse_ms"]
+    row["us_per_fact"] = row["check_ms"] * 1000 / facts
     row["checks_per_s"] = 1000 / row["check_ms"]
     return row
 
 
 def board(repeat: int, schools: int = 50) -> dict[str, Any]:
-    """A board of ``schools`` schools of 60 staff, each loaded, checked and written."""
-    texts = [yaml.safe_dump(generate(60, *SIZES[60], seed=s), sort_keys=False)
-             for s in range(schools)]
+    """A board of ``schools`` YAML files of 60 staff each, checked as ``mandaat check DIR
+    --format json`` does: in this process (imports done, the pack compiled) with one
+    worker and with two, and once as a whole command (with the interpreter's start)."""
+    from mandaat.cli import main as cli
 
-    def run() -> None:
-        for t in texts:
-            mandaat.check(mandaat.load_school(t)).to_json()
+    row: dict[str, Any] = {"school": f"board of {schools} x 60 staff", "schools": schools}
+    with tempfile.TemporaryDirectory(prefix="mandaat-board-") as tmp:
+        for s in range(schools):
+            Path(tmp, f"school{s:02d}.yaml").write_text(
+                yaml.safe_dump(generate(60, *SIZES[60], seed=s), sort_keys=False),
+                encoding="utf-8")
+        outputs = {}
+        for jobs in (1, 2):
+            out = io.StringIO()
 
-    total = median_ms(run, max(1, repeat // 10))
-    return {"school": f"board of {schools} x 60 staff", "total_ms": total,
-            "schools_per_s": schools / (total / 1000)}
+            def run(jobs: int = jobs, out: io.StringIO = out) -> None:
+                out.seek(0)
+                out.truncate()
+                cli(["check", tmp, "--format", "json", "--jobs", str(jobs)], stdout=out)
+
+            row[f"jobs{jobs}_ms"] = median_ms(run, max(3, repeat // 5))
+            outputs[jobs] = out.getvalue()
+        row["identical"] = outputs[1] == outputs[2]
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "mandaat", "check", tmp, "--format", "json",
+                        "--jobs", "2"], check=False, capture_output=True, timeout=600)
+        row["command_ms"] = (time.perf_counter() - start) * 1000
+    row["total_ms"] = row["jobs2_ms"]
+    row["schools_per_s"] = schools / (row["jobs2_ms"] / 1000)
+    return row
+
+
+def instructions() -> dict[str, Any] | None:
+    """The callgrind instruction count of one 60-staff check (``bench/instructions.py``);
+    ``None`` without valgrind."""
+    import instructions as counter
+
+    try:
+        return counter.check_instructions(60, checks=10)
+    except counter.ValgrindUnavailable as exc:
+        print(f"instructions: {exc}", file=sys.stderr)
+        return None
+
+
+#: Instructions of one check of the 60-staff school at commit 97c058b, before the speed
+#: work (``bench/instructions.py --pythonpath`` on a checkout of it): the target is 0.6x.
+BASELINE_CHECK_INSTRUCTIONS = 123.9e6
+#: The figure the speed issue quotes, for another generated 60-staff school.
+ISSUE_CHECK_INSTRUCTIONS = 97e6
+
+
+def targets(rows: list[dict[str, Any]], board_row: dict[str, Any],
+            counted: dict[str, Any] | None) -> list[tuple[str, str, bool | None]]:
+    """Each target with the figure measured and whether it is met (``None``: not measured)."""
+    by = {r["staff"]: r for r in rows}
+    out: list[tuple[str, str, bool | None]] = []
+    if 60 in by:
+        r = by[60]
+        out.append(("60-staff check under 4 ms", f"{r['check_ms']:.2f} ms", r["check_ms"] < 4))
+        out.append(("load + check + JSON at most 1.5x libyaml's parse",
+                    f"{r['total_vs_yaml']:.2f}x ({r['total_ms']:.1f} / "
+                    f"{r['yaml_parse_ms']:.1f} ms)", r["total_vs_yaml"] <= 1.5))
+    if counted is not None:
+        n = counted["check_instructions"]
+        out.append(("check instructions at most 0.6x those at 97c058b (123.9 M)",
+                    f"{n / 1e6:.1f} M ({n / BASELINE_CHECK_INSTRUCTIONS:.2f}x)",
+                    n <= 0.6 * BASELINE_CHECK_INSTRUCTIONS))
+        out.append(("check instructions at most 0.6x the issue's 97 M",
+                    f"{n / 1e6:.1f} M ({n / ISSUE_CHECK_INSTRUCTIONS:.2f}x)",
+                    n <= 0.6 * ISSUE_CHECK_INSTRUCTIONS))
+    out.append(("board of 50 under 0.5 s with 2 workers", f"{board_row['jobs2_ms']:.0f} ms",
+                board_row["jobs2_ms"] < 500))
+    if 60 in by and 1000 in by:
+        ratio = by[1000]["us_per_fact"] / by[60]["us_per_fact"]
+        out.append(("time per fact at 1,000 staff at most 1.5x at 60",
+                    f"{ratio:.2f}x ({by[1000]['us_per_fact']:.2f} / "
+                    f"{by[60]['us_per_fact']:.2f} us)", ratio <= 1.5))
+    return out
 
 
 def _rss_mb() -> float:
@@ -237,12 +333,14 @@ def worst_cases() -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--sizes", default="10,60,300")
+    parser.add_argument("--sizes", default="10,60,300,1000")
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.json")))
     parser.add_argument("--soak", type=int, default=10_000,
                         help="checks in the memory soak (0 to skip)")
     parser.add_argument("--no-worst", dest="worst", action="store_false",
                         help="leave out the worst-case inputs")
+    parser.add_argument("--no-instructions", dest="instructions", action="store_false",
+                        help="leave out the callgrind instruction count")
     args = parser.parse_args(argv)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -250,16 +348,29 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(measure(size, args.repeat))
     print("measuring a board of 50 schools ...", file=sys.stderr, flush=True)
     board_row = board(args.repeat)
-    header = (f"{'school':<12} {'tasks':>5} {'signals':>7} {'findings':>8} {'safe_load':>9} "
-              f"{'load':>7} {'check':>7} {'json':>6} {'total':>7} {'checks/s':>8}")
+    counted = None
+    if args.instructions:
+        print("counting the instructions of a check under callgrind ...", file=sys.stderr,
+              flush=True)
+        counted = instructions()
+    header = (f"{'school':<12} {'tasks':>5} {'facts':>6} {'sent':>5} {'findings':>8} "
+              f"{'yaml_parse':>10} {'load':>8} {'check':>8} {'json':>7} {'total':>8} "
+              f"{'vs yaml':>7} {'us/fact':>7}")
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['school']:<12} {r['tasks']:>5} {r['signals']:>7} {r['findings']:>8} "
-              f"{r['safe_load_ms']:>7.2f}ms {r['load_ms']:>5.2f}ms {r['check_ms']:>5.2f}ms "
-              f"{r['json_ms']:>4.2f}ms {r['total_ms']:>5.2f}ms {r['checks_per_s']:>8.0f}")
-    print(f"{board_row['school']}: {board_row['total_ms']:.0f} ms, "
-          f"{board_row['schools_per_s']:.1f} schools/s (load + check + JSON)")
+        print(f"{r['school']:<12} {r['tasks']:>5} {r['facts']:>6} {r['sent']:>5} "
+              f"{r['findings']:>8} {r['yaml_parse_ms']:>8.2f}ms {r['load_ms']:>6.2f}ms "
+              f"{r['check_ms']:>6.2f}ms {r['json_ms']:>5.2f}ms {r['total_ms']:>6.2f}ms "
+              f"{r['total_vs_yaml']:>6.2f}x {r['us_per_fact']:>7.2f}")
+    print(f"{board_row['school']}, mandaat check DIR --format json: 1 worker "
+          f"{board_row['jobs1_ms']:.0f} ms, 2 workers {board_row['jobs2_ms']:.0f} ms "
+          f"(same output: {board_row['identical']}); the whole command with 2 workers "
+          f"{board_row['command_ms']:.0f} ms")
+    if counted is not None:
+        print(f"callgrind: {counted['check_instructions'] / 1e6:.1f} M instructions per "
+              f"60-staff check (load {counted['load_instructions'] / 1e6:.1f} M, load + check "
+              f"+ JSON {counted['end_to_end_instructions'] / 1e6:.1f} M)")
     soak_row = None
     if args.soak:
         print(f"soak: {args.soak} checks in one process ...", file=sys.stderr, flush=True)
@@ -277,12 +388,18 @@ def main(argv: list[str] | None = None) -> int:
         for w in worst:
             print(f"{w['input']:<26} {w['size']:>11} {w['seconds']:>7.2f}s "
                   f"{w['peak_mb']:>6.0f} MB {w['traced_mb']:>5.0f} MB  {w['outcome']}")
+    met = targets(rows, board_row, counted)
+    print("targets:")
+    for what, figure, ok in met:
+        print(f"  {'met   ' if ok else 'MISSED'} {what}: {figure}")
     machine = {"python": platform.python_version(), "machine": platform.machine(),
                "processor": platform.processor() or platform.machine(),
                "system": platform.platform()}
     Path(args.out).write_text(json.dumps({"machine": machine, "schools": rows,
                                           "board": board_row, "soak": soak_row,
-                                          "worst": worst},
+                                          "worst": worst, "instructions": counted,
+                                          "targets": [{"target": w, "figure": f, "met": ok}
+                                                      for w, f, ok in met]},
                                          indent=2) + "\n",
                               encoding="utf-8")
     print(f"(median of {args.repeat} runs; written to {args.out})", file=sys.stderr)
