@@ -50,7 +50,9 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
-## make bench: time load, check and JSON output (not part of make test)
+## make bench: time load, check and JSON output and a board of 50 schools, count a check's
+## instructions (callgrind, where valgrind is installed), and compare with the speed
+## targets (not part of make test; a few minutes)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 

@@ -4,8 +4,9 @@ Each school is loaded, checked and rendered (its JSON Lines record, or its table
 a worker process; the answers come back in the order of the files, so the output is the
 same, byte for byte, with one worker or many. Workers are forked from the process that
 compiled and registered the rule packs, so they start with them and with everything
-imported. The garbage collector is frozen before the fork: what was loaded before the
-run is never traversed again, and pages shared with the workers stay shared.
+imported. The garbage collector is frozen for the run: what was loaded before it is
+never traversed again, and pages shared with the workers stay shared. Ctrl-C stops the
+run in the parent, which lets the workers finish the school at hand and exit.
 
 Without ``os.fork`` (or with one worker, or one school), the schools are checked one by
 one in this process, with the same results.
@@ -13,10 +14,12 @@ one in this process, with the same results.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing
 import os
+import signal
 import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -109,13 +112,21 @@ def check_all(files: Sequence[Path], settings: Settings, jobs: int) -> Iterator[
     """
     paths = [str(f) for f in files]
     jobs = min(jobs, len(paths))
-    prepare(settings.packs, settings.rules_only)
+    with contextlib.suppress(MandaatInputError):  # each school's check reports it then
+        prepare(settings.packs, settings.rules_only)
     gc.collect()
     gc.freeze()
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for path in paths:
-            yield check_one(path, settings)
-        return
+    try:
+        if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for path in paths:
+                yield check_one(path, settings)
+        else:
+            yield from _in_workers(paths, settings, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _in_workers(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator[Outcome]:
     with warnings.catch_warnings():
         # Python 3.12 warns that a forked child of a threaded process may deadlock on a
         # lock another thread held; mandaat starts no threads, and the only lock a
@@ -138,6 +149,8 @@ def _start_worker(settings: Settings) -> None:
     global _WORKER
     _WORKER = settings
     gc.freeze()
+    # Ctrl-C reaches every process of the terminal's group: the parent alone stops the run
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _check_in_worker(path: str) -> Outcome:

@@ -235,6 +235,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: no traceback, the shell's status for it
+        return EXIT_INTERRUPTED
 
 
 def _writes_text(args: argparse.Namespace, out: TextIO) -> bool:

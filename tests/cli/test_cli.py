@@ -267,6 +267,32 @@ def test_a_board_on_two_workers_prints_byte_for_byte_what_one_prints(board):
     assert [r.get("school") for r in records][3:] == [f"School {i}" for i in range(5)]
 
 
+def test_packs_that_clash_are_each_schools_error_line_on_a_board(board, tmp_path):
+    rule = ("  - {id: SAME, severity: advice, when: [{fact: person, as: p}], "
+            "subjects: [p.person], message: {nl: x, en: x}, suggestion: {nl: x, en: x}, "
+            "source: {text: 001_7e2a7906d0b92de6.txt, quote: niet zelf coachen}}\n")
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.yaml").write_text(f"pack: {name}\nversion: '1'\nrules:\n{rule}",
+                                               encoding="utf-8")
+    code, out, _ = run("check", str(board), "--rules", str(tmp_path / "one.yaml"),
+                       "--rules", str(tmp_path / "two.yaml"), "--format", "json", "--jobs", "2")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    assert [Path(r["file"]).name for r in records] == ["a.yaml", "b.json"]
+    assert all(r["errors"][0]["type"] == "duplicate_rule" for r in records)
+
+
+def test_ctrl_c_during_a_board_ends_quietly_with_130(board, monkeypatch):
+    import mandaat._board as board_module
+
+    def interrupted(path, settings):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(board_module, "check_one", interrupted)
+    code, out, err = run("check", str(board), "--format", "json", "--jobs", "1")
+    assert (code, out, err) == (130, "", "")
+
+
 def one_json(board: Path) -> list[str]:
     return run("check", str(board), "--format", "json", "--jobs", "3")[1].splitlines()
 
