@@ -460,8 +460,7 @@ class CompiledRules:
     def _match(self, name: str, matched: Mapping[str, Any], params: Mapping[str, float],
                originals: Mapping[str, Mapping[str, Any]]) -> Match:
         plan = self._plans[name]
-        facts = {k[2:]: dict(originals[v["id"]]) for k, v in matched.items()
-                 if k.startswith("u_")}
+        facts = {k[2:]: originals[v["id"]] for k, v in matched.items() if k.startswith("u_")}
         holder = matched.get("i_holder")
         target = originals[holder["id"]]["person"] if holder is not None else None
         rule = self.rules[plan.rule]

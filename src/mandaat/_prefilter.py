@@ -181,7 +181,11 @@ class Prefilter:
         lines = ["def passes(facts, indices, P, hits):"]
         lines += [f"    hit{pid} = hits[{pid}].append" for pid, _ in tests]
         lines += ["    for i in indices:", "        f = facts[i]"]
-        lines += [f"        {local[fname]} = f.get({fname!r})" for fname in types]
+        for fname, of in types.items():
+            lines.append(f"        {local[fname]} = f.get({fname!r})")
+            if "number" in of:  # the number durable_rules compares
+                lines.append(f"        if type({local[fname]}) is float:\n"
+                             f"            {local[fname]} = N({local[fname]})")
         lines.append(f"        if {check or 'True'}:")
         lines += _dispatched(tests, local, typed, "            ")
         lines.append("        else:")
@@ -305,9 +309,9 @@ def _render(node: _Node, local: Mapping[str, str], typed: Mapping[str, str]) -> 
         guard = f"type({p}) not in NUM"
         if fname not in typed:
             guard = f"{_GUARD['number'].format(v)} or {guard}"
-        return f"({guard} or N({v}) {op} {p})"
+        return f"({guard} or {v} {op} {p})"
     _, fname, op, constant, of = node
-    test = f"N({v}) {op} {constant}" if of == "number" else f"{v} {op} {constant}"
+    test = f"{v} {op} {constant}"
     return test if fname in typed else f"({_GUARD[of].format(v)} or {test})"
 
 

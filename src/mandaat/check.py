@@ -22,7 +22,7 @@ from .errors import (
     SchoolFileError,
     UnknownSignalError,
 )
-from .facts import FACT_KINDS, public_fact, school_facts
+from .facts import FACT_KINDS, QUIET, school_facts
 from .model import ParamRef, School
 from .report import Escalation, Explanation, Finding, Note, PackInfo, Report, SourceText
 from .rules import (
@@ -266,7 +266,7 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
     groups: dict[tuple[str, tuple[str, ...]], list[Match]] = {}
     for m in matches:
         rule = compiled.rules[m.rule]
-        subjects = tuple(str(m.value(ref)) for ref in rule.subjects)
+        subjects = tuple([str(m.value(ref)) for ref in rule.subjects])
         finding_rule = no_target if m.alternative == -1 and no_target else rule
         groups.setdefault((finding_rule.id, subjects), []).append(m)
 
@@ -468,9 +468,9 @@ class _Renderer:
         items: list[Mapping[str, Any]] = []
         for m in group:
             ordered = sorted(m.facts.items(), key=lambda kv: order[kv[0]])
-            items += [public_fact(f) for _, f in ordered]
+            items += [_shown(f) for _, f in ordered]
             items += m.absent
-        return [_ordered(item) for item in _distinct(items)]
+        return [_ordered(item) if item.get("absent") else item for item in _distinct(items)]
 
     def _route_note(self, route: str) -> str:
         """Which route was walked, where it is the school's own and not the pack's."""
@@ -630,6 +630,27 @@ def _ordered(item: Mapping[str, Any]) -> dict[str, Any]:
         if key not in out:
             out[key] = item[key]
     return out
+
+
+def _shown(fact: Mapping[str, Any]) -> dict[str, Any]:
+    """A matched fact as an explanation shows it: what :func:`mandaat.facts.public_fact`
+    keeps, ordered as :func:`_ordered` orders it, in one pass."""
+    kind = fact["k"]
+    out: dict[str, Any] = {"fact": kind}
+    quiet = QUIET.get(kind, _NOTHING)
+    person = kind == "person"
+    declared, undeclared = _key_order(kind, tuple(fact))
+    for key in (*declared, *undeclared):
+        value = fact[key]
+        if key in quiet and quiet[key] == value or person and value is False and key in V.ROLES:
+            continue
+        if key not in _ENGINE_KEYS:
+            out[key] = value
+    return out
+
+
+_NOTHING: dict[str, Any] = {}
+_ENGINE_KEYS = frozenset(("k", "id", "sid"))
 
 
 @functools.lru_cache(maxsize=256)

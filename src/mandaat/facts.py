@@ -156,6 +156,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     kind_of = {V.PARENTS: "parents", **{e.id: "external" for e in school.externals},
                **{t.id: "team" for t in school.teams}, **dict.fromkeys(people, "person")}
     facts: list[dict[str, Any]] = []
+    append = facts.append
     accountable = {t.id: school.accountable_of(t) for t in school.tasks}
 
     n_accountable = dict.fromkeys(people, 0)
@@ -184,7 +185,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         held = set(p.roles)
         facts.append({
             "k": "person", "person": p.id, "name": p.label, **flags[p.id],
-            **{role: role in held for role in V.ROLES},
+            **_NO_ROLES, **dict.fromkeys(held.intersection(_NO_ROLES), True),
             "n_accountable": n_accountable[p.id], "n_responsible": n_responsible[p.id],
             "task_hours": totals.get(p.id, 0.0), "away": p.is_absent(today),
             "has_deputy": bool(p.deputy) or p.id in standing_in,
@@ -222,17 +223,18 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             })
         if not want_assignments:
             continue
-        about = task.about or ""
-        for seq, raci in enumerate(V.RACI):
-            holders = task_accountable if raci == "accountable" else getattr(task, raci)
-            default = by_default and raci == "accountable"
-            for who in sorted(set(holders)):
+        task_id, task_type, about = task.id, task.type, task.about or ""
+        for seq, (raci, holders) in enumerate(zip(V.RACI, (
+                task_accountable, task.responsible, task.consulted, task.informed),
+                strict=True)):
+            default = by_default and seq == 0
+            for who in sorted(set(holders)) if holders else ():
                 who_flags = flags.get(who, _NO_FLAGS)
-                facts.append({
-                    "k": "assignment", "task": task.id, "as": raci, "who": who,
+                append({
+                    "k": "assignment", "task": task_id, "as": raci, "who": who,
                     "who_kind": kind_of.get(who, "all_staff"), "who_leader": who_flags["leader"],
                     "who_ib": who_flags["ib"], "who_teacher": who_flags["teacher"],
-                    "task_type": task.type, "domain": domain, "personnel": personnel,
+                    "task_type": task_type, "domain": domain, "personnel": personnel,
                     "task_about": about, "seq": seq, "by_default": default,
                 })
 
@@ -296,6 +298,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
 
 _NO_FLAGS = {"leader": False, "ib": False, "teacher": False}
+_NO_ROLES = dict.fromkeys(V.ROLES, False)
 
 
 def _mandate_chains(school: School, flags: Mapping[str, Mapping[str, bool]]
