@@ -451,3 +451,37 @@ def test_the_session_pools_stay_in_the_heap_unless_the_process_chose(monkeypatch
     assert _engine.keep_pools_in_the_heap() is False
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
     assert _engine.keep_pools_in_the_heap() is (platform.libc_ver()[0] == "glibc")
+
+
+def test_a_check_leaves_the_cycle_collector_as_it_found_it(example):
+    import gc
+
+    assert gc.isenabled()
+    seen = []
+    original = sys.modules["mandaat.check"]._evaluate_compiled
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return original(*args)
+
+    sys.modules["mandaat.check"]._evaluate_compiled = spy
+    try:
+        mandaat.check(example)
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        mandaat.check(example)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        sys.modules["mandaat.check"]._evaluate_compiled = original
+
+    def failing(*args):
+        raise RuntimeError("inside the check")
+
+    sys.modules["mandaat.check"]._evaluate_compiled = failing
+    try:
+        with pytest.raises(RuntimeError):
+            mandaat.check(example)
+    finally:
+        sys.modules["mandaat.check"]._evaluate_compiled = original
+    assert gc.isenabled()
