@@ -201,8 +201,14 @@ class Prefilter:
     def keep(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, Any]
              ) -> dict[int, set[str]]:
         """The facts that can take part in some match, by index (in order), each with the
-        fields the patterns it can be bound to read (``k``, ``id`` and ``sid`` among them):
-        the other fields of a fact decide nothing."""
+        fields that every pattern it may pass the tests of reads (``k``, ``id`` and
+        ``sid`` among them): the other fields of a fact decide nothing.
+
+        A fact keeps the fields of each pattern whose constant tests it may pass, also
+        where a semi-join shows that the pattern can bind it in no match: durable_rules
+        still binds it there, and may test another pattern's join against it before the
+        join that fails.
+        """
         hits: list[list[int]] = [[] for _ in range(self._patterns)]
         of_kind: dict[str, list[int]] = {kind: [] for kind in self._kinds}
         for i, fact in enumerate(facts):
@@ -211,22 +217,25 @@ class Prefilter:
                 indices.append(i)
         for kind, passes in self._kinds.items():
             passes(facts, of_kind[kind], params, hits)
-        kept: dict[int, set[str]] = {}
-        fields = self._fields
+        kept: dict[int, None] = {}  # the facts kept, as an ordered set
         for rule in self._rules:
             candidates = _narrowed(rule, hits, facts)
             if candidates is None:
                 continue
-            for pid, found in candidates.items():
-                for i in found:
-                    kept.setdefault(i, set()).update(fields[pid])
+            for found in candidates.values():
+                kept.update(dict.fromkeys(found, None))
             for pid in rule.absent:
                 found = hits[pid]
                 for join in rule.joins.get(pid, ()):
                     found = _semi_join(found, join, candidates[join.other], facts)
-                for i in found:
-                    kept.setdefault(i, set()).update(fields[pid])
-        return {i: kept[i] for i in sorted(kept)}
+                kept.update(dict.fromkeys(found, None))
+        out: dict[int, set[str]] = {i: set() for i in sorted(kept)}
+        for pid, found in enumerate(hits):
+            read = self._fields[pid]
+            for i in found:
+                if i in out:
+                    out[i].update(read)
+        return out
 
 
 def _dispatched(tests: Sequence[tuple[int, _Node]], local: Mapping[str, str],

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mandaat
+from mandaat._engine import run_forked
 from mandaat.facts import FACT_KINDS, school_facts
 from mandaat.rules import RulePack, default_pack, packs_routes
 from mandaat.scenarios import bundled_scenarios_path, load_scenarios
@@ -196,3 +197,26 @@ def test_generated_packs_fire_the_same_with_and_without_the_prefilter(pack):
         assert {p.type for p in exc.problems} == {"join_too_large"}
         return
     assert kept == every
+
+
+def test_a_fact_a_semi_join_drops_from_a_pattern_still_carries_that_patterns_fields(tmp_path):
+    """durable_rules binds an assignment to ``a`` whenever it passes ``a``'s tests, and
+    tests the person's join against it before the task's join fails: the assignment must
+    carry ``task_about`` even where no task can complete the match (a missing field is
+    error 311). The other rules keep the assignments, with fewer fields of their own, and
+    the people."""
+    trap = a_rule("TRAP", [
+        {"fact": "assignment", "as": "a", "where": {"as": "accountable"}},
+        {"fact": "person", "as": "p", "where": {"person": {"not_same_as": "a.task_about"}}},
+        {"fact": "task", "as": "t", "where": {"task": {"same_as": "a.task"},
+                                              "type": "aanmelding_sbo_so"}},
+    ], subjects=["a.task"], message={"nl": "{a.task}", "en": "{a.task}"})
+    keeper = a_rule("KEEP", [{"fact": "assignment", "as": "a", "where": {"as": "accountable"}}],
+                    subjects=["a.who"], message={"nl": "{a.who}", "en": "{a.who}"})
+    # every person is sent, with the field the join compares
+    people = a_rule("PEOPLE", [{"fact": "person", "as": "p", "where": {"person": {"ne": ""}}}])
+    pack = mandaat.load_rules(write_pack(tmp_path, a_pack([trap, keeper, people])))
+    assert not any(t.type == "aanmelding_sbo_so" for t in _EXAMPLE.tasks)
+    # in a forked child: without the field, durable_rules aborted the process
+    kept, every = run_forked(lambda: _both(_EXAMPLE, [pack]), 60)
+    assert kept == every and every  # KEEP fires; TRAP cannot, and nothing fails
