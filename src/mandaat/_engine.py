@@ -91,7 +91,7 @@ class EngineError(RuntimeError):
     """durable_rules failed on input mandaat validated: a bug in mandaat, not in the input."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Match:
     """One firing of one compiled rule, as durable_rules matched it.
 
@@ -387,6 +387,7 @@ class CompiledRules:
             by_kind.setdefault(facts[i]["k"], []).append(facts[i])
         self._check_join_sizes(by_kind, params)
         specs = {name: (name, tests) for (_, tests), name in self._members.items()}
+        specs_of = {name: tests for (_, tests), name in self._members.items()}
         ids: dict[int, str] = {}  # the index of a fact sent -> its engine id
         work = []
         for rs, sent in zip(self.rulesets, chosen, strict=True):
@@ -399,12 +400,16 @@ class CompiledRules:
                 if fid is None:
                     fid = ids[i] = f"f{len(ids)}"
                 row = {"k": kind, "id": fid, "sid": _SID}
-                for name in rs.fields[kind]:
-                    if read is None or name in read:
+                for name in rs.fields[kind] if read is None else read:
+                    tests = specs_of.get(name)
+                    if tests is not None:  # a computed field: the pattern's long in lists
+                        row[name] = all((fact[fname] in values) is inside
+                                        for fname, values, inside in tests)
+                    else:
                         value = fact[name]
                         row[name] = _durable_number(value) if type(value) is float else value
-                for name, tests in members.get(kind, ()):
-                    if read is None or name in read:
+                if read is None:
+                    for name, tests in members.get(kind, ()):
                         row[name] = all((fact[fname] in values) is inside
                                         for fname, values, inside in tests)
                 rows.append(row)

@@ -27,6 +27,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+#: the fields every fact sent has, which the engine writes itself
+_ENGINE_KEYS = frozenset(("k", "id", "sid"))
 #: durable_rules' comparison operators, as Python operators
 _COMPARE = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">=", "$neq": "!="}
 _NUMBER = (int, float)
@@ -199,10 +201,10 @@ class Prefilter:
     # --- filtering ----------------------------------------------------------------------------
 
     def keep(self, facts: Sequence[Mapping[str, Any]], params: Mapping[str, Any]
-             ) -> dict[int, set[str]]:
+             ) -> dict[int, tuple[str, ...]]:
         """The facts that can take part in some match, by index (in order), each with the
-        fields that every pattern it may pass the tests of reads (``k``, ``id`` and
-        ``sid`` among them): the other fields of a fact decide nothing.
+        fields (sorted, without ``k``, ``id`` and ``sid``) that every pattern it may pass the
+        tests of reads: the other fields of a fact decide nothing.
 
         A fact keeps the fields of each pattern whose constant tests it may pass, also
         where a semi-join shows that the pattern can bind it in no match: durable_rules
@@ -229,12 +231,21 @@ class Prefilter:
                 for join in rule.joins.get(pid, ()):
                     found = _semi_join(found, join, candidates[join.other], facts)
                 kept.update(dict.fromkeys(found, None))
-        out: dict[int, set[str]] = {i: set() for i in sorted(kept)}
+        # the patterns each fact kept may pass; facts that pass the same ones read the same
+        passed: dict[int, list[int]] = {i: [] for i in sorted(kept)}
         for pid, found in enumerate(hits):
-            read = self._fields[pid]
             for i in found:
-                if i in out:
-                    out[i].update(read)
+                if i in passed:
+                    passed[i].append(pid)
+        read: dict[tuple[int, ...], tuple[str, ...]] = {}
+        out: dict[int, tuple[str, ...]] = {}
+        for i, pids in passed.items():
+            key = tuple(pids)
+            names = read.get(key)
+            if names is None:
+                names = read[key] = tuple(sorted(
+                    {name for pid in key for name in self._fields[pid]} - _ENGINE_KEYS))
+            out[i] = names
         return out
 
 

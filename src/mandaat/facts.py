@@ -289,10 +289,16 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             "about_ib": (supervising_ib(G, case_of(s, today, {})) or "") if supervised else "",
         })
 
-    for target in V.TARGETS if "holder" in wanted else ():
-        first = next((p.id for p in school.people if V.holds_target(target, p.roles)), None)
-        if first is not None:
-            facts.append({"k": "holder", "target": target, "person": first})
+    if "holder" in wanted:
+        held: dict[str, str] = {}  # target -> its first holder in the file
+        for p in school.people:
+            for target in V.TARGETS:
+                if target not in held and V.holds_target(target, p.roles):
+                    held[target] = p.id
+            if len(held) == len(V.TARGETS):
+                break
+        facts.extend({"k": "holder", "target": target, "person": held[target]}
+                     for target in V.TARGETS if target in held)
 
     return SchoolFacts(tuple(facts), walked)
 
