@@ -380,38 +380,33 @@ class CompiledRules:
         if prefilter:
             chosen = [keep.keep(facts, sent_params) for keep in self._prefilters]
         else:
-            chosen = [{i: None for i, fact in enumerate(facts) if fact["k"] in rs.fields}
+            chosen = [{i: rs.fields[fact["k"]] + rs.members.get(fact["k"], ())
+                       for i, fact in enumerate(facts) if fact["k"] in rs.fields}
                       for rs in self.rulesets]
         by_kind: dict[str, list[Mapping[str, Any]]] = {}
         for i in sorted({i for sent in chosen for i in sent}):
             by_kind.setdefault(facts[i]["k"], []).append(facts[i])
         self._check_join_sizes(by_kind, params)
-        specs = {name: (name, tests) for (_, tests), name in self._members.items()}
-        specs_of = {name: tests for (_, tests), name in self._members.items()}
+        # a computed field's name -> the long in/not_in lists it tests, as (field, values, in)
+        computed = {name: tests for (_, tests), name in self._members.items()}
         ids: dict[int, str] = {}  # the index of a fact sent -> its engine id
         work = []
         for rs, sent in zip(self.rulesets, chosen, strict=True):
-            members = {kind: tuple(specs[n] for n in names) for kind, names in rs.members.items()}
             rows = []
             for i, read in sent.items():
                 fact = facts[i]
-                kind = fact["k"]
                 fid = ids.get(i)
                 if fid is None:
                     fid = ids[i] = f"f{len(ids)}"
-                row = {"k": kind, "id": fid, "sid": _SID}
-                for name in rs.fields[kind] if read is None else read:
-                    tests = specs_of.get(name)
-                    if tests is not None:  # a computed field: the pattern's long in lists
+                row = {"k": fact["k"], "id": fid, "sid": _SID}
+                for name in read:
+                    tests = computed.get(name)
+                    if tests is not None:
                         row[name] = all((fact[fname] in values) is inside
                                         for fname, values, inside in tests)
                     else:
                         value = fact[name]
                         row[name] = _durable_number(value) if type(value) is float else value
-                if read is None:
-                    for name, tests in members.get(kind, ()):
-                        row[name] = all((fact[fname] in values) is inside
-                                        for fname, values, inside in tests)
                 rows.append(row)
             work.append((rs, rows))
         n = len(ids)
@@ -750,11 +745,6 @@ class _Engine:
     def _run(handle: int, batch: str, fired: list[tuple[str, Any]]) -> None:
         try:
             code, state = _rules.assert_facts(handle, batch)
-        except Exception as exc:
-            with contextlib.suppress(Exception):  # the state may not exist after a failure
-                _rules.delete_state(handle, _SID)
-            raise EngineError(f"durable_rules failed: {exc}") from exc
-        try:
             if code == _OBSERVED:
                 raise EngineError("durable_rules refused the facts: a fact id was seen twice")
             result = _rules.start_action_for_state(handle, state)
@@ -773,7 +763,7 @@ class _Engine:
         except Exception as exc:
             raise EngineError(f"durable_rules failed: {exc}") from exc
         finally:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception):  # the state may not exist after a failure
                 _rules.delete_state(handle, _SID)
 
     def live_rulesets(self) -> int:

@@ -27,8 +27,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-#: the fields every fact sent has, which the engine writes itself
-_ENGINE_KEYS = frozenset(("k", "id", "sid"))
 #: durable_rules' comparison operators, as Python operators
 _COMPARE = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">=", "$neq": "!="}
 _NUMBER = (int, float)
@@ -74,7 +72,8 @@ class Prefilter:
         conditions: dict[str, list[tuple[int, _Node]]] = {}  # kind -> (pattern id, test)
         types: dict[str, dict[str, set[str]]] = {}  # kind -> field -> the types tested
         rules = []
-        #: pattern id -> the fields durable_rules reads of a fact bound to it
+        #: pattern id -> the fields durable_rules reads of a fact bound to it (besides the
+        #: ``k``, ``id`` and ``sid`` every fact sent has)
         fields: list[set[str]] = []
         reads_of: dict[str, set[str]] = {}  # alias -> fields the rule's joins read of it
         pid = 0
@@ -91,7 +90,7 @@ class Prefilter:
                     continue
                 self._types = types.setdefault(kind, {})
                 parts = []
-                read = {"k", "id", "sid"}
+                read: set[str] = set()
                 for test in tests[1:]:
                     parts.append(self._condition(test))
                     join = _equal_join(test)
@@ -244,7 +243,7 @@ class Prefilter:
             names = read.get(key)
             if names is None:
                 names = read[key] = tuple(sorted(
-                    {name for pid in key for name in self._fields[pid]} - _ENGINE_KEYS))
+                    {name for pid in key for name in self._fields[pid]}))
             out[i] = names
         return out
 
