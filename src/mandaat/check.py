@@ -24,7 +24,7 @@ from .errors import (
     SchoolFileError,
     UnknownSignalError,
 )
-from .facts import FACT_KINDS, QUIET, school_facts
+from .facts import field_order, public_fact, school_facts
 from .model import ParamRef, School
 from .report import Escalation, Explanation, Finding, Note, PackInfo, Report, SourceText
 from .rules import (
@@ -500,7 +500,7 @@ class _Renderer:
         items: list[Mapping[str, Any]] = []
         for m in group:
             ordered = sorted(m.facts.items(), key=lambda kv: order[kv[0]])
-            items += [_shown(f) for _, f in ordered]
+            items += [public_fact(f) for _, f in ordered]
             items += m.absent
         return [_ordered(item) if item.get("absent") else item for item in _distinct(items)]
 
@@ -654,7 +654,7 @@ def _ordered(item: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"fact": kind}
     if item.get("absent"):
         out["absent"] = True
-    declared, undeclared = _key_order(kind, tuple(item))
+    declared, undeclared = field_order(kind, tuple(item))
     for key in declared:
         if not (item[key] is False and kind == "person" and key in V.ROLES):
             out[key] = item[key]
@@ -662,32 +662,3 @@ def _ordered(item: Mapping[str, Any]) -> dict[str, Any]:
         if key not in out:
             out[key] = item[key]
     return out
-
-
-def _shown(fact: Mapping[str, Any]) -> dict[str, Any]:
-    """A matched fact as an explanation shows it: what :func:`mandaat.facts.public_fact`
-    keeps, ordered as :func:`_ordered` orders it, in one pass."""
-    kind = fact["k"]
-    out: dict[str, Any] = {"fact": kind}
-    quiet = QUIET.get(kind, _NOTHING)
-    person = kind == "person"
-    declared, undeclared = _key_order(kind, tuple(fact))
-    for key in (*declared, *undeclared):
-        value = fact[key]
-        if key in quiet and quiet[key] == value or person and value is False and key in V.ROLES:
-            continue
-        if key not in _ENGINE_KEYS:
-            out[key] = value
-    return out
-
-
-_NOTHING: dict[str, Any] = {}
-_ENGINE_KEYS = frozenset(("k", "id", "sid"))
-
-
-@functools.lru_cache(maxsize=256)
-def _key_order(kind: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The ``keys`` a fact of ``kind`` has: those its kind declares, in the declared order,
-    and the others, in their own order."""
-    schema = FACT_KINDS.get(kind, {})
-    return tuple(k for k in schema if k in keys), tuple(k for k in keys if k not in schema)

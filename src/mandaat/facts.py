@@ -12,6 +12,7 @@ written in rules as a list).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -415,16 +416,40 @@ def _by_id(items: Iterable[Any]) -> list[Any]:
 
 
 def public_fact(fact: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a matched fact as the report shows it: ``fact`` first, engine keys dropped.
+    """Return a matched fact as the report shows it: ``fact`` first, then its fields in
+    the order its kind declares them; engine keys, :data:`QUIET` values and the role flags
+    a person lacks are left out.
 
     >>> public_fact({"k": "role", "id": "f3", "sid": "1", "person": "ilse"})
     {'fact': 'role', 'person': 'ilse'}
+    >>> public_fact({"k": "signal", "about_ib": "", "type": "eigen_koers", "signal": "s1"})
+    {'fact': 'signal', 'signal': 's1', 'type': 'eigen_koers'}
     """
-    out: dict[str, Any] = {"fact": fact["k"]}
-    quiet = QUIET.get(fact["k"], {})
-    for key, value in fact.items():
-        if key in quiet and quiet[key] == value:
+    kind = fact["k"]
+    out: dict[str, Any] = {"fact": kind}
+    quiet = QUIET.get(kind, _NOTHING)
+    person = kind == "person"
+    declared, undeclared = field_order(kind, tuple(fact))
+    for key in (*declared, *undeclared):
+        value = fact[key]
+        if key in quiet and quiet[key] == value or person and value is False and key in V.ROLES:
             continue
-        if key not in ("k", "id", "sid"):
+        if key not in _ENGINE_KEYS:
             out[key] = value
     return out
+
+
+_NOTHING: dict[str, Any] = {}
+_ENGINE_KEYS = frozenset(("k", "id", "sid"))
+
+
+@functools.lru_cache(maxsize=256)
+def field_order(kind: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ``keys`` a fact of ``kind`` has: those its kind declares, in the declared order,
+    and the others, in their own order.
+
+    >>> field_order("holder", ("person", "k", "target"))
+    (('target', 'person'), ('k',))
+    """
+    schema = FACT_KINDS.get(kind, {})
+    return tuple(k for k in schema if k in keys), tuple(k for k in keys if k not in schema)
