@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import check, ignored_params, prepare
-from .errors import MandaatInputError
+from .errors import MandaatInputError, Problem
 from .loader import load_school
-from .report import json_line as report_line
+from .report import json_line
 from .rules import RulePack
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -68,9 +68,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def json_line(data: dict[str, object]) -> str:
-    """One line of JSON Lines output: a school's report or its errors, in one shape."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+def error_line(file: str | None, problems: Sequence[Problem]) -> str:
+    """The JSON Lines record of a file with bad input (``file`` ``None``: the packs), in
+    the shape of a report's record (:func:`mandaat.report.json_line`)."""
+    return json.dumps({"file": file, "errors": [p.as_dict() for p in problems]},
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def check_one(path: str, settings: Settings) -> Outcome:
@@ -85,13 +87,12 @@ def check_one(path: str, settings: Settings) -> Outcome:
                        lang=settings.lang, timeout=settings.timeout)
     except MandaatInputError as exc:
         if settings.as_json:
-            return Outcome(EXIT_BAD_INPUT, tuple(notes), json_line(
-                {"file": path, "errors": [p.as_dict() for p in exc.problems]}), None)
+            return Outcome(EXIT_BAD_INPUT, tuple(notes), error_line(path, exc.problems), None)
         notes.append(exc.render(settings.lang))
         return Outcome(EXIT_BAD_INPUT, tuple(notes), None,
                        (path, "-", f"bad input ({len(exc.problems)} problem(s))"))
     if settings.as_json:
-        return Outcome(report.exit_code, tuple(notes), report_line(report, path), None)
+        return Outcome(report.exit_code, tuple(notes), json_line(report, path), None)
     counts = report.summary
     return Outcome(report.exit_code, tuple(notes), None, (
         path, report.school,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from ._board import Settings, check_all, default_jobs, ignored_note, json_line
+from ._board import Settings, check_all, default_jobs, error_line, ignored_note
 from ._source import ParseFailure, Source, decode
 from ._terminal import SafeWriter, safe_text
 from .check import check, escalate, ignored_params
@@ -493,7 +493,7 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except MandaatInputError as exc:
         if not as_json:
             raise
-        out.write(json_line({"file": None, "errors": [p.as_dict() for p in exc.problems]}))
+        out.write(error_line(None, exc.problems))
         return EXIT_BAD_INPUT
     settings = Settings(tuple(packs), args.rules_only, args.lang, args.timeout, as_json)
     progress = _Progress(err, len(files))
