@@ -1260,7 +1260,19 @@ def _get(item: Mapping[str, Any], key: tuple[str, ...]) -> Any:
     return value
 
 
-class _SchoolSheet:
+class _WholeSheet:
+    """A sheet of labels and values, read as a whole: every row is read, and no row names
+    an id that other sheets refer to."""
+
+    def collect(self, reading: _Reading, grid: _Grid) -> None:
+        self.grid = grid
+        reading.read_rows[grid.sheet or grid.file] = set(range(1, len(grid.rows) + 1))
+
+    def name_rows(self, reading: _Reading) -> None:
+        pass
+
+
+class _SchoolSheet(_WholeSheet):
     """The school's name, BRIN, reference date and default accountable: label and value."""
 
     name = SHEET_SCHOOL
@@ -1277,13 +1289,6 @@ class _SchoolSheet:
                "schoolnaam": ("school", "name"), "brin-nummer": ("school", "brin"),
                "brinnummer": ("school", "brin"), "as_of": ("as_of",),
                "eindverantwoordelijke": ("defaults", "accountable")}
-
-    def collect(self, reading: _Reading, grid: _Grid) -> None:
-        self.grid = grid
-        reading.read_rows[grid.sheet or grid.file] = set(range(1, len(grid.rows) + 1))
-
-    def name_rows(self, reading: _Reading) -> None:
-        pass
 
     def read(self, reading: _Reading) -> None:
         grid = self.grid
@@ -1349,18 +1354,11 @@ class _SchoolSheet:
         return {key for key, *_ in self.ROWS}
 
 
-class _ParamsSheet:
+class _ParamsSheet(_WholeSheet):
     """The thresholds a school sets for the rules: name and value."""
 
     name = SHEET_PARAMS
     sections = ("params",)
-
-    def collect(self, reading: _Reading, grid: _Grid) -> None:
-        self.grid = grid
-        reading.read_rows[grid.sheet or grid.file] = set(range(1, len(grid.rows) + 1))
-
-    def name_rows(self, reading: _Reading) -> None:
-        pass
 
     def read(self, reading: _Reading) -> None:
         grid = self.grid
