@@ -102,15 +102,6 @@ def generate(staff: int, tasks: int, signals: int, seed: int = 7) -> dict[str, A
             "mandates": mandates, "signals": signal_list}
 
 
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def _facts(school: mandaat.School) -> tuple[int, int]:
     """How many facts the school gives the bundled rules, and how many are sent to
     durable_rules (those that can take part in a match)."""
