@@ -9,7 +9,7 @@ from pathlib import Path
 
 import mandaat
 from mandaat.cli import main
-from tests.unit.test_scale import best_time
+from tests.unit.test_scale import best_times
 
 
 def _school(n: int) -> dict:
@@ -36,7 +36,7 @@ def test_drawing_at_twice_the_size_takes_at_most_two_and_a_half_times_as_long(tm
     small, large = tmp_path / "small.json", tmp_path / "large.json"
     small.write_text(json.dumps(_school(1000)), encoding="utf-8")
     large.write_text(json.dumps(_school(2000)), encoding="utf-8")
-    one, two = best_time(_drawing(small)), best_time(_drawing(large))
+    one, two = best_times(_drawing(small), _drawing(large))
     assert two <= 2.5 * one, (one, two)
 
 
