@@ -179,19 +179,23 @@ class Prefilter:
         local = {fname: f"v{n}" for n, fname in enumerate(types)}
         typed = {fname: next(iter(of)) for fname, of in types.items() if len(of) == 1}
         check = " and ".join(_IS[of].format(local[fname]) for fname, of in typed.items())
+        params = sorted({name for _, node in tests for name in _params(node)})
         lines = ["def passes(facts, indices, P, hits):"]
         lines += [f"    hit{pid} = hits[{pid}].append" for pid, _ in tests]
+        for n, name in enumerate(params):  # a param that is not a number passes every test
+            lines.append(f"    p{n} = P.get({name!r})\n"
+                         f"    p{n} = p{n} if type(p{n}) in NUM else None")
         lines += ["    for i in indices:", "        f = facts[i]"]
         for fname, of in types.items():
             lines.append(f"        {local[fname]} = f.get({fname!r})")
             if "number" in of:  # the number durable_rules compares
                 lines.append(f"        if type({local[fname]}) is float:\n"
                              f"            {local[fname]} = N({local[fname]})")
+        names = {name: f"p{n}" for n, name in enumerate(params)}
         lines.append(f"        if {check or 'True'}:")
-        lines += _dispatched(tests, local, typed, "            ")
+        lines += _dispatched(tests, local, typed, names, "            ")
         lines.append("        else:")
-        for pid, node in tests:
-            lines.append(f"            if {_render(node, local, {})}:\n                hit{pid}(i)")
+        lines += _tested(tests, local, {}, names, "            ")
         namespace = {f"C{n}": value for n, value in enumerate(self._constants)}
         namespace.update(NUM=_NUMBER, N=self._as_sent)
         exec(compile("\n".join(lines), f"<prefilter {kind}>", "exec"), namespace)  # noqa: S102
@@ -249,7 +253,7 @@ class Prefilter:
 
 
 def _dispatched(tests: Sequence[tuple[int, _Node]], local: Mapping[str, str],
-                typed: Mapping[str, str], indent: str) -> list[str]:
+                typed: Mapping[str, str], params: Mapping[str, str], indent: str) -> list[str]:
     """Lines testing each pattern, for facts whose fields hold the types in ``typed``.
 
     Most patterns of a kind require one text field to be one of a few constants (an
@@ -257,42 +261,61 @@ def _dispatched(tests: Sequence[tuple[int, _Node]], local: Mapping[str, str],
     sorted into one branch per value, so a fact meets only the tests of its branch (as
     durable_rules' alpha network shares a test).
     """
-    choices = [(pid, node, _choice(node, typed)) for pid, node in tests]
     counts: dict[str, int] = {}
-    for _, _, found in choices:
-        if found is not None:
-            counts[found[0]] = counts.get(found[0], 0) + 1
-    lines: list[str] = []
+    for _, node in tests:
+        for fname in {found[0] for found in _choices(node, typed)}:
+            counts[fname] = counts.get(fname, 0) + 1
     if not counts or max(counts.values()) < 2:
-        for pid, node in tests:
-            lines.append(f"{indent}if {_render(node, local, typed)}:\n{indent}    hit{pid}(i)")
-        return lines
+        return _tested(tests, local, typed, params, indent)
     field = max(sorted(counts), key=counts.__getitem__)
     branches: dict[str, list[tuple[int, _Node]]] = {}
     rest: list[tuple[int, _Node]] = []
-    for pid, node, found in choices:
-        if found is None or found[0] != field:
+    for pid, node in tests:
+        found = next((c for c in _choices(node, typed) if c[0] == field), None)
+        if found is None:
             rest.append((pid, node))
             continue
         for constant in found[1]:
             branches.setdefault(constant, []).append((pid, found[2]))
+    lines: list[str] = []
     word = "if"
     for constant, inside in branches.items():
         lines.append(f"{indent}{word} {local[field]} == {constant}:")
-        for pid, node in inside:
-            condition = _render(node, local, typed)
-            lines.append(f"{indent}    if {condition}:\n{indent}        hit{pid}(i)")
+        lines += _tested(inside, local, typed, params, indent + "    ")
         word = "elif"
-    for pid, node in rest:
-        lines.append(f"{indent}if {_render(node, local, typed)}:\n{indent}    hit{pid}(i)")
-    return lines
+    return lines + _tested(rest, local, typed, params, indent)
 
 
-def _choice(node: _Node, typed: Mapping[str, str]) -> tuple[str, list[str], _Node] | None:
-    """``(field, constants, rest)`` where a pattern's test requires a text field known to
-    hold text to equal one of some constants, and ``rest`` is what else it tests."""
+def _tested(tests: Sequence[tuple[int, _Node]], local: Mapping[str, str],
+            typed: Mapping[str, str], params: Mapping[str, str], indent: str) -> list[str]:
+    """Lines that record each pattern a fact passes: patterns with the same test share it."""
+    by_test: dict[str, list[int]] = {}
+    for pid, node in tests:
+        by_test.setdefault(_render(node, local, typed, params), []).append(pid)
+    lines = []
+    for condition, pids in by_test.items():
+        inner = indent
+        if condition != "True":
+            lines.append(f"{indent}if {condition}:")
+            inner += "    "
+        lines += [f"{inner}hit{pid}(i)" for pid in pids]
+    return lines or [f"{indent}pass"]
+
+
+def _params(node: _Node) -> set[str]:
+    """The params a test compares with."""
+    if node[0] in ("and", "or"):
+        return {name for part in node[1] for name in _params(part)}
+    return {node[3]} if node[0] == "param" else set()
+
+
+def _choices(node: _Node, typed: Mapping[str, str]) -> list[tuple[str, list[str], _Node]]:
+    """``(field, constants, rest)`` for each part of a pattern's test that requires a text
+    field known to hold text to equal one of some constants; ``rest`` is what else it
+    tests."""
     if node[0] != "and":
-        return None
+        return []
+    out = []
     for n, part in enumerate(node[1]):
         alternatives = part[1] if part[0] == "or" else [part]
         if not alternatives or any(a[0] != "compare" or a[2] != "==" for a in alternatives):
@@ -304,17 +327,25 @@ def _choice(node: _Node, typed: Mapping[str, str]) -> tuple[str, list[str], _Nod
         if typed.get(field) != "str":
             continue
         constants = list(dict.fromkeys(a[3] for a in alternatives))
-        return field, constants, ("and", node[1][:n] + node[1][n + 1:])
-    return None
+        out.append((field, constants, ("and", node[1][:n] + node[1][n + 1:])))
+    return out
 
 
-def _render(node: _Node, local: Mapping[str, str], typed: Mapping[str, str]) -> str:
-    """Python for a test; a field in ``typed`` is known to hold a value of its type."""
+def _render(node: _Node, local: Mapping[str, str], typed: Mapping[str, str],
+            params: Mapping[str, str]) -> str:
+    """Python for a test; a field in ``typed`` is known to hold a value of its type, and
+    each param's value is in the variable ``params`` names (``None`` where the param is
+    not a number: the test then passes)."""
     what = node[0]
     if what == "true":
         return "True"
+    if what == "or" and len(node[1]) > 1 and all(
+            n[0] == "compare" and n[2] == "==" and n[4] == "str" and n[1] == node[1][0][1]
+            and typed.get(n[1]) == "str" for n in node[1]):
+        # text equal to one of some texts: a set lookup (text never equals a number)
+        return f"{local[node[1][0][1]]} in {{{', '.join(n[3] for n in node[1])}}}"
     if what in ("and", "or"):
-        parts = [_render(n, local, typed) for n in node[1]]
+        parts = [_render(n, local, typed, params) for n in node[1]]
         if what == "or" and "True" in parts:
             return "True"
         parts = [p for p in parts if p != "True"]
@@ -324,12 +355,15 @@ def _render(node: _Node, local: Mapping[str, str], typed: Mapping[str, str]) -> 
     v = local[node[1]]
     if what == "param":
         _, fname, op, name = node
-        p = f"P.get({name!r})"
-        guard = f"type({p}) not in NUM"
+        p = params[name]
+        guard = f"{p} is None"
         if fname not in typed:
             guard = f"{_GUARD['number'].format(v)} or {guard}"
         return f"({guard} or {v} {op} {p})"
     _, fname, op, constant, of = node
+    if fname in typed and of == "bool" and constant in ("True", "False"):
+        # a bool is True or False: "v == True" is "v", "v != True" is "not v"
+        return v if (op == "==") == (constant == "True") else f"not {v}"
     test = f"{v} {op} {constant}"
     return test if fname in typed else f"({_GUARD[of].format(v)} or {test})"
 

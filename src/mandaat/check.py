@@ -435,6 +435,9 @@ class _Renderer:
         self._routes = {r.id: r.title or r.id for r in school.routes}
         self._alias_orders: dict[str, dict[str, int]] = {}
         self._sources: dict[str, SourceText] = {}
+        #: id of a matched fact -> the fact as the report shows it; the facts of the
+        #: check outlive the renderer, so an id names one fact throughout
+        self._public: dict[int, dict[str, Any]] = {}
 
     def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
                 param_names: Sequence[str]) -> Finding:
@@ -497,10 +500,14 @@ class _Renderer:
                 for pattern in branch:
                     if pattern.alias:
                         order.setdefault(pattern.alias, len(order))
+        public = self._public
         items: list[Mapping[str, Any]] = []
         for m in group:
-            ordered = sorted(m.facts.items(), key=lambda kv: order[kv[0]])
-            items += [public_fact(f) for _, f in ordered]
+            for _, fact in sorted(m.facts.items(), key=lambda kv: order[kv[0]]):
+                shown = public.get(id(fact))
+                if shown is None:
+                    shown = public[id(fact)] = public_fact(fact)
+                items.append(shown)
             items += m.absent
         return [_ordered(item) if item.get("absent") else item for item in _distinct(items)]
 
@@ -630,7 +637,10 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     kept: list[Mapping[str, Any]] = []
     first: dict[tuple[Any, int], Mapping[str, Any]] = {}
     seen: dict[tuple[Any, int], set[str]] = {}
+    same: set[int] = set()  # the items kept, by identity: an item is the same as itself
     for item in items:
+        if id(item) in same:
+            continue
         alike = (item.get("fact"), len(item))  # only facts alike in these can be the same
         if alike not in first:
             first[alike] = item
@@ -641,6 +651,7 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
                 continue
             keys.add(key)
         kept.append(item)
+        same.add(id(item))
     return kept
 
 
