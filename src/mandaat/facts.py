@@ -204,44 +204,52 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
     tasks = by_id(school.tasks)
     want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
+    # what an assignment says of its holder: kind, leader, ib'er, teacher
+    holder_of = {who: (kind, *_NO_FLAGS.values()) for who, kind in kind_of.items()}
+    holder_of.update({who: ("person", f["leader"], f["ib"], f["teacher"])
+                      for who, f in flags.items()})
+    no_holder = ("all_staff", *_NO_FLAGS.values())
+    personnel_types = V.PERSONNEL_TASK_TYPES
     for task in tasks if want_tasks or want_assignments else ():
         domain = task.task_domain
-        personnel = task.type in V.PERSONNEL_TASK_TYPES
-        task_accountable, by_default = accountable[task.id]
+        task_id, task_type = task.id, task.type
+        personnel = task_type in personnel_types
+        task_accountable, by_default = accountable[task_id]
+        responsible = task.responsible
         if want_tasks:
-            accountable_people = {a for a in task_accountable if a in people}
-            responsible = set(task.responsible)
+            n_responsible = len(set(responsible))
             facts.append({
-                "k": "task", "task": task.id, "type": task.type, "domain": domain,
+                "k": "task", "task": task_id, "type": task_type, "domain": domain,
                 "personnel": personnel, "case_holder": task.case_holder or "",
                 "about": task.about or "", "n_accountable": len(set(task_accountable)),
-                "n_accountable_people": len(accountable_people),
-                "n_responsible": len(responsible),
-                "sole_responsible": task.responsible[0] if len(responsible) == 1 else "",
+                "n_accountable_people": len({a for a in task_accountable if a in people}),
+                "n_responsible": n_responsible,
+                "sole_responsible": responsible[0] if n_responsible == 1 else "",
                 "parent_consent": task.parent_consent,
                 "suggested_type": (V.suggested_type(task.title)
-                                   if task.type == V.OTHER_TASK_TYPE else ""),
+                                   if task_type == V.OTHER_TASK_TYPE else ""),
             })
         if not want_assignments:
             continue
-        task_id, task_type, about = task.id, task.type, task.about or ""
+        about = task.about or ""
         for seq, (raci, holders) in enumerate(zip(V.RACI, (
-                task_accountable, task.responsible, task.consulted, task.informed),
-                strict=True)):
+                task_accountable, responsible, task.consulted, task.informed), strict=True)):
+            if not holders:
+                continue
             default = by_default and seq == 0
-            for who in sorted(set(holders)) if holders else ():
-                who_flags = flags.get(who, _NO_FLAGS)
+            for who in sorted(set(holders)) if len(holders) > 1 else holders:
+                who_kind, leader, ib, teacher = holder_of.get(who, no_holder)
                 append({
                     "k": "assignment", "task": task_id, "as": raci, "who": who,
-                    "who_kind": kind_of.get(who, "all_staff"), "who_leader": who_flags["leader"],
-                    "who_ib": who_flags["ib"], "who_teacher": who_flags["teacher"],
-                    "task_type": task_type, "domain": domain, "personnel": personnel,
-                    "task_about": about, "seq": seq, "by_default": default,
+                    "who_kind": who_kind, "who_leader": leader, "who_ib": ib,
+                    "who_teacher": teacher, "task_type": task_type, "domain": domain,
+                    "personnel": personnel, "task_about": about, "seq": seq,
+                    "by_default": default,
                 })
 
     if "lead" in wanted:
         members = {t.id: t.members for t in school.teams}
-        for leader in by_id(school.people):
+        for leader in by_id([p for p in school.people if p.leads]):
             led = sorted({m for ref in leader.leads for m in members.get(ref, [ref])}
                          - {leader.id})
             for person in led:

@@ -294,12 +294,13 @@ class Step(_Model):
     @property
     def kind(self) -> str:
         """``role``, ``person``, ``team`` or ``external``."""
-        return next(k for k in ("role", "person", "team", "external") if getattr(self, k))
+        return ("role" if self.role else "person" if self.person else
+                "team" if self.team else "external")
 
     @property
     def ref(self) -> str:
         """The role name or id the step names."""
-        return str(getattr(self, self.kind))
+        return str(self.role or self.person or self.team or self.external)
 
 
 class RouteFor(_Model):

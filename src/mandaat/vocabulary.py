@@ -221,10 +221,10 @@ def holds_target(target: str, roles: Iterable[str]) -> bool:
     >>> holds_target("ib", ["schoolleider", "intern_begeleider"])
     False
     """
-    held = set(roles)
     if target == "ib":
-        return role_classes(held)["ib"]
-    return bool(held & set(TARGETS[target]))
+        return role_classes(roles)["ib"]
+    holding = TARGETS[target]
+    return any(role in holding for role in roles)
 
 
 #: Words in a task's title that point to a task type, beyond the type's own name (read
@@ -289,6 +289,11 @@ _TYPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          for w in (t.replace("_", " "), *_TYPE_WORDS.get(t, ()))),
         key=lambda wt: (-len(wt[0]), wt[0]))
 )
+#: matches where any of ``_TYPE_PATTERNS`` does (an alternative that fails its lookahead
+#: gives way to the next)
+_ANY_TYPE_WORD = re.compile("(?<![a-z0-9])(?:" + "|".join(
+    p.pattern[len("(?<![a-z0-9])"):-len("(?![a-z0-9])")] for p, _ in _TYPE_PATTERNS)
+    + ")(?![a-z0-9])")
 
 
 def suggested_type(title: str | None) -> str:
@@ -304,6 +309,8 @@ def suggested_type(title: str | None) -> str:
     if not title:
         return ""
     plain = _plain(title)
+    if _ANY_TYPE_WORD.search(plain) is None:  # most titles name no type: one search says so
+        return ""
     return next((t for pattern, t in _TYPE_PATTERNS if pattern.search(plain)), "")
 
 

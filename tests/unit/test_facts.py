@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import mandaat
+from mandaat import vocabulary as V
 from mandaat.facts import FACT_KINDS, school_facts
 from tests.conftest import findings, school_data, with_tasks
 
@@ -76,3 +80,16 @@ rules:
         {"fact": "covers", "mandate": "m2", "task": "mdo", "from": "anna", "to": "ilse",
          "from_leader": True, "communicated_to_team": False,
          "task_type": "mdo_organiseren", "domain": "zorg_en_ondersteuning"}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["coachen", "xcoachen", "coachen2", "groepsbespreking", "groepsbesprekingen", "taak", "3",
+     "sbo", "aanmelding", "aanmelding sbo", "lesson study", "M-toets", "é", " ", "-", "_"]),
+    max_size=6).map("".join) | st.text(max_size=30))
+def test_the_one_search_for_any_type_word_agrees_with_the_searches_word_by_word(title):
+    """``suggested_type`` answers "" at once where the combined pattern finds nothing: that
+    must be exactly where none of the single patterns finds anything."""
+    plain = V._plain(title)
+    some = any(pattern.search(plain) for pattern, _ in V._TYPE_PATTERNS)
+    assert (V._ANY_TYPE_WORD.search(plain) is not None) == some
