@@ -64,8 +64,10 @@ __all__ = [
     "focus_of",
     "holders",
     "hours_per_domain",
+    "into",
     "mandates_of",
     "members",
+    "out_of",
     "supervisors",
     "tasks_covered",
     "tasks_of",
@@ -166,6 +168,27 @@ def build_graph(school: School, *, covers: bool = True, work: bool = True) -> nx
     return G
 
 
+def into(G: nx.MultiDiGraph, node: str, key: str) -> list[str]:
+    """The nodes with a ``key`` edge into ``node``, in the order of ``G.in_edges(node)``
+    (``[]`` where ``node`` is not in the graph).
+
+    >>> G = nx.MultiDiGraph([("tom", "group:2", "teaches"), ("ilse", "group:2", "supervises")])
+    >>> into(G, "group:2", "teaches"), into(G, "group:9", "teaches")
+    (['tom'], [])
+    """
+    if node not in G:
+        return []
+    return [u for u, keys in G.pred[node].items() if key in keys]
+
+
+def out_of(G: nx.MultiDiGraph, node: str, key: str) -> list[str]:
+    """The nodes a ``key`` edge from ``node`` leads to, in the order of ``G.out_edges(node)``
+    (``[]`` where ``node`` is not in the graph)."""
+    if node not in G:
+        return []
+    return [v for v, keys in G.succ[node].items() if key in keys]
+
+
 def _require(G: nx.MultiDiGraph, node: str, kind: str) -> None:
     if node not in G or G.nodes[node].get("kind") != kind:
         raise nx.NodeNotFound(f"no {kind} '{node}' in the graph")
@@ -239,15 +262,12 @@ def supervisors(G: nx.MultiDiGraph, person: str | None = None, *,
         if person is None or person not in G:
             raise nx.NodeNotFound(f"no '{person}' in the graph")
         if G.nodes[person].get("kind") == "team":
-            members = [u for u, _, k in G.in_edges(person, keys=True) if k == "member_of"]
-            places = [person] + [v for m in members for _, v, k in G.out_edges(m, keys=True)
-                                 if k == "teaches"]
+            places = [person] + [v for m in into(G, person, "member_of")
+                                 for v in out_of(G, m, "teaches")]
         else:
-            places = [v for _, v, k in G.out_edges(person, keys=True)
-                      if k in ("teaches", "member_of")]
-    found = {u for place in places if place in G
-             for u, _, k in G.in_edges(place, keys=True) if k == "supervises"}
-    return sorted(found)
+            places = [v for v, keys in G.succ[person].items()
+                      if "teaches" in keys or "member_of" in keys]
+    return sorted({u for place in places for u in into(G, place, "supervises")})
 
 
 def hours_per_domain(G: nx.MultiDiGraph, person: str) -> dict[str, float]:
@@ -381,7 +401,7 @@ def _drawn(G: nx.MultiDiGraph, node: str, data: dict) -> bool:
     """Groups are drawn where an ib'er supervises them; the groups taught are not."""
     if data["kind"] != "group":
         return True
-    return any(k == "supervises" for _, _, k in G.in_edges(node, keys=True))
+    return bool(into(G, node, "supervises"))
 
 
 def focus_of(G: nx.MultiDiGraph, focus: str | None

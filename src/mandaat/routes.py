@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from . import vocabulary as V
-from .graph import group_node, supervisors
+from .graph import group_node, into, out_of, supervisors
 from .model import HandOn, ParamRef, Step
 
 __all__ = ["Case", "Walk", "actor", "deputy_of", "draw_route", "hands_on", "route_cycle",
@@ -147,8 +147,7 @@ def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
     if role == "leraar":
         if case.group is not None:
             node = group_node(case.group)
-            teachers = sorted(u for u, _, k in G.in_edges(node, keys=True) if k == "teaches") \
-                if node in G else []
+            teachers = sorted(into(G, node, "teaches"))
             return teachers[0] if teachers else None
         if case.subject in G and G.nodes[case.subject].get("kind") == "person":
             return case.subject
@@ -195,10 +194,10 @@ def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:
     >>> deputy_of(G, "ilse"), deputy_of(G, "piet")
     ('piet', None)
     """
-    named = [v for _, v, k in G.out_edges(person, keys=True) if k == "deputy"]
+    named = out_of(G, person, "deputy")
     if named:
         return named[0]
-    standing_in = sorted(u for u, _, k in G.in_edges(person, keys=True) if k == "replaces")
+    standing_in = sorted(into(G, person, "replaces"))
     return standing_in[0] if standing_in else None
 
 
