@@ -23,6 +23,7 @@ that on every scenario school and on generated schools). In detail:
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -186,8 +187,14 @@ class Prefilter:
             lines.append(f"    p{n} = P.get({name!r})\n"
                          f"    p{n} = p{n} if type(p{n}) in NUM else None")
         lines += ["    for i in indices:", "        f = facts[i]"]
+        values = ", ".join(local.values())
+        if len(types) > 1:  # the fields at once where the fact has them all
+            lines += ["        try:", f"            {values} = GET(f)",
+                      "        except KeyError:"]
+            lines += [f"            {local[fname]} = f.get({fname!r})" for fname in types]
+        else:
+            lines += [f"        {local[fname]} = f.get({fname!r})" for fname in types]
         for fname, of in types.items():
-            lines.append(f"        {local[fname]} = f.get({fname!r})")
             if "number" in of:  # the number durable_rules compares
                 lines.append(f"        if type({local[fname]}) is float:\n"
                              f"            {local[fname]} = N({local[fname]})")
@@ -197,7 +204,8 @@ class Prefilter:
         lines.append("        else:")
         lines += _tested(tests, local, {}, names, "            ")
         namespace = {f"C{n}": value for n, value in enumerate(self._constants)}
-        namespace.update(NUM=_NUMBER, N=self._as_sent)
+        namespace.update(NUM=_NUMBER, N=self._as_sent, GET=operator.itemgetter(*types) if types
+                         else None)
         exec(compile("\n".join(lines), f"<prefilter {kind}>", "exec"), namespace)  # noqa: S102
         return namespace["passes"]
 
@@ -222,24 +230,24 @@ class Prefilter:
                 indices.append(i)
         for kind, passes in self._kinds.items():
             passes(facts, of_kind[kind], params, hits)
-        kept: dict[int, None] = {}  # the facts kept, as an ordered set
+        kept: set[int] = set()
+        joined = _Values(facts)
         for rule in self._rules:
-            candidates = _narrowed(rule, hits, facts)
+            candidates = _narrowed(rule, hits, joined)
             if candidates is None:
                 continue
             for found in candidates.values():
-                kept.update(dict.fromkeys(found, None))
+                kept.update(found)
             for pid in rule.absent:
                 found = hits[pid]
                 for join in rule.joins.get(pid, ()):
-                    found = _semi_join(found, join, candidates[join.other], facts)
-                kept.update(dict.fromkeys(found, None))
+                    found = _semi_join(found, join, candidates[join.other], joined)
+                kept.update(found)
         # the patterns each fact kept may pass; facts that pass the same ones read the same
         passed: dict[int, list[int]] = {i: [] for i in sorted(kept)}
         for pid, found in enumerate(hits):
-            for i in found:
-                if i in passed:
-                    passed[i].append(pid)
+            for i in kept.intersection(found):
+                passed[i].append(pid)
         read: dict[tuple[int, ...], tuple[str, ...]] = {}
         out: dict[int, tuple[str, ...]] = {}
         for i, pids in passed.items():
@@ -368,7 +376,28 @@ def _render(node: _Node, local: Mapping[str, str], typed: Mapping[str, str],
     return test if fname in typed else f"({_GUARD[of].format(v)} or {test})"
 
 
-def _narrowed(rule: _Rule, hits: Sequence[list[int]], facts: Sequence[Mapping[str, Any]]
+class _Values:
+    """The values of one field over a list of facts, for the semi-joins of one ``keep``:
+    each set is made once per list (a list is held while its set is, so its id is not
+    reused)."""
+
+    def __init__(self, facts: Sequence[Mapping[str, Any]]):
+        self.facts = facts
+        self._made: dict[tuple[int, str], tuple[Sequence[int], set[str] | None]] = {}
+
+    def of(self, indices: Sequence[int], fname: str) -> set[str] | None:
+        """The values of ``fname`` over the facts ``indices``; ``None`` where one is not
+        text."""
+        made = self._made.get((id(indices), fname))
+        if made is None or made[0] is not indices:
+            facts = self.facts
+            values = {facts[j].get(fname) for j in indices}
+            made = self._made[id(indices), fname] = (
+                indices, values if all(type(v) is str for v in values) else None)
+        return made[1]
+
+
+def _narrowed(rule: _Rule, hits: Sequence[list[int]], joined: _Values
               ) -> dict[int, list[int]] | None:
     """The candidates of each positive pattern after the semi-joins, or ``None`` when one
     pattern has none (the rule cannot fire)."""
@@ -381,7 +410,7 @@ def _narrowed(rule: _Rule, hits: Sequence[list[int]], facts: Sequence[Mapping[st
         for pid in rule.positive:
             for join in rule.joins.get(pid, ()):
                 before = candidates[pid]
-                after = _semi_join(before, join, candidates[join.other], facts)
+                after = _semi_join(before, join, candidates[join.other], joined)
                 if not after:
                     return None
                 if len(after) != len(before):
@@ -390,14 +419,14 @@ def _narrowed(rule: _Rule, hits: Sequence[list[int]], facts: Sequence[Mapping[st
     return candidates
 
 
-def _semi_join(found: list[int], join: _Join, other: Sequence[int],
-               facts: Sequence[Mapping[str, Any]]) -> list[int]:
+def _semi_join(found: list[int], join: _Join, other: Sequence[int], joined: _Values
+               ) -> list[int]:
     """The facts of ``found`` whose ``join.field`` equals ``join.other_field`` of some fact
     of ``other``; all of ``found`` where a value is not text (durable_rules compares loosely)."""
-    values = {facts[j].get(join.other_field) for j in other}
-    if not all(type(v) is str for v in values):
+    values = joined.of(other, join.other_field)
+    if values is None:
         return found
-    fname = join.field
+    facts, fname = joined.facts, join.field
     out = []
     for i in found:
         value = facts[i].get(fname)
