@@ -1,0 +1,32 @@
+"""A command starts without what it does not use: Jinja2 and the workbook module are
+imported where the HTML report or a workbook is asked for, not by ``import mandaat``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import mandaat
+
+
+def test_the_command_line_starts_without_jinja2_or_the_workbook_module():
+    probe = ("import sys, mandaat.cli; "
+             "print(sorted(m for m in ('jinja2', 'mandaat.workbook', 'mandaat.report_html') "
+             "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name, module", sorted(mandaat._ON_FIRST_USE.items()))
+def test_each_name_imported_on_first_use_is_the_modules_own(name, module):
+    value = getattr(mandaat, name)
+    assert value is getattr(__import__(f"mandaat.{module}", fromlist=[name]), name)
+    assert name in dir(mandaat) and name in mandaat.__all__
+
+
+def test_an_unknown_name_is_still_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'render_pdf'"):
+        mandaat.render_pdf  # noqa: B018
