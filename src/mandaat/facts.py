@@ -435,20 +435,28 @@ def public_fact(fact: Mapping[str, Any]) -> dict[str, Any]:
     """
     kind = fact["k"]
     out: dict[str, Any] = {"fact": kind}
-    quiet = QUIET.get(kind, _NOTHING)
-    person = kind == "person"
-    declared, undeclared = field_order(kind, tuple(fact))
-    for key in (*declared, *undeclared):
+    for key, quiet, role in _shown(kind, tuple(fact)):
         value = fact[key]
-        if key in quiet and quiet[key] == value or person and value is False and key in V.ROLES:
+        if quiet is not _LOUD and quiet == value or role and value is False:
             continue
-        if key not in _ENGINE_KEYS:
-            out[key] = value
+        out[key] = value
     return out
 
 
 _NOTHING: dict[str, Any] = {}
 _ENGINE_KEYS = frozenset(("k", "id", "sid"))
+_LOUD = object()  # a field that is shown whatever its value
+
+
+@functools.lru_cache(maxsize=256)
+def _shown(kind: str, keys: tuple[str, ...]) -> tuple[tuple[str, Any, bool], ...]:
+    """What :func:`public_fact` shows of a fact of ``kind`` with ``keys``: each field in
+    order, with the value that leaves it out (or ``_LOUD``), and whether it is a role
+    flag left out when ``False``."""
+    quiet = QUIET.get(kind, _NOTHING)
+    declared, undeclared = field_order(kind, keys)
+    return tuple((key, quiet.get(key, _LOUD), kind == "person" and key in V.ROLES)
+                 for key in (*declared, *undeclared) if key not in _ENGINE_KEYS)
 
 
 @functools.lru_cache(maxsize=256)
