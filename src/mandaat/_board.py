@@ -139,7 +139,9 @@ def _in_workers(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator
                                 category=DeprecationWarning)
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(settings,))
-        answers = pool.map(_check_in_worker, paths, chunksize=max(1, len(paths) // (jobs * 8)))
+        # one school at a time: a school takes milliseconds, its round trip a tenth of
+        # one, and the last worker to finish waits for no more than one school
+        answers = pool.map(_check_in_worker, paths)
     try:
         yield from answers
     finally:
