@@ -56,8 +56,9 @@ class Outcome:
     notes: tuple[str, ...]
     #: the JSON Lines record (with ``as_json``), else ``None``
     line: str | None
-    #: the table row (file, school, counts); ``None`` with ``as_json``
-    row: tuple[str, str, str] | None
+    #: the table row: file, school, and (violations, warnings, advice), or, for bad input,
+    #: the number of problems; ``None`` with ``as_json``
+    row: tuple[str, str, tuple[int, int, int] | int] | None
 
 
 def default_jobs() -> int:
@@ -89,14 +90,12 @@ def check_one(path: str, settings: Settings) -> Outcome:
         if settings.as_json:
             return Outcome(EXIT_BAD_INPUT, tuple(notes), error_line(path, exc.problems), None)
         notes.append(exc.render(settings.lang))
-        return Outcome(EXIT_BAD_INPUT, tuple(notes), None,
-                       (path, "-", f"bad input ({len(exc.problems)} problem(s))"))
+        return Outcome(EXIT_BAD_INPUT, tuple(notes), None, (path, "-", len(exc.problems)))
     if settings.as_json:
         return Outcome(report.exit_code, tuple(notes), json_line(report, path), None)
     counts = report.summary
     return Outcome(report.exit_code, tuple(notes), None, (
-        path, report.school,
-        f"{counts['violation']:>3} {counts['warning']:>3} {counts['advice']:>3}"))
+        path, report.school, (counts["violation"], counts["warning"], counts["advice"])))
 
 
 def ignored_note(where: str, ignored: Sequence[str], lang: str) -> str:

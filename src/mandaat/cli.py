@@ -496,9 +496,9 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(error_line(None, exc.problems))
         return EXIT_BAD_INPUT
     settings = Settings(tuple(packs), args.rules_only, args.lang, args.timeout, as_json)
-    progress = _Progress(err, len(files))
+    progress = _Progress(err, len(files), args.lang)
     worst = EXIT_OK
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, tuple[int, int, int] | int]] = []
     for path, outcome in zip(files, check_all(files, settings, args.jobs or default_jobs()),
                              strict=True):
         progress.next(path.name)
@@ -511,19 +511,46 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             rows.append(outcome.row)
     progress.clear()
     if not as_json:
-        width = max(len(r[0]) for r in rows) if rows else 4
-        school_width = max([len(r[1]) for r in rows] + [6])
-        out.write(f"{'file':<{width}}  {'school':<{school_width}}  viol warn adv\n")
-        for file, school, counts in rows:
-            out.write(f"{file:<{width}}  {school:<{school_width}}  {counts}\n")
+        out.write(board_table(rows, args.lang))
     return worst
+
+
+#: The board table's headings: file, school, and the three counts
+_TABLE_HEADINGS = {"nl": ("bestand", "school", "overtredingen", "waarschuwingen", "adviezen"),
+                   "en": ("file", "school", "violations", "warnings", "advice")}
+
+
+def board_table(rows: Sequence[tuple[str, str, tuple[int, int, int] | int]], lang: str) -> str:
+    """The table ``mandaat check DIR`` prints: a line per school with its counts under
+    headings in ``lang``; a file with bad input says how many problems it has.
+
+    >>> print(board_table([("a.yaml", "OBS De Linde", (0, 1, 2)), ("b.yaml", "-", 3)], "nl"),
+    ...       end="")
+    bestand  school        overtredingen  waarschuwingen  adviezen
+    a.yaml   OBS De Linde              0               1         2
+    b.yaml   -             onjuiste invoer (3 problemen)
+    """
+    file_h, school_h, *count_h = _TABLE_HEADINGS[lang]
+    width = max([len(r[0]) for r in rows] + [len(file_h)])
+    school_width = max([len(r[1]) for r in rows] + [len(school_h)])
+    lines = [f"{file_h:<{width}}  {school_h:<{school_width}}  " + "  ".join(count_h)]
+    for file, school, counts in rows:
+        if isinstance(counts, int):
+            shown = (f"onjuiste invoer ({counts} {'probleem' if counts == 1 else 'problemen'})"
+                     if lang == "nl" else
+                     f"bad input ({counts} problem{'' if counts == 1 else 's'})")
+        else:
+            shown = "  ".join(f"{n:>{len(h)}}" for n, h in zip(counts, count_h, strict=True))
+        lines.append(f"{file:<{width}}  {school:<{school_width}}  {shown}")
+    return "".join(line.rstrip() + "\n" for line in lines)
 
 
 class _Progress:
     """A progress line on a terminal's stderr that other messages never run into."""
 
-    def __init__(self, err: TextIO, total: int):
+    def __init__(self, err: TextIO, total: int, lang: str):
         self.err, self.total, self.n = err, total, 0
+        self.word = "controle" if lang == "nl" else "checking"
         # the carriage return is ours; the file name in it is escaped like any user text
         self._raw: TextIO = err.raw if isinstance(err, SafeWriter) else err
         self.on = err.isatty()
@@ -532,7 +559,7 @@ class _Progress:
     def next(self, name: str) -> None:
         self.n += 1
         if self.on:
-            self._raw.write(f"\rchecking {self.n}/{self.total}: {safe_text(name)[:40]:<40}")
+            self._raw.write(f"\r{self.word} {self.n}/{self.total}: {safe_text(name)[:40]:<40}")
             self.err.flush()
             self._shown = True
 

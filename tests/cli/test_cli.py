@@ -220,10 +220,27 @@ def test_check_a_board_folder_as_a_table(board):
     code, out, err = run("check", str(board), "--format", "text")
     lines = out.splitlines()
     assert code == 1  # a.yaml has violations
-    assert lines[0].split() == ["file", "school", "viol", "warn", "adv"]
-    assert lines[1].endswith("OBS De Regenboog    7   4   8")
-    assert lines[2].endswith("OBS Testschool      0   0   0")
+    assert lines[0].split() == ["bestand", "school", "overtredingen", "waarschuwingen",
+                                "adviezen"]
+    # each count right under the end of its heading: 13, 14 and 8 wide, two spaces apart
+    assert lines[1].endswith("OBS De Regenboog  " + " " * 12 + "7  " + " " * 13 + "4  "
+                             + " " * 7 + "8")
+    assert lines[2].endswith("OBS Testschool    " + " " * 12 + "0  " + " " * 13 + "0  "
+                             + " " * 7 + "0")
+    assert lines[0].index("adviezen") + len("adviezen") == len(lines[1]) == len(lines[2])
     assert len(lines) == 3 and err == ""
+
+
+def test_a_board_table_in_english_with_a_bad_file(board):
+    (board / "c.yaml").write_text("format: mandaat/1\nschool: {name: K}\npeople: [{id: a}]\n",
+                                  encoding="utf-8")
+    code, out, _ = run("check", str(board), "--format", "text", "--lang", "en")
+    lines = out.splitlines()
+    assert code == 2
+    assert lines[0].split() == ["file", "school", "violations", "warnings", "advice"]
+    assert lines[3].startswith(str(board / "c.yaml"))
+    # "-" in a school column 16 wide ("OBS De Regenboog"), then two spaces
+    assert lines[3].endswith("  -" + " " * 17 + "bad input (1 problem)")
 
 
 def test_check_several_files_as_json_lines_with_a_bad_one(board, tmp_path):
@@ -244,7 +261,10 @@ def test_check_several_files_as_json_lines_with_a_bad_one(board, tmp_path):
 def test_a_board_on_a_terminal_shows_progress_on_stderr(board):
     out, err = io.StringIO(), Tty()
     main(["check", str(board), "--format", "text"], stdout=out, stderr=err)
-    assert "\rchecking 1/2: a.yaml" in err.getvalue()
+    assert "\rcontrole 1/2: a.yaml" in err.getvalue()
+    assert "\rcontrole 2/2: b.json" in err.getvalue()
+    err = Tty()
+    main(["check", str(board), "--format", "text", "--lang", "en"], stdout=out, stderr=err)
     assert "\rchecking 2/2: b.json" in err.getvalue()
 
 
@@ -393,7 +413,7 @@ def test_the_progress_line_never_runs_into_an_error_line(board, tmp_path):
     # and what is left on screen, line by line, never puts progress and an error together
     for row in text.split("\n"):
         visible = row.rsplit("\r", 1)[-1]
-        assert not (visible.startswith("checking") and "ontbrekend" in visible)
+        assert not (visible.startswith("controle") and "ontbrekend" in visible)
 
 
 def test_rules_only_ignores_the_bundled_packs_params_with_a_warning(tmp_path):
