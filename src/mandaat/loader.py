@@ -57,7 +57,7 @@ def load_school(
     >>> load_school("format: mandaat/1\\nschool: {name: X}\\npeople: [{id: a, roles: [ib]}]\\n")
     Traceback (most recent call last):
     ...
-    mandaat.errors.SchoolFileError: <string>:3: people[0].roles[0]: unknown role 'ib'
+    mandaat.errors.SchoolFileError: <string>:3: people[0].roles[0]: unknown role 'ib' (did you mean 'intern_begeleider'?)
     """
     if isinstance(source, Mapping):
         src = Source(name or "<data>", "")

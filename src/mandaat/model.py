@@ -41,13 +41,15 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 REFERENCES_CHECKED: dict[str, bool] = {"_mandaat_references_checked": True}
 
 
-def _in_vocabulary(what: str, choices: tuple[str, ...]):
+def _in_vocabulary(what: str, choices: tuple[str, ...], words: dict[str, str] | None = None):
+    """A check that a value is one of ``choices``; an unknown value is refused with a
+    suggestion from ``words`` (what people write for them) or the closest choice."""
     def check(value: str) -> str:
         if value not in choices:
             raise PydanticCustomError(
                 "unknown_value",
                 "unknown {what} '{value}'{hint}",
-                {"what": what, "value": value, "hint": V.did_you_mean(value, choices)},
+                {"what": what, "value": value, "hint": V.hint(value, choices, words)},
             )
         return value
 
@@ -91,7 +93,7 @@ HoursById = Annotated[
 WeekHours = Annotated[float, Field(strict=True, ge=0, le=168, allow_inf_nan=False)]
 Role = Annotated[
     str, Field(strict=True, json_schema_extra={"enum": list(V.ROLES)}),
-    AfterValidator(_in_vocabulary("role", V.ROLES)),
+    AfterValidator(_in_vocabulary("role", V.ROLES, V.ROLE_WORDS)),
 ]
 TaskType = Annotated[
     str, Field(strict=True, json_schema_extra={"enum": list(V.TASK_TYPES)}),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 ROLES: tuple[str, ...] = (
     "bestuur",
@@ -312,6 +312,66 @@ def suggested_type(title: str | None) -> str:
     if _ANY_TYPE_WORD.search(plain) is None:  # most titles name no type: one search says so
         return ""
     return next((t for pattern, t in _TYPE_PATTERNS if pattern.search(plain)), "")
+
+
+#: Words school leaders write for the roles: suggested where a school file or a workbook
+#: names a role that is not one (the planner layout of a workbook reads them as the role).
+ROLE_WORDS: dict[str, str] = {
+    "ib": "intern_begeleider", "ib'er": "intern_begeleider", "ib-er": "intern_begeleider",
+    "iber": "intern_begeleider", "intern begeleider": "intern_begeleider",
+    "zorgcoordinator": "intern_begeleider", "kwaliteitscoordinator": "intern_begeleider",
+    "interim ib'er": "interim_intern_begeleider", "interim-ib'er": "interim_intern_begeleider",
+    "interim ib": "interim_intern_begeleider",
+    "directeur": "schoolleider", "directie": "schoolleider", "locatieleider": "schoolleider",
+    "meerschoolse directeur": "schoolleider",
+    "adjunct": "adjunct_directeur", "adjunct-directeur": "adjunct_directeur",
+    "leerkracht": "leraar", "groepsleerkracht": "leraar", "leerkrachten": "leraar",
+    "juf": "leraar", "meester": "leraar", "docent": "leraar", "l10": "leraar",
+    "l11": "leraar", "la": "leraar", "lb": "leraar",
+    "lc": "expert_leraar", "l12": "expert_leraar", "specialist": "expert_leraar",
+    "bouwcoordinator": "bouwcoordinator", "bouwleider": "bouwcoordinator",
+    "onderbouwcoordinator": "bouwcoordinator", "bovenbouwcoordinator": "bouwcoordinator",
+    "oa": "onderwijsassistent", "klassenassistent": "onderwijsassistent",
+    "bestuurder": "bestuur", "college van bestuur": "bestuur",
+}
+
+
+def fold(text: str) -> str:
+    """Text folded for comparing what people type: case, accents, spaces, quote marks.
+
+    >>> fold("  IB’er "), fold("Zorgcoördinator")
+    ("ib'er", 'zorgcoordinator')
+    """
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("`", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(text.split())
+
+
+def as_word(text: str) -> str:
+    """A vocabulary word as typed (``Intern begeleider``) in the form of the format.
+
+    >>> as_word("Intern begeleider")
+    'intern_begeleider'
+    """
+    return re.sub(r"[\s-]+", "_", fold(text))
+
+
+def hint(value: str, choices: Iterable[str], words: Mapping[str, str] | None = None) -> str:
+    """`` (did you mean 'x'?)`` from the words people use (``words``), else the closest
+    choice, to the value as typed or in the form of the format.
+
+    >>> hint("ib-er", ROLES, ROLE_WORDS), hint("Directeur", ROLES, ROLE_WORDS)
+    (" (did you mean 'intern_begeleider'?)", " (did you mean 'schoolleider'?)")
+    >>> hint("Intern Begeleider", ROLES), hint("xyz", ROLES, ROLE_WORDS)
+    (" (did you mean 'intern_begeleider'?)", '')
+    """
+    if words:
+        folded = fold(value)
+        meant = words.get(folded) or words.get(folded.replace("-", " "))
+        if meant:
+            return f" (did you mean '{meant}'?)"
+    choices = list(choices)
+    return did_you_mean(value, choices) or did_you_mean(as_word(value), choices)
 
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str:

@@ -33,7 +33,6 @@ import os
 import posixpath
 import re
 import secrets
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -110,26 +109,8 @@ PARENTS_LABELS = ("ouders", "de ouders", "ouders/verzorgers", "ouders en verzorg
 ALL_STAFF_HEADER = "Hele team"
 PARENTS_HEADER = "Ouders"
 
-#: Words school leaders write for the roles; suggested where a word is not a role (in the
-#: planner layout they are read as the role).
-ROLE_WORDS: dict[str, str] = {
-    "ib": "intern_begeleider", "ib'er": "intern_begeleider", "ib-er": "intern_begeleider",
-    "iber": "intern_begeleider", "intern begeleider": "intern_begeleider",
-    "zorgcoordinator": "intern_begeleider", "kwaliteitscoordinator": "intern_begeleider",
-    "interim ib'er": "interim_intern_begeleider", "interim-ib'er": "interim_intern_begeleider",
-    "interim ib": "interim_intern_begeleider",
-    "directeur": "schoolleider", "directie": "schoolleider", "locatieleider": "schoolleider",
-    "meerschoolse directeur": "schoolleider",
-    "adjunct": "adjunct_directeur", "adjunct-directeur": "adjunct_directeur",
-    "leerkracht": "leraar", "groepsleerkracht": "leraar", "leerkrachten": "leraar",
-    "juf": "leraar", "meester": "leraar", "docent": "leraar", "l10": "leraar",
-    "l11": "leraar", "la": "leraar", "lb": "leraar",
-    "lc": "expert_leraar", "l12": "expert_leraar", "specialist": "expert_leraar",
-    "bouwcoordinator": "bouwcoordinator", "bouwleider": "bouwcoordinator",
-    "onderbouwcoordinator": "bouwcoordinator", "bovenbouwcoordinator": "bouwcoordinator",
-    "oa": "onderwijsassistent", "klassenassistent": "onderwijsassistent",
-    "bestuurder": "bestuur", "college van bestuur": "bestuur",
-}
+#: Words school leaders write for the roles (see :data:`mandaat.vocabulary.ROLE_WORDS`).
+ROLE_WORDS = V.ROLE_WORDS
 
 _SEPARATORS = re.compile(r"[,;\n]")
 
@@ -137,16 +118,8 @@ _SEPARATORS = re.compile(r"[,;\n]")
 # --- small text helpers --------------------------------------------------------------------
 
 
-def _plain(text: str) -> str:
-    """Text folded for comparing what people type: case, accents, spaces, quote marks."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("`", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(text.split())
-
-
-def _word(text: str) -> str:
-    """A vocabulary word as typed (``Intern begeleider``) in the form of the format."""
-    return re.sub(r"[\s-]+", "_", _plain(text))
+_plain = V.fold
+_word = V.as_word
 
 
 def _slug(text: str) -> str:
@@ -168,13 +141,7 @@ def _cell_name(row: int, col: int) -> str:
     return f"{_column_letter(col)}{row}"
 
 
-def _hint(value: str, choices: Iterable[str], words: Mapping[str, str] | None = None) -> str:
-    """`` (did you mean 'x'?)`` from the words people use, else the closest choice."""
-    if words:
-        meant = words.get(_plain(value)) or words.get(_plain(value).replace("-", " "))
-        if meant:
-            return f" (did you mean '{meant}'?)"
-    return V.did_you_mean(value, choices) or V.did_you_mean(_word(value), choices)
+_hint = V.hint
 
 
 def _mb(size: int) -> str:

@@ -359,11 +359,12 @@ def test_render_gives_every_problem_one_a_line():
     err = info.value
     assert err.render() == err.render("en") == str(err)
     assert err.render("nl").splitlines() == [
-        "<string>:6: people[1].roles[0]: onbekende rol 'ib'",
+        "<string>:6: people[1].roles[0]: onbekende rol 'ib' (bedoelde u 'intern_begeleider'?)",
         "<string>:10: tasks[0].accountable: er is geen persoon of team met id 'nobody'",
         "<string>:10: tasks[0].hours.ilse: moet 0 of meer zijn, niet -1",
     ]
-    assert [p.msg for p in err.problems][0] == "unknown role 'ib'"  # msg stays English
+    assert [p.msg for p in err.problems][0] == (  # msg stays English
+        "unknown role 'ib' (did you mean 'intern_begeleider'?)")
 
 
 def test_rule_pack_problems_stay_english(tmp_path):

@@ -52,6 +52,16 @@ def test_unknown_role_suggests_the_closest():
         "(did you mean 'intern_begeleider'?)")
 
 
+@pytest.mark.parametrize("written, meant", [
+    ("directeur", "schoolleider"),  # not adjunct_directeur, the closest spelling
+    ("IB'er", "intern_begeleider"), ("ib-er", "intern_begeleider"), ("IB", "intern_begeleider"),
+    ("Leerkracht", "leraar"), ("juf", "leraar"), ("Intern begeleider", "intern_begeleider"),
+])
+def test_an_unknown_role_suggests_the_role_school_leaders_mean_by_their_word(written, meant):
+    assert one(GOOD.replace("[intern_begeleider]", f'["{written}"]')) == (
+        f"<string>:6: people[1].roles[0]: unknown role '{written}' (did you mean '{meant}'?)")
+
+
 @pytest.mark.parametrize("old, new, expected", [
     ("type: schoolanalyse", "type: schoolanalyze",
      "unknown task type 'schoolanalyze' (did you mean 'schoolanalyse'?)"),
