@@ -9,6 +9,7 @@ friendlier door, reporting every problem of a file at once with its line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any
 
 from pydantic import (
@@ -43,13 +44,19 @@ REFERENCES_CHECKED: dict[str, bool] = {"_mandaat_references_checked": True}
 
 def _in_vocabulary(what: str, choices: tuple[str, ...], words: dict[str, str] | None = None):
     """A check that a value is one of ``choices``; an unknown value is refused with a
-    suggestion from ``words`` (what people write for them) or the closest choice."""
+    suggestion from ``words`` (what people write for them) or the closest choice. The
+    suggestion for a value is found once: a file that repeats one wrong word thousands of
+    times costs one search."""
+    @functools.lru_cache(maxsize=1024)
+    def hint(value: str) -> str:
+        return V.hint(value, choices, words)
+
     def check(value: str) -> str:
         if value not in choices:
             raise PydanticCustomError(
                 "unknown_value",
                 "unknown {what} '{value}'{hint}",
-                {"what": what, "value": value, "hint": V.hint(value, choices, words)},
+                {"what": what, "value": value, "hint": hint(value)},
             )
         return value
 
