@@ -357,11 +357,31 @@ def _parse_json(source: Source) -> Any:
     except RecursionError:
         raise ParseFailure(Problem(source.name, _json_deep_line(source.text), (), "too_deep",
                                    _deep_msg())) from None
+    except _NotANumber as exc:
+        raise ParseFailure(Problem(source.name, _constant_line(source.text), (), "not_json",
+                                   f"{exc} is not a number JSON allows: write a number"),
+                           ) from None
     except ValueError as exc:
         raise ParseFailure(Problem(source.name, None, (), "not_json", clip_msg(str(exc)))) \
             from None
     check_data(data, source)
     return data
+
+
+#: a JSON string, or one of the words Python's ``json`` reads as a number
+_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_line(text: str) -> int | None:
+    """The line of the first ``NaN``, ``Infinity`` or ``-Infinity`` outside a string.
+
+    >>> _constant_line('{"NaN": 1,\\n "a": [1, -Infinity]}')
+    2
+    """
+    for token in _JSON_CONSTANT.finditer(text):
+        if token.group(1):
+            return text.count("\n", 0, token.start()) + 1
+    return None
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -381,8 +401,12 @@ def _json_deep_line(text: str) -> int | None:
     return None
 
 
+class _NotANumber(ValueError):
+    """JSON text holds ``NaN``, ``Infinity`` or ``-Infinity`` (the word is the message)."""
+
+
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a school file may hold")
+    raise _NotANumber(name)
 
 
 def clip_msg(msg: str, most: int = 4 * SHOWN_CHARS) -> str:

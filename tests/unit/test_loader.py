@@ -312,3 +312,24 @@ def test_bad_new_fields_are_located(change, loc, message):
         mandaat.load_school(data)
     assert any(p.loc == loc and p.msg.startswith(message) for p in info.value.problems), (
         [str(p) for p in info.value.problems])
+
+
+@pytest.mark.parametrize("word", ["NaN", "Infinity", "-Infinity"])
+def test_a_json_number_json_does_not_allow_is_located_at_its_line(tmp_path, word):
+    path = tmp_path / "school.json"
+    path.write_text('{"format": "mandaat/1",\n "school": {"name": "NaN Infinity"},\n'
+                    f' "params": {{"dev_lag_weeks": {word}}}}}\n', encoding="utf-8")
+    with pytest.raises(mandaat.SchoolFileError) as info:
+        mandaat.load_school(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.type) == (3, "not_json")  # not the name's words on line 2
+    assert problem.msg == f"{word} is not a number JSON allows: write a number"
+
+
+def test_a_rule_pack_in_json_is_told_the_same_line(tmp_path):
+    path = tmp_path / "pack.json"
+    path.write_text('{"pack": "x", "version": "1",\n "params": {"a": Infinity}, "rules": []}\n',
+                    encoding="utf-8")
+    with pytest.raises(mandaat.RulePackError) as info:
+        mandaat.load_rules(path)
+    assert [(p.line, p.type) for p in info.value.problems] == [(2, "not_json")]
