@@ -176,17 +176,17 @@ def into(G: nx.MultiDiGraph, node: str, key: str) -> list[str]:
     >>> into(G, "group:2", "teaches"), into(G, "group:9", "teaches")
     (['tom'], [])
     """
-    if node not in G:
-        return []
-    return [u for u, keys in G.pred[node].items() if key in keys]
+    # networkx's own adjacency dicts (node -> neighbour -> key -> data), which its
+    # algorithms read too: ``G.pred`` wraps each level in a view made on every access
+    pred = G._pred.get(node)
+    return [u for u, keys in pred.items() if key in keys] if pred is not None else []
 
 
 def out_of(G: nx.MultiDiGraph, node: str, key: str) -> list[str]:
     """The nodes a ``key`` edge from ``node`` leads to, in the order of ``G.out_edges(node)``
     (``[]`` where ``node`` is not in the graph)."""
-    if node not in G:
-        return []
-    return [v for v, keys in G.succ[node].items() if key in keys]
+    succ = G._succ.get(node)
+    return [v for v, keys in succ.items() if key in keys] if succ is not None else []
 
 
 def _require(G: nx.MultiDiGraph, node: str, kind: str) -> None:
@@ -265,8 +265,7 @@ def supervisors(G: nx.MultiDiGraph, person: str | None = None, *,
             places = [person] + [v for m in into(G, person, "member_of")
                                  for v in out_of(G, m, "teaches")]
         else:
-            places = [v for v, keys in G.succ[person].items()
-                      if "teaches" in keys or "member_of" in keys]
+            places = out_of(G, person, "teaches") + out_of(G, person, "member_of")
     return sorted({u for place in places for u in into(G, place, "supervises")})
 
 
