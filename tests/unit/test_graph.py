@@ -8,6 +8,8 @@ import subprocess
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mandaat
 from mandaat import graph as g
@@ -212,3 +214,17 @@ def test_dot_escapes_backslashes_quotes_and_control_characters():
         done = subprocess.run(["dot", "-Tsvg"], input=text.encode(), capture_output=True,
                               timeout=60)
         assert done.returncode == 0, done.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from("abcd"),
+                          st.sampled_from(["teaches", "supervises", "member_of"])), max_size=20),
+       st.sampled_from("abcde"), st.sampled_from(["teaches", "supervises", "member_of"]))
+def test_into_and_out_of_answer_as_the_edge_views_do(edges, node, key):
+    """The queries read networkx's adjacency dicts: the same nodes, in the same order, as
+    ``in_edges``/``out_edges`` give (``[]`` for a node not in the graph)."""
+    G = nx.MultiDiGraph()
+    G.add_edges_from(edges)
+    views = ([u for u, _, k in G.in_edges(node, keys=True) if k == key],
+             [v for _, v, k in G.out_edges(node, keys=True) if k == key]) if node in G else ([], [])
+    assert (g.into(G, node, key), g.out_of(G, node, key)) == views
