@@ -220,3 +220,28 @@ def test_a_fact_a_semi_join_drops_from_a_pattern_still_carries_that_patterns_fie
     # in a forked child: without the field, durable_rules aborted the process
     kept, every = run_forked(lambda: _both(_EXAMPLE, [pack]), 60)
     assert kept == every and every  # KEEP fires; TRAP cannot, and nothing fails
+
+
+def test_a_fact_without_a_tested_field_or_with_another_type_is_kept_not_refused():
+    """The generated tests read all of a fact's tested fields at once; a fact that lacks one,
+    or holds a value of another type, takes the slow path, where each test on such a value
+    passes: it is kept wherever it was kept before, and more often."""
+    school = mandaat.load_school(mandaat.example_school_path())
+    compiled = _check._compiled((default_pack(),))
+    params = _check._params(school, [default_pack()])
+    facts = [dict(f) for f in school_facts(
+        school, workload_groups=compiled.workload_groups, kinds=compiled.fields,
+        routes=packs_routes([default_pack()]), params=params).facts]
+    prefilter = compiled._prefilters[0]
+    before = prefilter.keep(facts, params)
+    changed = 0
+    for fact in facts:
+        if fact["k"] == "assignment" and changed % 2 == 0:
+            del fact["who_ib"]
+            changed += 1
+        elif fact["k"] == "assignment":
+            fact["as"] = 1  # not text: the branch on "as" cannot decide
+            changed += 1
+    after = prefilter.keep(facts, params)
+    assert changed > 4
+    assert set(before) < set(after)
