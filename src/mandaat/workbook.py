@@ -937,6 +937,24 @@ def _missing_columns(reading: _Reading, grid: _Grid, header: _Header,
             reading.reported.update((section, i, *column.key) for i in range(n))
 
 
+def _explicit_ids(reading: _Reading, grid: _Grid, header: _Header, rows: Sequence[int]
+                  ) -> tuple[int | None, list[str | None]]:
+    """The ``ID`` column of a sheet (``None`` where it has none) and the id each row gives
+    there (``None`` where its cell is blank or bad); each id given is marked as used."""
+    id_col = next((c for c, col in header.columns.items() if col.key == ("id",)), None)
+    ids: list[str | None] = []
+    for r in rows:
+        ident = None
+        if id_col is not None:
+            value = reading.value(grid, r, id_col)
+            if value is not _BAD and not _blank(value):
+                ident = _as_id(value)
+                if isinstance(ident, str):
+                    reading.used_ids.add(ident)
+        ids.append(ident)
+    return id_col, ids
+
+
 def _data_rows(grid: _Grid, first: int, columns: Iterable[int]) -> list[int]:
     """The rows below a header that hold a value in one of ``columns``."""
     cols = list(columns)
@@ -1130,18 +1148,7 @@ class _TableSheet:
         rows = _data_rows(grid, header.row + 1, header.columns)
         reading.read_rows[grid.sheet or grid.file] = {header.row, *rows}
         self._rows = [(r, header.columns) for r in rows]
-        id_col = next((c for c, col in header.columns.items() if col.key == ("id",)), None)
-        self._id_col = id_col
-        self._ids = []
-        for r in rows:
-            ident = None
-            if id_col is not None:
-                value = reading.value(grid, r, id_col)
-                if value is not _BAD and not _blank(value):
-                    ident = _as_id(value)
-                    if isinstance(ident, str):
-                        reading.used_ids.add(ident)
-            self._ids.append(ident)
+        self._id_col, self._ids = _explicit_ids(reading, grid, header, rows)
 
     def name_rows(self, reading: _Reading) -> None:
         section = self.table.section
@@ -1407,18 +1414,7 @@ class _TasksSheet:
         cols = list(self.header.columns) + list(self.header.other)
         self.rows = _data_rows(grid, 2, cols)
         reading.read_rows[grid.sheet or grid.file] = {1, *self.rows}
-        self._id_col = next((c for c, col in self.header.columns.items()
-                             if col.key == ("id",)), None)
-        self._ids: list[str | None] = []
-        for r in self.rows:
-            ident = None
-            if self._id_col is not None:
-                value = reading.value(grid, r, self._id_col)
-                if value is not _BAD and not _blank(value):
-                    ident = _as_id(value)
-                    if isinstance(ident, str):
-                        reading.used_ids.add(ident)
-            self._ids.append(ident)
+        self._id_col, self._ids = _explicit_ids(reading, grid, self.header, self.rows)
 
     def name_rows(self, reading: _Reading) -> None:
         title_col = next((c for c, col in self.header.columns.items()
