@@ -368,23 +368,22 @@ def _parse_json(source: Source) -> Any:
     return data
 
 
-#: a JSON string, or one of the words Python's ``json`` reads as a number
-_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
-
-
 def _constant_line(text: str) -> int | None:
     """The line of the first ``NaN``, ``Infinity`` or ``-Infinity`` outside a string.
 
     >>> _constant_line('{"NaN": 1,\\n "a": [1, -Infinity]}')
     2
     """
-    for token in _JSON_CONSTANT.finditer(text):
-        if token.group(1):
+    for token in _JSON_TOKEN.finditer(text):
+        if token.group() in _CONSTANTS:
             return text.count("\n", 0, token.start()) + 1
     return None
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+#: what the JSON scans look for: a string (skipped whole), a bracket, and the words
+#: Python's ``json`` reads as a number
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
+_CONSTANTS = frozenset(("NaN", "Infinity", "-Infinity"))
 
 
 def _json_deep_line(text: str) -> int | None:
@@ -392,11 +391,11 @@ def _json_deep_line(text: str) -> int | None:
     depth = 0
     for token in _JSON_TOKEN.finditer(text):
         kind = token.group()
-        if kind in "[{":
+        if kind in ("[", "{"):
             depth += 1
             if depth > LIMITS["depth"]:
                 return text.count("\n", 0, token.start()) + 1
-        elif kind in "]}":
+        elif kind in ("]", "}"):
             depth -= 1
     return None
 
