@@ -467,17 +467,12 @@ class _Anchored:
     height: int  # lists and mappings nested inside each other in it (0 for a scalar)
 
 
-class _Open:
-    """A list or mapping whose items are being read."""
-
-    __slots__ = ("value", "is_map", "key", "key_line", "key_lines", "anchor", "start",
-                 "values0", "chars0", "deepest0")
-
-    def __init__(self, value: Any, is_map: bool, anchor: str | None, start: Any):
-        self.value, self.is_map, self.anchor, self.start = value, is_map, anchor, start
-        self.key: Any = _NO_KEY
-        self.key_line = 0
-        self.key_lines: dict[Any, int] = {}
+#: An open list or mapping, as a list (read for every value, so indexed, not named):
+#: ``[value, key, key_line, key_lines, start, anchored]``. ``key`` is the key waiting for
+#: its value (``_NO_KEY`` while a key comes next), ``key_line`` its line, and
+#: ``key_lines`` each key's line (``None`` for a list); ``start`` is the start mark, and
+#: ``anchored`` ``(anchor, values, chars, deepest)`` as its anchor began (``None`` without).
+_Frame = list
 
 
 def _events(text: str) -> Iterator[Any]:
@@ -493,9 +488,11 @@ class _YamlReader:
 
     def __init__(self, source: Source):
         self.source = source
-        self.stack: list[_Open] = []
+        self.stack: list[_Frame] = []
         self.root: Any = None
-        self.tags: dict[str, str] = {}  # a plain scalar's text -> the tag it resolves to
+        #: a plain scalar's text -> its value (text, number, true/false, null or date,
+        #: all immutable): the text decides, the same way each time
+        self.plain: dict[str, Any] = {}
 
     def read(self) -> Any:
         try:
@@ -518,19 +515,21 @@ class _YamlReader:
     def loc(self) -> Loc:
         """The field path of the value being read."""
         parts: list[Any] = []
-        for frame in self.stack:
-            if frame.is_map:
-                if frame.key is _NO_KEY:
+        for value, key, _, key_lines, _, _ in self.stack:
+            if key_lines is not None:
+                if key is _NO_KEY:
                     break  # reading a key: the path of the mapping
-                parts.append(frame.key)
+                parts.append(key)
             else:
-                parts.append(len(frame.value))
+                parts.append(len(value))
         return tuple(parts)
 
     def _read(self) -> Any:
         max_depth, max_aliases = LIMITS["depth"], LIMITS["aliases"]
         max_values, max_chars = LIMITS["values"], LIMITS["text_chars"]
+        max_items = LIMITS["items"]
         stack = self.stack
+        plain = self.plain
         anchors: dict[str, _Anchored | None] = {}
         anchor_lines: dict[str, int] = {}
         values = chars = aliases = documents = 0
@@ -538,67 +537,105 @@ class _YamlReader:
         for event in _events(self.source.text):
             cls = event.__class__
             if cls is ScalarEvent:
-                value = self._scalar(event)
+                text = event.value
+                if event.tag is not None:
+                    value = self._scalar(event)
+                elif not event.implicit[0]:
+                    value = text  # quoted
+                else:
+                    value = plain.get(text, _NO_KEY)
+                    if value is _NO_KEY:
+                        value = plain[text] = self._scalar(event)
                 values += 1
-                chars += len(event.value)
+                chars += len(text)
                 if values > max_values:
                     self.fail(event.start_mark, "too_many_values", _values_msg())
                 if chars > max_chars:
                     self.fail(event.start_mark, "too_many_values", _chars_msg())
                 if event.anchor is not None:
                     self._anchor(event, anchors, anchor_lines)
-                    anchors[event.anchor] = _Anchored(value, 1, len(event.value), 0)
-                self._add(value, event.start_mark)
+                    anchors[event.anchor] = _Anchored(value, 1, len(text), 0)
+                if not stack:
+                    self.root = value
+                    continue
+                # the value's place, as _add finds it (a scalar is always a usable key)
+                frame = stack[-1]
+                key_lines = frame[3]
+                if key_lines is None:
+                    if len(frame[0]) >= max_items:
+                        self.fail(event.start_mark, "too_many_items", _items_msg(False))
+                    frame[0].append(value)
+                elif frame[1] is _NO_KEY:
+                    first = key_lines.get(value)
+                    if first is not None:
+                        self.fail(event.start_mark, "not_yaml",
+                                  f"duplicate key '{clip(value)}' (first on line {first + 1})",
+                                  ())
+                    if len(frame[0]) >= max_items:
+                        self.fail(event.start_mark, "too_many_items", _items_msg(True))
+                    frame[1] = value
+                    frame[2] = event.start_mark.line
+                else:
+                    key = frame[1]
+                    frame[0][key] = value
+                    key_lines[key] = frame[2]
+                    frame[1] = _NO_KEY
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 is_map = cls is MappingStartEvent
-                self._collection_tag(event, is_map)
-                if len(stack) + 1 > max_depth:
+                if event.tag is not None:
+                    self._collection_tag(event, is_map)
+                if len(stack) >= max_depth:
                     self.fail(event.start_mark, "too_deep", _deep_msg())
-                frame = _Open({} if is_map else [], is_map, event.anchor, event.start_mark)
+                anchored = None
                 if event.anchor is not None:
                     self._anchor(event, anchors, anchor_lines)
                     anchors[event.anchor] = None  # being read: an alias to it is a loop
-                    frame.values0, frame.chars0, frame.deepest0 = values, chars, deepest
+                    anchored = (event.anchor, values, chars, deepest)
                     deepest = 0
                 values += 1
                 if values > max_values:
                     self.fail(event.start_mark, "too_many_values", _values_msg())
-                stack.append(frame)
-                deepest = max(deepest, len(stack))
+                if is_map:
+                    stack.append([{}, _NO_KEY, 0, {}, event.start_mark, anchored])
+                else:
+                    stack.append([[], _NO_KEY, 0, None, event.start_mark, anchored])
+                if len(stack) > deepest:
+                    deepest = len(stack)
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = stack.pop()
-                if frame.anchor is not None:
+                value, _, _, _, start, anchored = stack.pop()
+                if anchored is not None:
+                    anchor, values0, chars0, deepest0 = anchored
                     depth = len(stack) + 1
-                    anchors[frame.anchor] = _Anchored(frame.value, values - frame.values0,
-                                                      chars - frame.chars0, deepest - depth + 1)
-                    deepest = max(frame.deepest0, deepest)
-                self._add(frame.value, frame.start)
+                    anchors[anchor] = _Anchored(value, values - values0, chars - chars0,
+                                                deepest - depth + 1)
+                    deepest = max(deepest0, deepest)
+                self._add(value, start)
             elif cls is AliasEvent:
                 aliases += 1
                 if aliases > max_aliases:
                     self.fail(event.start_mark, "too_many_aliases",
                               f"more than {max_aliases:,} aliases (*name), the most mandaat "
                               "reads")
-                anchored = anchors.get(event.anchor, _NO_KEY)
-                if anchored is _NO_KEY:
+                found = anchors.get(event.anchor, _NO_KEY)
+                if found is _NO_KEY:
                     self.fail(event.start_mark, "not_yaml",
                               f"not valid YAML: found undefined alias '{clip(event.anchor)}'",
                               ())
-                if anchored is None:
+                if found is None:
                     self.fail(event.start_mark, "loop",
                               f"the alias *{clip(event.anchor)} stands inside the value "
                               "its anchor names: it would hold itself")
-                assert isinstance(anchored, _Anchored)
-                values += anchored.values
-                chars += anchored.chars
+                assert isinstance(found, _Anchored)
+                values += found.values
+                chars += found.chars
                 if values > max_values:
                     self.fail(event.start_mark, "too_many_values", _values_msg())
                 if chars > max_chars:
                     self.fail(event.start_mark, "too_many_values", _chars_msg())
-                if len(stack) + anchored.height > max_depth:
+                if len(stack) + found.height > max_depth:
                     self.fail(event.start_mark, "too_deep", _deep_msg())
-                deepest = max(deepest, len(stack) + anchored.height)
-                self._add(anchored.value, event.start_mark)
+                deepest = max(deepest, len(stack) + found.height)
+                self._add(found.value, event.start_mark)
             elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -631,11 +668,8 @@ class _YamlReader:
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            if event.implicit[0]:  # plain: its text decides, the same way each time
-                tag = self.tags.get(event.value)
-                if tag is None:
-                    tag = self.tags[event.value] = _RESOLVER.resolve(
-                        yaml.ScalarNode, event.value, event.implicit)
+            if event.implicit[0]:  # plain: its text decides
+                tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
             else:
                 tag = _STR  # quoted
         if tag == _STR:
@@ -659,31 +693,34 @@ class _YamlReader:
             self.fail(event.start_mark, "not_yaml", msg, ())
 
     def _add(self, value: Any, mark: Any) -> None:
-        """Put a value that has been read into the list or mapping it stands in."""
+        """Put a list, mapping or alias that has been read into the list or mapping it
+        stands in (``_read`` puts a scalar in its place itself, the same way)."""
         stack = self.stack
         if not stack:
             self.root = value
             return
         frame = stack[-1]
-        if not frame.is_map:
-            if len(frame.value) >= LIMITS["items"]:
+        key_lines = frame[3]
+        if key_lines is None:
+            if len(frame[0]) >= LIMITS["items"]:
                 self.fail(mark, "too_many_items", _items_msg(False))
-            frame.value.append(value)
-        elif frame.key is _NO_KEY:
+            frame[0].append(value)
+        elif frame[1] is _NO_KEY:
             try:
-                first = frame.key_lines.get(value)
+                first = key_lines.get(value)
             except TypeError:
                 self.fail(mark, "not_yaml", "a mapping key must be a plain value", ())
             if first is not None:
                 self.fail(mark, "not_yaml",
                           f"duplicate key '{clip(value)}' (first on line {first + 1})", ())
-            if len(frame.value) >= LIMITS["items"]:
+            if len(frame[0]) >= LIMITS["items"]:
                 self.fail(mark, "too_many_items", _items_msg(True))
-            frame.key, frame.key_line = value, mark.line
+            frame[1], frame[2] = value, mark.line
         else:
-            frame.value[frame.key] = value
-            frame.key_lines[frame.key] = frame.key_line
-            frame.key = _NO_KEY
+            key = frame[1]
+            frame[0][key] = value
+            key_lines[key] = frame[2]
+            frame[1] = _NO_KEY
 
 
 # --- the limits on parsed data (JSON, or a mapping given directly) --------------------------
