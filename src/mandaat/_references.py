@@ -22,14 +22,24 @@ def _items(data: Mapping[str, Any], key: str) -> list[tuple[int, Mapping[str, An
     value = data.get(key)
     if not isinstance(value, list):
         return []
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, Mapping)]
+    # parsed data holds plain dicts: only other mappings need the slower ABC check
+    return [(i, item) for i, item in enumerate(value)
+            if type(item) is dict or isinstance(item, Mapping)]
 
 
-def _ids(value: Any) -> list[tuple[int | None, str]]:
+def _unknown(value: Any, known: Mapping[str, int], extra: tuple[str, ...] = ()
+             ) -> list[tuple[int | None, str]]:
+    """The ids in ``value`` (an id, or a list of ids) in neither ``known`` nor ``extra``,
+    each with its index in the list (``None`` for a single id).
+
+    >>> _unknown(["ilse", "tom", 3], {"ilse": 0}), _unknown("ilse", {"ilse": 0})
+    ([(1, 'tom')], [])
+    """
     if isinstance(value, str):
-        return [(None, value)]
+        return [] if value in known or value in extra else [(None, value)]
     if isinstance(value, list):
-        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+        return [(i, v) for i, v in enumerate(value)
+                if isinstance(v, str) and v not in known and v not in extra]
     return []
 
 
@@ -102,11 +112,12 @@ def check_references(data: Mapping[str, Any], src: Source,
     holders = {**people, **teams, **externals}
     leaders = {**people, **teams}
     holder_word = "person, team or external party" if externals else "person or team"
+    staff_words = (V.ALL_STAFF, V.PARENTS)
     for i, team in _items(data, "teams"):
-        for j, member in _ids(team.get("members")):
+        for j, member in _unknown(team.get("members"), people):
             ref(("teams", i, "members", *(() if j is None else (j,))), member, people, "person")
     for i, person in _items(data, "people"):
-        for j, led in _ids(person.get("leads")):
+        for j, led in _unknown(person.get("leads"), leaders):
             ref(("people", i, "leads", *(() if j is None else (j,))), led, leaders,
                 "person or team")
         for field in ("deputy", "replaces"):
@@ -136,9 +147,9 @@ def check_references(data: Mapping[str, Any], src: Source,
         # A team, an external party or the parents as accountable is a finding
         # (SINGLE_ACCOUNTABLE, ACCOUNTABLE_IS_STAFF), not bad input.
         for field in V.RACI:
-            for j, value in _ids(task.get(field)):
+            for j, value in _unknown(task.get(field), holders, staff_words):
                 loc = ("tasks", i, field, *(() if j is None else (j,)))
-                ref(loc, value, holders, holder_word, (V.ALL_STAFF, V.PARENTS))
+                ref(loc, value, holders, holder_word, staff_words)
         for field in ("case_holder", "about"):
             value = task.get(field)
             if isinstance(value, str):
@@ -146,7 +157,7 @@ def check_references(data: Mapping[str, Any], src: Source,
         hours = task.get("hours")
         if isinstance(hours, Mapping):
             for key in hours:
-                if isinstance(key, str):
+                if isinstance(key, str) and key not in people:
                     ref(("tasks", i, "hours", key), key, people, "person")
     for i, mandate in _items(data, "mandates"):
         for field in ("from", "to"):
