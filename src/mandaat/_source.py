@@ -441,6 +441,11 @@ _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP = (
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
 _RESOLVER = yaml.resolver.Resolver()
+#: The first characters of a plain scalar the resolver may read as something other than
+#: text (a number, true/false, null, a date, ...): a plain scalar that starts with any
+#: other character is text. YAML 1.1's resolver has no resolver for every first character
+#: (``None``) and no path resolvers; ``test_loader`` checks both.
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 #: The plain tags of a scalar besides text and null: how to build one, and what it is.
 _SCALARS: dict[str, tuple[Any, str]] = {
@@ -545,7 +550,8 @@ class _YamlReader:
                 else:
                     value = plain.get(text, _NO_KEY)
                     if value is _NO_KEY:
-                        value = plain[text] = self._scalar(event)
+                        value = plain[text] = (text if text[:1] not in _RESOLVED_FIRST
+                                               else self._scalar(event))
                 values += 1
                 chars += len(text)
                 if values > max_values:

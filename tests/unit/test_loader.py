@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import mandaat
-from mandaat import SchoolFileError
+from mandaat import SchoolFileError, _source
 from mandaat.errors import ERROR_TYPES, Problem
 from tests.conftest import BASE, GOOD, school_data
 
@@ -144,6 +147,20 @@ def test_yaml_tags_that_construct_objects_are_refused_and_never_run(tmp_path: Pa
 def test_duplicate_yaml_keys_are_refused():
     assert "duplicate key 'as_of' (first on line 3)" in one(
         GOOD.replace("as_of: 2026-11-22\n", "as_of: 2026-11-22\nas_of: 2026-11-21\n"))
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=12) | st.sampled_from(
+    ["yes", "No", "on", "~", "", "null", "1_000", "0x1F", ".inf", "-.5", "2026-11-22", "<<",
+     "=", "true", "Anna", "p01", "groep 5", "ib'er", "éen"]))
+def test_a_plain_scalar_whose_first_character_no_resolver_claims_is_text(text):
+    """The reader takes such a scalar as text without asking the resolver: the resolver
+    would say the same."""
+    resolver = _source._RESOLVER
+    assert None not in resolver.yaml_implicit_resolvers and not resolver.yaml_path_resolvers
+    assert {"y", "1", "~", ""} <= _source._RESOLVED_FIRST and "A" not in _source._RESOLVED_FIRST
+    if text[:1] not in _source._RESOLVED_FIRST:
+        assert resolver.resolve(yaml.ScalarNode, text, (True, False)) == _source._STR
 
 
 def test_all_problems_of_a_file_come_at_once():
