@@ -165,11 +165,11 @@ class Person(_Model):
     roles: Annotated[list[Role], Field(min_length=1)]
     hours_per_week: WeekHours | None = None
     days_per_week: WeekDays | None = None
-    groups: list[Group] = []
+    groups: list[Group] = Field(default_factory=list)
     #: The groups (or teams, such as a bouw) this person is the ib'er for.
-    supervises: list[Group] = []
+    supervises: list[Group] = Field(default_factory=list)
     #: The people (or teams) this person leads: line management.
-    leads: IdList = []
+    leads: IdList = Field(default_factory=list)
     #: When this person is away; a route passes them to their deputy meanwhile.
     absent: Absence | None = None
     #: Who stands in while this person is away.
@@ -193,7 +193,7 @@ class Team(_Model):
     id: Id
     kind: TeamKind
     name: Text | None = None
-    members: IdList = []
+    members: IdList = Field(default_factory=list)
 
 
 class Task(_Model):
@@ -202,14 +202,14 @@ class Task(_Model):
     id: Id
     type: TaskType
     title: Text | None = None
-    accountable: IdList = []
-    responsible: IdList = []
-    consulted: IdList = []
-    informed: IdList = []
+    accountable: IdList = Field(default_factory=list)
+    responsible: IdList = Field(default_factory=list)
+    consulted: IdList = Field(default_factory=list)
+    informed: IdList = Field(default_factory=list)
     case_holder: Id | None = None
     about: Id | None = None
     domain: Domain | None = None
-    hours: HoursById = {}
+    hours: HoursById = Field(default_factory=dict)
     #: Whether the parents must consent before the task goes ahead (toestemming van ouders).
     parent_consent: StrictBool = False
 
@@ -289,7 +289,8 @@ class Step(_Model):
     person: Id | None = None
     team: Id | None = None
     external: Id | None = None
-    when: Annotated[list[HandOn], BeforeValidator(_one_or_many_mapping)] = []
+    when: Annotated[list[HandOn], BeforeValidator(_one_or_many_mapping)] = Field(
+        default_factory=list)
 
     @model_validator(mode="after")
     def _one_kind(self) -> Step:
@@ -357,15 +358,15 @@ class School(_Model):
     params: dict[
         Annotated[str, Field(strict=True)],
         Annotated[float, Field(strict=True, ge=-1e9, le=1e9, allow_inf_nan=False)],
-    ] = {}
+    ] = Field(default_factory=dict)
     defaults: Defaults | None = None
     people: list[Person]
-    teams: list[Team] = []
-    externals: list[External] = []
-    tasks: list[Task] = []
-    mandates: list[Mandate] = []
-    signals: list[Signal] = []
-    routes: list[Route] = []
+    teams: list[Team] = Field(default_factory=list)
+    externals: list[External] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    mandates: list[Mandate] = Field(default_factory=list)
+    signals: list[Signal] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
 
     _source: Any = PrivateAttr(default=None)
 
@@ -419,6 +420,14 @@ DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 class _SchemaGenerator(GenerateJsonSchema):
+    def get_default_value(self, schema: Any) -> Any:
+        # An empty list or mapping is made afresh for each model (copying a default
+        # instead took a tenth of validating a school); the schema still shows it.
+        factory = schema.get("default_factory")
+        if factory is list or factory is dict:
+            return factory()
+        return super().get_default_value(schema)
+
     def date_schema(self, schema: Any) -> dict[str, Any]:
         # ``format`` alone is an annotation most validators do not assert.
         return {**super().date_schema(schema), "pattern": DATE_PATTERN}
