@@ -532,7 +532,6 @@ class _YamlReader:
     def _read(self) -> Any:
         max_depth, max_aliases = LIMITS["depth"], LIMITS["aliases"]
         max_values, max_chars = LIMITS["values"], LIMITS["text_chars"]
-        max_items = LIMITS["items"]
         stack = self.stack
         plain = self.plain
         anchors: dict[str, _Anchored | None] = {}
@@ -561,31 +560,7 @@ class _YamlReader:
                 if event.anchor is not None:
                     self._anchor(event, anchors, anchor_lines)
                     anchors[event.anchor] = _Anchored(value, 1, len(text), 0)
-                if not stack:
-                    self.root = value
-                    continue
-                # the value's place, as _add finds it (a scalar is always a usable key)
-                frame = stack[-1]
-                key_lines = frame[3]
-                if key_lines is None:
-                    if len(frame[0]) >= max_items:
-                        self.fail(event.start_mark, "too_many_items", _items_msg(False))
-                    frame[0].append(value)
-                elif frame[1] is _NO_KEY:
-                    first = key_lines.get(value)
-                    if first is not None:
-                        self.fail(event.start_mark, "not_yaml",
-                                  f"duplicate key '{clip(value)}' (first on line {first + 1})",
-                                  ())
-                    if len(frame[0]) >= max_items:
-                        self.fail(event.start_mark, "too_many_items", _items_msg(True))
-                    frame[1] = value
-                    frame[2] = event.start_mark.line
-                else:
-                    key = frame[1]
-                    frame[0][key] = value
-                    key_lines[key] = frame[2]
-                    frame[1] = _NO_KEY
+                self._add(value, event.start_mark)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 is_map = cls is MappingStartEvent
                 if event.tag is not None:
@@ -699,8 +674,7 @@ class _YamlReader:
             self.fail(event.start_mark, "not_yaml", msg, ())
 
     def _add(self, value: Any, mark: Any) -> None:
-        """Put a list, mapping or alias that has been read into the list or mapping it
-        stands in (``_read`` puts a scalar in its place itself, the same way)."""
+        """Put a value that has been read into the list or mapping it stands in."""
         stack = self.stack
         if not stack:
             self.root = value
