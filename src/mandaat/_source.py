@@ -532,6 +532,7 @@ class _YamlReader:
     def _read(self) -> Any:
         max_depth, max_aliases = LIMITS["depth"], LIMITS["aliases"]
         max_values, max_chars = LIMITS["values"], LIMITS["text_chars"]
+        max_items = LIMITS["items"]
         stack = self.stack
         plain = self.plain
         anchors: dict[str, _Anchored | None] = {}
@@ -560,7 +561,7 @@ class _YamlReader:
                 if event.anchor is not None:
                     self._anchor(event, anchors, anchor_lines)
                     anchors[event.anchor] = _Anchored(value, 1, len(text), 0)
-                self._add(value, event.start_mark)
+                mark = event.start_mark
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 is_map = cls is MappingStartEvent
                 if event.tag is not None:
@@ -582,15 +583,15 @@ class _YamlReader:
                     stack.append([[], _NO_KEY, 0, None, event.start_mark, anchored])
                 if len(stack) > deepest:
                     deepest = len(stack)
+                continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                value, _, _, _, start, anchored = stack.pop()
+                value, _, _, _, mark, anchored = stack.pop()
                 if anchored is not None:
                     anchor, values0, chars0, deepest0 = anchored
                     depth = len(stack) + 1
                     anchors[anchor] = _Anchored(value, values - values0, chars - chars0,
                                                 deepest - depth + 1)
                     deepest = max(deepest0, deepest)
-                self._add(value, start)
             elif cls is AliasEvent:
                 aliases += 1
                 if aliases > max_aliases:
@@ -616,12 +617,41 @@ class _YamlReader:
                 if len(stack) + found.height > max_depth:
                     self.fail(event.start_mark, "too_deep", _deep_msg())
                 deepest = max(deepest, len(stack) + found.height)
-                self._add(found.value, event.start_mark)
-            elif cls is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    self.fail(event.start_mark, "not_yaml",
-                              "not valid YAML: but found another document", ())
+                value, mark = found.value, event.start_mark
+            else:
+                if cls is DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        self.fail(event.start_mark, "not_yaml",
+                                  "not valid YAML: but found another document", ())
+                continue
+            # a value has been read (a scalar, a whole list or mapping, or an alias): put it
+            # in the list or mapping it stands in
+            if not stack:
+                self.root = value
+                continue
+            frame = stack[-1]
+            key_lines = frame[3]
+            if key_lines is None:
+                if len(frame[0]) >= max_items:
+                    self.fail(mark, "too_many_items", _items_msg(False))
+                frame[0].append(value)
+            elif frame[1] is _NO_KEY:
+                try:
+                    first = key_lines.get(value)
+                except TypeError:
+                    self.fail(mark, "not_yaml", "a mapping key must be a plain value", ())
+                if first is not None:
+                    self.fail(mark, "not_yaml",
+                              f"duplicate key '{clip(value)}' (first on line {first + 1})", ())
+                if len(frame[0]) >= max_items:
+                    self.fail(mark, "too_many_items", _items_msg(True))
+                frame[1], frame[2] = value, mark.line
+            else:
+                key = frame[1]
+                frame[0][key] = value
+                key_lines[key] = frame[2]
+                frame[1] = _NO_KEY
         return self.root
 
     def _anchor(self, event: Any, anchors: dict[str, Any], lines: dict[str, int]) -> None:
@@ -672,35 +702,6 @@ class _YamlReader:
             else:
                 msg = f"not valid YAML: {show(event.value)} cannot be read as {what}"
             self.fail(event.start_mark, "not_yaml", msg, ())
-
-    def _add(self, value: Any, mark: Any) -> None:
-        """Put a value that has been read into the list or mapping it stands in."""
-        stack = self.stack
-        if not stack:
-            self.root = value
-            return
-        frame = stack[-1]
-        key_lines = frame[3]
-        if key_lines is None:
-            if len(frame[0]) >= LIMITS["items"]:
-                self.fail(mark, "too_many_items", _items_msg(False))
-            frame[0].append(value)
-        elif frame[1] is _NO_KEY:
-            try:
-                first = key_lines.get(value)
-            except TypeError:
-                self.fail(mark, "not_yaml", "a mapping key must be a plain value", ())
-            if first is not None:
-                self.fail(mark, "not_yaml",
-                          f"duplicate key '{clip(value)}' (first on line {first + 1})", ())
-            if len(frame[0]) >= LIMITS["items"]:
-                self.fail(mark, "too_many_items", _items_msg(True))
-            frame[1], frame[2] = value, mark.line
-        else:
-            key = frame[1]
-            frame[0][key] = value
-            key_lines[key] = frame[2]
-            frame[1] = _NO_KEY
 
 
 # --- the limits on parsed data (JSON, or a mapping given directly) --------------------------
