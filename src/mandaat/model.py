@@ -51,8 +51,10 @@ def _in_vocabulary(what: str, choices: tuple[str, ...], words: dict[str, str] | 
     def hint(value: str) -> str:
         return V.hint(value, choices, words)
 
+    known = frozenset(choices)
+
     def check(value: str) -> str:
-        if value not in choices:
+        if value not in known:
             raise PydanticCustomError(
                 "unknown_value",
                 "unknown {what} '{value}'{hint}",
