@@ -301,9 +301,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     if "holder" in wanted:
         held: dict[str, str] = {}  # target -> its first holder in the file
         for p in school.people:
-            for target in V.TARGETS:
-                if target not in held and V.holds_target(target, p.roles):
-                    held[target] = p.id
+            for target in V.targets_held(tuple(p.roles)):
+                held.setdefault(target, p.id)
             if len(held) == len(V.TARGETS):
                 break
         facts.extend({"k": "holder", "target": target, "person": held[target]}

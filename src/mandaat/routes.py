@@ -173,7 +173,7 @@ def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
 
 def _first_holder(G: nx.MultiDiGraph, target: str) -> str | None:
     for node in G.graph.get("people_order", ()):
-        if V.holds_target(target, G.nodes[node].get("roles", ())):
+        if target in V.targets_held(tuple(G.nodes[node].get("roles", ()))):
             return node
     return None
 

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -225,6 +226,16 @@ def holds_target(target: str, roles: Iterable[str]) -> bool:
         return role_classes(roles)["ib"]
     holding = TARGETS[target]
     return any(role in holding for role in roles)
+
+
+@functools.lru_cache(maxsize=256)
+def targets_held(roles: tuple[str, ...]) -> frozenset[str]:
+    """The escalation targets a person with ``roles`` holds, as :func:`holds_target` says.
+
+    >>> sorted(targets_held(("schoolleider", "intern_begeleider")))
+    ['intern_begeleider', 'schoolleider']
+    """
+    return frozenset(target for target in TARGETS if holds_target(target, roles))
 
 
 #: Words in a task's title that point to a task type, beyond the type's own name (read
