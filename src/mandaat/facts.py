@@ -183,10 +183,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     today = school.reference_date
     standing_in = {p.replaces for p in school.people if p.replaces}
     for p in by_id(school.people) if "person" in wanted else ():
-        held = set(p.roles)
         facts.append({
-            "k": "person", "person": p.id, "name": p.label, **flags[p.id],
-            **_NO_ROLES, **dict.fromkeys(held.intersection(_NO_ROLES), True),
+            "k": "person", "person": p.id, "name": p.label, **_role_fields(tuple(p.roles)),
             "n_accountable": n_accountable[p.id], "n_responsible": n_responsible[p.id],
             "task_hours": totals.get(p.id, 0.0), "away": p.is_absent(today),
             "has_deputy": bool(p.deputy) or p.id in standing_in,
@@ -313,6 +311,13 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
 _NO_FLAGS = {"leader": False, "ib": False, "teacher": False}
 _NO_ROLES = dict.fromkeys(V.ROLES, False)
+
+
+@functools.lru_cache(maxsize=256)
+def _role_fields(roles: tuple[str, ...]) -> dict[str, bool]:
+    """A person fact's role fields: the role classes, then a flag for each role (only
+    read: every fact copies it)."""
+    return {**V.role_classes(roles), **_NO_ROLES, **dict.fromkeys(_NO_ROLES.keys() & roles, True)}
 
 
 def _mandate_chains(school: School, flags: Mapping[str, Mapping[str, bool]]
