@@ -200,7 +200,7 @@ def holders(G: nx.MultiDiGraph, task: str, raci: str) -> list[str]:
     Raises ``networkx.NodeNotFound`` when ``task`` is not a task of the graph.
     """
     _require(G, task, "task")
-    return [u for u, _, k in G.in_edges(task, keys=True) if k == raci]
+    return into(G, task, raci)
 
 
 def accountable_for(G: nx.MultiDiGraph, task: str) -> list[str]:
@@ -212,25 +212,25 @@ def tasks_of(G: nx.MultiDiGraph, holder: str, raci: str) -> list[str]:
     """Return the tasks on which ``holder`` (a person or team id) is ``raci``."""
     if holder not in G:
         raise nx.NodeNotFound(f"no '{holder}' in the graph")
-    return [v for _, v, k in G.out_edges(holder, keys=True) if k == raci]
+    return out_of(G, holder, raci)
 
 
 def members(G: nx.MultiDiGraph, team: str) -> list[str]:
     """Return the members of ``team``."""
     _require(G, team, "team")
-    return [u for u, _, k in G.in_edges(team, keys=True) if k == "member_of"]
+    return into(G, team, "member_of")
 
 
 def tasks_covered(G: nx.MultiDiGraph, mandate: str) -> list[str]:
     """Return the tasks whose type or domain is in the scope of ``mandate``."""
     _require(G, mandate, "mandate")
-    return [v for _, v, k in G.out_edges(mandate, keys=True) if k == "covers"]
+    return out_of(G, mandate, "covers")
 
 
 def mandates_of(G: nx.MultiDiGraph, person: str) -> list[str]:
     """Return the mandates ``person`` holds (is the ``to`` of)."""
     _require(G, person, "person")
-    return [v for _, v, k in G.out_edges(person, keys=True) if k == "holds"]
+    return out_of(G, person, "holds")
 
 
 def supervisors(G: nx.MultiDiGraph, person: str | None = None, *,
