@@ -109,22 +109,15 @@ PARENTS_LABELS = ("ouders", "de ouders", "ouders/verzorgers", "ouders en verzorg
 ALL_STAFF_HEADER = "Hele team"
 PARENTS_HEADER = "Ouders"
 
-#: Words school leaders write for the roles (see :data:`mandaat.vocabulary.ROLE_WORDS`).
-ROLE_WORDS = V.ROLE_WORDS
-
 _SEPARATORS = re.compile(r"[,;\n]")
 
 
 # --- small text helpers --------------------------------------------------------------------
 
 
-_plain = V.fold
-_word = V.as_word
-
-
 def _slug(text: str) -> str:
     """An id made from a name: ``Anna Jansen`` -> ``anna-jansen``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", _plain(text).replace("'", "")).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", V.fold(text).replace("'", "")).strip("-")
     return slug[:64].rstrip("-_")
 
 
@@ -139,9 +132,6 @@ def _column_letter(n: int) -> str:
 
 def _cell_name(row: int, col: int) -> str:
     return f"{_column_letter(col)}{row}"
-
-
-_hint = V.hint
 
 
 def _mb(size: int) -> str:
@@ -532,8 +522,8 @@ class _Names:
             return
         self.kind[ident] = kind
         self.name[ident] = name
-        if name and _plain(name):
-            self._by_name.setdefault(_plain(name), []).append(ident)
+        if name and V.fold(name):
+            self._by_name.setdefault(V.fold(name), []).append(ident)
 
     def resolve(self, text: str, kinds: Iterable[str]) -> tuple[str | None, str, str]:
         """``(id, problem type, message)``: the id ``text`` names, or why there is none.
@@ -548,7 +538,7 @@ class _Names:
             return with_id.group(2), "", ""
         if self.kind.get(text) in allowed:
             return text, "", ""
-        plain = _plain(text)
+        plain = V.fold(text)
         if "all_staff" in allowed and plain in ALL_STAFF_LABELS:
             return V.ALL_STAFF, "", ""
         if "parents" in allowed and plain in PARENTS_LABELS:
@@ -577,10 +567,10 @@ class _Names:
         """What to write for ``ident`` so that :meth:`resolve` reads it back: the name
         where it is unambiguous, else the id, else ``Naam (id)``."""
         kinds = tuple(kinds)
-        avoided = {_plain(a) for a in avoid}
+        avoided = {V.fold(a) for a in avoid}
         name = self.name.get(ident)
         for text in (name, ident):
-            if not text or _plain(text) in avoided:
+            if not text or V.fold(text) in avoided:
                 continue
             if in_list and (_SEPARATORS.search(text) or text != text.strip()):
                 continue
@@ -593,8 +583,8 @@ class _Names:
 
 def _close(text: str, candidates: Sequence[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest name or id, compared without case."""
-    by_plain = {_plain(c): c for c in candidates}
-    close = difflib.get_close_matches(_plain(text), list(by_plain), n=1, cutoff=0.6)
+    by_plain = {V.fold(c): c for c in candidates}
+    close = difflib.get_close_matches(V.fold(text), list(by_plain), n=1, cutoff=0.6)
     return f" (did you mean '{by_plain[close[0]]}'?)" if close else ""
 
 
@@ -617,7 +607,7 @@ class _Column:
     width: int = 16
 
     def names(self) -> set[str]:
-        return {_plain(self.header), *(_plain(a) for a in self.aliases)}
+        return {V.fold(self.header), *(V.fold(a) for a in self.aliases)}
 
 
 #: How each kind of column is written in the drop-down lists sheet.
@@ -687,7 +677,7 @@ def _tables() -> dict[str, _Table]:
             _Column(("roles",), "Rollen", "words",
                     "Kies uit de lijst; meer rollen met een komma: leraar, bouwcoordinator.",
                     aliases=("rol", "functie"), required=True, vocabulary=V.ROLES,
-                    words=ROLE_WORDS, width=26),
+                    words=V.ROLE_WORDS, width=26),
             _Column(("hours_per_week",), "Uren per week", "number",
                     "Werkuren per week (0 tot 168).", aliases=("uren",), width=12),
             _Column(("days_per_week",), "Dagen per week", "number",
@@ -904,7 +894,7 @@ def _read_header(reading: _Reading, grid: _Grid, columns: Sequence[_Column], row
                             f"row {row}")
             continue
         text = str(value)
-        column = by_name.get(_plain(text))
+        column = by_name.get(V.fold(text))
         if column is None:
             if others_allowed:
                 other[col] = text
@@ -1052,7 +1042,7 @@ def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
             return value
         if isinstance(value, int | float) and value in (0, 1):
             return bool(value)
-        word = _plain(str(value))
+        word = V.fold(str(value))
         if word in _YES:
             return True
         if word in _NO:
@@ -1097,7 +1087,7 @@ def _read_word(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
                value: Any, path: Loc) -> Any:
     if not isinstance(value, str):
         return value
-    word = _word(value)
+    word = V.as_word(value)
     if word in column.vocabulary:
         return word
     what = {V.ROLES: "role", V.TASK_TYPES: "task type", V.DOMAINS: "domain",
@@ -1105,7 +1095,7 @@ def _read_word(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
             V.SIGNAL_TYPES: "signal type"}.get(column.vocabulary, "task type or domain")
     reading.add(grid, row, col, "unknown_value",
                 f"unknown {what} '{value.strip()}'"
-                f"{_hint(value.strip(), column.vocabulary, column.words)}", path)
+                f"{V.hint(value.strip(), column.vocabulary, column.words)}", path)
     return value.strip()
 
 
@@ -1266,12 +1256,12 @@ class _SchoolSheet(_WholeSheet):
 
     def read(self, reading: _Reading) -> None:
         grid = self.grid
-        by_label = {_plain(label): (key, label, kind) for key, label, kind, _ in self.ROWS}
+        by_label = {V.fold(label): (key, label, kind) for key, label, kind, _ in self.ROWS}
         for alias, key in self.ALIASES.items():
             by_label[alias] = next((k, lab, kd) for k, lab, kd, _ in self.ROWS if k == key)
         seen: dict[tuple[str, ...], int] = {}
         first = 1
-        if _plain(str(grid.value(1, 1) or "")) == "gegeven":
+        if V.fold(str(grid.value(1, 1) or "")) == "gegeven":
             first = 2  # the header row
         for r in range(first, len(grid.rows) + 1):
             label = reading.value(grid, r, 1)
@@ -1280,7 +1270,7 @@ class _SchoolSheet(_WholeSheet):
                     reading.add(grid, r, 1, "unknown_field",
                                 "a value without a label; write what it is in column A")
                 continue
-            found = by_label.get(_plain(str(label)))
+            found = by_label.get(V.fold(str(label)))
             if found is None:
                 labels = [row[1] for row in self.ROWS]
                 reading.add(grid, r, 1, "unknown_field",
@@ -1436,7 +1426,7 @@ class _TasksSheet:
         """Without a Personen sheet: a column ``Anna Jansen (leraar)`` makes a person."""
         people = []
         for col, text in self.header.other.items():
-            plain = _plain(text)
+            plain = V.fold(text)
             if plain in ALL_STAFF_LABELS or plain in PARENTS_LABELS:
                 continue
             if reading.names.resolve(text, ("team", "external"))[0] is not None:
@@ -1453,7 +1443,7 @@ class _TasksSheet:
             else:
                 name, roles_text = m.group(1).strip(), m.group(2)
             column = _Column(("roles",), "Rollen", "words", "", vocabulary=V.ROLES,
-                             words=ROLE_WORDS)
+                             words=V.ROLE_WORDS)
             roles = [_read_word(reading, self.grid, 1, col, column, part, (*path, "roles", j))
                      for j, part in enumerate(_split(roles_text))] if roles_text else []
             ident = reading.new_id(name, "persoon")
@@ -1807,11 +1797,11 @@ class _RoutesSheet:
         with_id = re.fullmatch(r"(.*)\(\s*([a-z0-9][a-z0-9_-]*)\s*\)", text.strip(), re.DOTALL)
         if ident is not None and with_id:
             return self._kind(reading, ident), ident
-        if _word(text) in V.STEP_ROLES:
-            return "role", _word(text)
+        if V.as_word(text) in V.STEP_ROLES:
+            return "role", V.as_word(text)
         if ident is not None:
             return self._kind(reading, ident), ident
-        meant = STEP_WORDS.get(_plain(text))
+        meant = STEP_WORDS.get(V.fold(text))
         if meant is not None:
             reading.add(grid, r, col, "unknown_value",
                         f"unknown step role '{text.strip()}' (did you mean '{meant}'?)", path)
@@ -1973,17 +1963,17 @@ def _sheet_roles(sheetnames: Sequence[str]) -> tuple[dict[str, str], list[str]]:
              SHEET_HELP: ("instructie",), SHEET_LISTS: ("lijst",)}
     for table in _tables().values():
         known[table.sheet] = table.aliases
-    by_plain = {_plain(name): name for name in known}
+    by_plain = {V.fold(name): name for name in known}
     for name, aliases in known.items():
         for alias in aliases:
-            by_plain[_plain(alias)] = name
+            by_plain[V.fold(alias)] = name
     found: dict[str, str] = {}
     near: list[str] = []
     for sheet in sheetnames:
-        role = by_plain.get(_plain(sheet))
+        role = by_plain.get(V.fold(sheet))
         if role is not None and role not in found:
             found[role] = sheet
-        elif role is None and difflib.get_close_matches(_plain(sheet), list(by_plain), n=1,
+        elif role is None and difflib.get_close_matches(V.fold(sheet), list(by_plain), n=1,
                                                         cutoff=0.75):
             near.append(sheet)
     return found, near
@@ -2243,9 +2233,9 @@ def _read_book(book: _Book, file: str, layout: str, default_name: str) -> School
         _refuse_merged(reading, grids[0], reading.planner_columns)
         return _finish(reading, file)
     for sheet in near:
-        close = difflib.get_close_matches(_plain(sheet), [_plain(s) for s in _known_sheets()],
+        close = difflib.get_close_matches(V.fold(sheet), [V.fold(s) for s in _known_sheets()],
                                           n=1, cutoff=0.75)
-        meant = next(s for s in _known_sheets() if _plain(s) == close[0])
+        meant = next(s for s in _known_sheets() if V.fold(s) == close[0])
         reading.problems.append(Problem(file, None, (f"{sheet}!A1",), "unknown_sheet",
                                         f"unknown sheet '{sheet}' (did you mean '{meant}'?)"))
     if SHEET_TASKS not in roles and SHEET_PEOPLE not in roles:
@@ -2314,7 +2304,7 @@ def read_csv(tasks: str | Path, *, people: str | Path | None = None,
         raise SchoolFileError([exc.problem]) from None
     reading = _Reading(file)
     if layout == "auto":
-        first = {_plain(str(v)) for v in (matrix.rows[0] if matrix.rows else []) if v}
+        first = {V.fold(str(v)) for v in (matrix.rows[0] if matrix.rows else []) if v}
         task_names = set().union(*(c.names() for c in _task_columns()
                                    if c.key in (("id",), ("type",))))
         layout = "mandaat" if first & task_names else "planner"
@@ -2354,7 +2344,7 @@ PLANNER_TOTAL = re.compile(r"^(sub)?totaal\b|^beschikbaar\b|^saldo\b|^restant\b"
 def _planner_header(grid: _Grid) -> tuple[int, int] | None:
     for r in range(1, min(30, len(grid.rows)) + 1):
         for c, value in enumerate(grid.rows[r - 1], start=1):
-            if isinstance(value, str) and _plain(value) in PLANNER_ACTIVITY:
+            if isinstance(value, str) and V.fold(value) in PLANNER_ACTIVITY:
                 return r, c
     return None
 
@@ -2375,7 +2365,7 @@ def _read_planner(reading: _Reading, grid: _Grid, default_name: str) -> None:
         value = reading.value(grid, header_row, c)
         if value is _BAD or _blank(value):
             continue
-        plain = _plain(str(value))
+        plain = V.fold(str(value))
         if plain in PLANNER_TYPE:
             type_col = c
         elif plain in PLANNER_ACCOUNTABLE:
@@ -2392,7 +2382,7 @@ def _read_planner(reading: _Reading, grid: _Grid, default_name: str) -> None:
     r = header_row + 1
     while r <= len(grid.rows):
         label = grid.value(r, activity_col)
-        kind = PLANNER_ATTRIBUTES.get(_plain(str(label))) if isinstance(label, str) else None
+        kind = PLANNER_ATTRIBUTES.get(V.fold(str(label))) if isinstance(label, str) else None
         if kind is None:
             break
         attributes[kind] = r
@@ -2402,7 +2392,7 @@ def _read_planner(reading: _Reading, grid: _Grid, default_name: str) -> None:
     people: list[dict[str, Any]] = []
     holders: dict[int, str] = {}
     for c, text in people_cols.items():
-        plain = _plain(text)
+        plain = V.fold(text)
         if plain in ALL_STAFF_LABELS:
             holders[c] = V.ALL_STAFF
             continue
@@ -2424,11 +2414,11 @@ def _read_planner(reading: _Reading, grid: _Grid, default_name: str) -> None:
             if kind == "roles":
                 roles = []
                 for j, part in enumerate(_split(value)):
-                    word = _word(str(part))
-                    role = word if word in V.ROLES else ROLE_WORDS.get(_plain(str(part)))
+                    word = V.as_word(str(part))
+                    role = word if word in V.ROLES else V.ROLE_WORDS.get(V.fold(str(part)))
                     if role is None:
                         reading.add(grid, row, c, "unknown_value",
-                                    f"unknown role '{part}'{_hint(str(part), V.ROLES)}",
+                                    f"unknown role '{part}'{V.hint(str(part), V.ROLES)}",
                                     (*path, "roles", j))
                         role = str(part)
                     if role not in roles:
@@ -2458,7 +2448,7 @@ def _read_planner(reading: _Reading, grid: _Grid, default_name: str) -> None:
         activity = grid.value(r, activity_col)
         planned = [c for c in holders if not _blank(grid.value(r, c))
                    and not (_is_number(grid.value(r, c)) and grid.value(r, c) == 0)]
-        if isinstance(activity, str) and PLANNER_TOTAL.match(_plain(activity)):
+        if isinstance(activity, str) and PLANNER_TOTAL.match(V.fold(activity)):
             continue
         if _blank(activity):
             if planned:
