@@ -113,6 +113,10 @@ class Match:
         """The value of ``alias.field`` in this match (an ``absent`` alias gives what it
         looked for)."""
         alias, _, attr = ref.partition(".")
+        return self.field(alias, attr)
+
+    def field(self, alias: str, attr: str) -> Any:
+        """The value of field ``attr`` of the fact ``alias`` matched (see :meth:`value`)."""
         fact = self.facts.get(alias)
         if fact is None:
             fact = self.absent_named[alias]

@@ -552,24 +552,26 @@ class _Renderer:
     def render(self, template: str, group: list[Match], extra: Mapping[str, str]) -> str:
         texts, placeholders = _template(template)
         out = [texts[0]]
-        for (ref, fmt), text in zip(placeholders, texts[1:], strict=True):
-            out.append(self._value(ref, fmt, group, extra))
+        for placeholder, text in zip(placeholders, texts[1:], strict=True):
+            out.append(self._value(placeholder, group, extra))
             out.append(text)
         return "".join(out)
 
-    def _value(self, ref: str, fmt: str, group: list[Match], extra: Mapping[str, str]) -> str:
+    def _value(self, placeholder: tuple[str, str, str | None, str], group: list[Match],
+               extra: Mapping[str, str]) -> str:
         """What one placeholder ``{ref|fmt}`` of a template shows for this group."""
+        ref, fmt, alias, attr = placeholder
         if ref in extra:
             value = extra[ref]
             return self._name(value) if fmt == "name" and value else value
-        if ref.startswith("param."):
-            value = self.params[ref[6:]]
+        if alias is None:
+            value = self.params[attr]
             return f"{value:.0%}" if fmt == "pct" else f"{value:g}"
         if fmt in ("all", "names"):
-            values = sorted({str(m.value(ref)) for m in group}, key=_vocab_order)
+            values = sorted({str(m.field(alias, attr)) for m in group}, key=_vocab_order)
             shown = [self._name(v) for v in values] if fmt == "names" else values
             return _join(shown, self.lang)
-        value = group[0].value(ref)
+        value = group[0].field(alias, attr)
         if fmt == "pct":
             return f"{float(value):.0%}"
         if isinstance(value, float):
@@ -583,15 +585,20 @@ class _Renderer:
 
 
 @functools.lru_cache(maxsize=1024)
-def _template(template: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+def _template(template: str
+              ) -> tuple[tuple[str, ...], tuple[tuple[str, str, str | None, str], ...]]:
     """A message template split at its placeholders: the texts around them, and each
-    placeholder's ref and format.
+    placeholder's ref, format, and what the ref names: an alias and a field, or, for
+    ``param.<name>``, ``None`` and the param's name.
 
-    >>> _template("{a.person|name} is away, {n}.")
-    (('', ' is away, ', '.'), (('a.person', 'name'), ('n', '')))
+    >>> _template("{a.person|name} is away, {param.n}.")
+    (('', ' is away, ', '.'), (('a.person', 'name', 'a', 'person'), ('param.n', '', None, 'n')))
     """
     parts = PLACEHOLDER.split(template)
-    placeholders = tuple((ref, fmt) for ref, _, fmt in (p.partition("|") for p in parts[1::2]))
+    placeholders = tuple(
+        (ref, fmt, None, ref[6:]) if ref.startswith("param.")
+        else (ref, fmt, *ref.partition(".")[::2])
+        for ref, _, fmt in (p.partition("|") for p in parts[1::2]))
     return tuple(parts[0::2]), placeholders
 
 
