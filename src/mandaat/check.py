@@ -643,7 +643,7 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """
     kept: list[Mapping[str, Any]] = []
     first: dict[tuple[Any, int], Mapping[str, Any]] = {}
-    seen: dict[tuple[Any, int], set[str]] = {}
+    seen: dict[tuple[Any, int], set[tuple[tuple[str, Any, type], ...]]] = {}
     same: set[int] = set()  # the items kept, by identity: an item is the same as itself
     for item in items:
         if id(item) in same:
@@ -662,8 +662,23 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return kept
 
 
-def _key(item: Mapping[str, Any]) -> str:
-    return repr(sorted(item.items()))  # keys differ, so their values are never compared
+def _key(item: Mapping[str, Any]) -> tuple[tuple[str, Any, type], ...]:
+    """What ``repr`` writes of an item, in a form that is quicker to make and to compare:
+    its fields in order, each with its value and the value's type (text, whole numbers,
+    booleans and ``None`` compare equal exactly when ``repr`` writes them alike; other
+    values are compared as ``repr`` writes them).
+
+    >>> _key({"n": 1}) == _key({"n": True}), _key({"n": 0.0}) == _key({"n": -0.0})
+    (False, False)
+    >>> _key({"b": "x", "a": [1.0]}) == _key({"a": [1.0], "b": "x"})
+    True
+    """
+    # the fields' names differ, so sorting never compares their values
+    return tuple(sorted((name, value if type(value) in _PLAIN else repr(value), type(value))
+                        for name, value in item.items()))
+
+
+_PLAIN = frozenset((str, int, bool, type(None)))
 
 
 def _ordered(item: Mapping[str, Any]) -> dict[str, Any]:
