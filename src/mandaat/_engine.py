@@ -124,11 +124,42 @@ class Match:
 
 
 @dataclass(frozen=True)
+class _Absent:
+    """What an ``absent`` pattern looks for, read once from its ``where``: each test as
+    (field, operator, where its operand comes from, operand). The operand is a constant
+    (``"value"``), a param's name (``"param"``), or the alias and field a join reads
+    (``"join"``); ``same_as`` and ``not_same_as`` read as ``eq`` and ``ne``."""
+
+    kind: str
+    alias: str | None
+    tests: tuple[tuple[str, str, str, Any], ...]
+
+    @classmethod
+    def of(cls, pattern: Pattern) -> _Absent:
+        tests = []
+        for fname, cond in pattern.where.items():
+            for op, value in operations(cond).items():
+                source = "value"
+                if isinstance(value, dict) and "param" in value:
+                    source, value = "param", value["param"]
+                elif op in ("same_as", "not_same_as"):
+                    alias, _, attr = value.partition(".")
+                    source, value = "join", (alias, attr)
+                    op = "eq" if op == "same_as" else "ne"
+                elif (isinstance(value, list)
+                      and F.FACT_KINDS[pattern.kind][fname] == "domain_set"):
+                    value = ([F.domain_set_key(v) for v in value] if op in ("in", "not_in")
+                             else F.domain_set_key(value))
+                tests.append((fname, op, source, value))
+        return cls(pattern.kind, pattern.alias, tuple(tests))
+
+
+@dataclass(frozen=True)
 class _Plan:
     rule: int
     branch: int
     alternative: int | None
-    absent_patterns: tuple[Pattern, ...]
+    absent: tuple[_Absent, ...]
 
 
 @dataclass
@@ -291,7 +322,7 @@ class CompiledRules:
         head = [{"i_trigger": {"k": "trigger"}}]
         for p in dict.fromkeys(reads.params):
             head.append({f"i_p_{p}": {"$and": [{"k": "param"}, {"name": p}]}})
-        self._plans[name] = _Plan(ri, bi, alternative, tuple(absent))
+        self._plans[name] = _Plan(ri, bi, alternative, tuple(_Absent.of(p) for p in absent))
         return {"all": head + patterns + body, "run": name, "cap": _CAP, "dist": 0}, reads
 
     def _tests(self, kind: str, fname: str, cond: Any, kinds: Mapping[str, str],
@@ -473,8 +504,8 @@ class CompiledRules:
             if alt.field is not None:
                 alias, _, attr = alt.field.partition(".")
                 target = facts[alias][attr]
-        absent = tuple(_looked_for(p, facts, params) for p in plan.absent_patterns)
-        named = {p.alias: a for p, a in zip(plan.absent_patterns, absent, strict=True) if p.alias}
+        absent = tuple(_looked_for(p, facts, params) for p in plan.absent)
+        named = {p.alias: a for p, a in zip(plan.absent, absent, strict=True) if p.alias}
         return Match(plan.rule, plan.branch, plan.alternative, facts, absent, target, named)
 
 
@@ -550,22 +581,19 @@ def _durable_number(value: Any) -> Any:
     return value
 
 
-def _looked_for(pattern: Pattern, facts: Mapping[str, Mapping[str, Any]],
+def _looked_for(absent: _Absent, facts: Mapping[str, Mapping[str, Any]],
                 params: Mapping[str, float]) -> dict[str, Any]:
-    """What an ``absent`` pattern looked for, with its joins resolved from the match."""
-    out: dict[str, Any] = {"fact": pattern.kind, "absent": True}
-    for fname, cond in pattern.where.items():
-        for op, value in operations(cond).items():
-            if isinstance(value, dict) and "param" in value:
-                value = params[value["param"]]
-            if op in ("same_as", "not_same_as"):
-                alias, _, attr = value.partition(".")
-                value = facts[alias][attr]
-                op = "eq" if op == "same_as" else "ne"
-            if isinstance(value, list) and F.FACT_KINDS[pattern.kind][fname] == "domain_set":
-                value = ([F.domain_set_key(v) for v in value] if op in ("in", "not_in")
-                         else F.domain_set_key(value))
-            out[fname] = value if op == "eq" else {op: value}
+    """What an ``absent`` pattern looked for, with its joins resolved from the match (a
+    list of constants is copied: each explanation holds its own)."""
+    out: dict[str, Any] = {"fact": absent.kind, "absent": True}
+    for fname, op, source, value in absent.tests:
+        if source == "param":
+            value = params[value]
+        elif source == "join":
+            value = facts[value[0]][value[1]]
+        elif type(value) is list:
+            value = list(value)
+        out[fname] = value if op == "eq" else {op: value}
     return out
 
 

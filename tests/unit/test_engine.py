@@ -485,3 +485,21 @@ def test_a_check_leaves_the_cycle_collector_as_it_found_it(example):
     finally:
         sys.modules["mandaat.check"]._evaluate_compiled = original
     assert gc.isenabled()
+
+
+def test_an_explanation_holds_its_own_copy_of_what_an_absent_pattern_looked_for():
+    """A list in what an ``absent`` pattern looked for is the explanation's own: changing
+    it changes neither the rule pack nor the explanations of later checks."""
+    real = Path(__file__).parents[1] / "scenarios" / "real"
+    school = mandaat.load_school(real / "erve-hooyerinck.yaml")
+    first = mandaat.check(school)
+    expected = first.to_json()
+    looked_for = [value for f in first.findings for item in f.explanation.because
+                  if item.get("absent") for value in item.values()
+                  if isinstance(value, dict) and isinstance(value.get("in"), list)]
+    assert looked_for, "the school no longer has a finding with an absent 'in' list"
+    for value in looked_for:
+        value["in"].append("changed")
+    again = mandaat.check(school).to_json()
+    assert again == expected
+    assert "changed" not in again
