@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 import mandaat
 from mandaat import _engine
+from mandaat.report import render_text
 from tests.conftest import BASE, school_data, with_tasks
 
 
@@ -503,3 +505,45 @@ def test_an_explanation_holds_its_own_copy_of_what_an_absent_pattern_looked_for(
     again = mandaat.check(school).to_json()
     assert again == expected
     assert "changed" not in again
+
+
+def _change_everything(value: object, seen: set[int]) -> None:
+    """Append to every list and add a key to every dict reachable from ``value`` (through
+    models, their private attributes, lists, dicts and tuples)."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _change_everything(getattr(value, name), seen)
+        for private in (value.__pydantic_private__ or {}).values():
+            _change_everything(private, seen)
+    elif isinstance(value, list | tuple):
+        for item in list(value):
+            _change_everything(item, seen)
+        if isinstance(value, list):
+            value.append("changed")
+    elif isinstance(value, dict):
+        for item in list(value.values()):
+            _change_everything(item, seen)
+        value["changed"] = "changed"
+
+
+@pytest.mark.parametrize("name", ["example", "erve-hooyerinck", "koning-david-school"])
+def test_changing_a_report_or_an_answer_changes_no_later_one(name: str):
+    """Whatever a caller does to a report or an escalation answer, the next check and the
+    next answer are as they would have been: nothing in them is shared with what the
+    process keeps (the compiled rule packs, caches)."""
+    real = Path(__file__).parents[1] / "scenarios" / "real"
+    school = mandaat.load_school(mandaat.example_school_path() if name == "example"
+                                 else real / f"{name}.yaml")
+    report = mandaat.check(school)
+    expected = report.to_json(), render_text(report, "nl", explain=True)
+    answers = {s.id: mandaat.escalate(school, s.id) for s in school.signals}
+    expected_answers = {sid: a.model_dump_json() for sid, a in answers.items()}
+    _change_everything(report, set())
+    _change_everything(answers, set())
+    again = mandaat.check(school)
+    assert (again.to_json(), render_text(again, "nl", explain=True)) == expected
+    assert {s.id: mandaat.escalate(school, s.id).model_dump_json()
+            for s in school.signals} == expected_answers
