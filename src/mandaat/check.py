@@ -32,11 +32,11 @@ from .rules import (
     PLACEHOLDER,
     Rule,
     RulePack,
-    default_pack,
     engine_rules,
     load_rules,
     packs_params,
     packs_routes,
+    shared_default_pack,
 )
 from .sources import registry
 
@@ -168,7 +168,7 @@ _COMPILED_MAX = 32
 
 def _packs(rules: Iterable[RulePack | str | Path] | None, rules_only: bool) -> tuple[RulePack, ...]:
     extra = [r if isinstance(r, RulePack) else load_rules(r) for r in (rules or ())]
-    packs = tuple(extra) if rules_only else (default_pack(), *extra)
+    packs = tuple(extra) if rules_only else (shared_default_pack(), *extra)
     if not packs:
         raise RulePackError([Problem("<rules>", None, (), "no_rules",
                                      "no rule packs: give at least one with --rules")])
@@ -188,6 +188,11 @@ def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
         cached = _COMPILED.get(key)
         if cached is not None and cached[0] == packs:
             return cached[1]
+        # the same packs as other objects: loaded again from their files, or copied
+        same = next((compiled for held, compiled in _COMPILED.values() if held == packs), None)
+        if same is not None:
+            _keep_compiled(key, packs, same)
+            return same
         seen: dict[str, str] = {}
         problems = []
         for pack in packs:
@@ -213,12 +218,18 @@ def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
             raise RulePackError(problems)
         compiled = CompiledRules(all_rules, {rid: where for pack in packs
                                              for rid, where in pack.locations.items()})
-        # Packs loaded from a path on every call are new objects each time: keep the cache
-        # small. durable_rules registers each distinct ruleset once, whatever this holds.
-        while len(_COMPILED) >= _COMPILED_MAX:
-            del _COMPILED[next(iter(_COMPILED))]
-        _COMPILED[key] = (packs, compiled)
+        _keep_compiled(key, packs, compiled)
         return compiled
+
+
+def _keep_compiled(key: tuple[int, ...], packs: tuple[RulePack, ...],
+                   compiled: CompiledRules) -> None:
+    # Packs loaded from a path on every call are new objects each time: keep the cache
+    # small (an entry holds its packs, so their ids are not reused while it is kept).
+    # durable_rules registers each distinct ruleset once, whatever this holds.
+    while len(_COMPILED) >= _COMPILED_MAX:
+        del _COMPILED[next(iter(_COMPILED))]
+    _COMPILED[key] = (packs, compiled)
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -351,7 +362,7 @@ def ignored_params(school: School, packs: Sequence[RulePack]) -> list[str]:
     A school file written for ``lbbo-2022`` may be checked with other packs only
     (``rules_only``): its params for the bundled pack are then ignored, not bad input.
     """
-    bundled = default_pack()
+    bundled = shared_default_pack()
     if any(p is bundled for p in packs):
         return []
     defined = packs_params(packs)

@@ -27,7 +27,7 @@ from .loader import load_school, load_text
 from .model import School, json_schema
 from .report import render_escalation_text, render_text
 from .routes import draw_route
-from .rules import RulePack, default_pack, load_rules, packs_params, packs_routes
+from .rules import RulePack, load_rules, packs_params, packs_routes, shared_default_pack
 from .scenarios import (
     ScenarioFileError,
     bundled_scenarios_path,
@@ -351,7 +351,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{pack.name} v{pack.version}: {len(pack.rules)} rules, "
                   f"{len(pack.lint)} lint finding(s)", file=out)
             return EXIT_VIOLATIONS if pack.lint else EXIT_OK
-        packs = ([] if args.rules_only else [default_pack()]) + _packs(args)
+        packs = ([] if args.rules_only else [shared_default_pack()]) + _packs(args)
         rows = [{"pack": p.name, "rule": r.id, "severity": r.severity, "kind": r.kind,
                  "source": r.source.text} for p in packs for r in p.rules]
         if args.format == "json":
@@ -449,7 +449,7 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
 def route_picture(school: School, graph, *, route: str | None, signal: str | None,
                   format: str) -> str:
     """One route (``route``), or the walk of one signal (``signal``), as a picture."""
-    routes = packs_routes([default_pack()])
+    routes = packs_routes([shared_default_pack()])
     if signal is not None:
         found = next((s for s in school.signals if s.id == signal), None)
         if found is None:
@@ -466,7 +466,7 @@ def route_picture(school: School, graph, *, route: str | None, signal: str | Non
                                               f"no route for signal '{signal}' "
                                               f"({found.type})")])
         route_id, steps = chosen
-        params = {**packs_params([default_pack()]), **school.params}
+        params = {**packs_params([shared_default_pack()]), **school.params}
         return draw_route(graph, steps, title=route_id or f"{found.type} (standaard)",
                           case=case_of(found, school.reference_date, params),
                           day=school.reference_date, format=format)

@@ -9,6 +9,7 @@ the same loader and adds the checks that are advice rather than errors.
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -194,14 +195,17 @@ def bundled_rules_path() -> Path:
 
 
 def default_pack() -> RulePack:
-    """Return the bundled pack ``lbbo-2022``."""
-    return _default_pack_cached()
+    """Return the bundled pack ``lbbo-2022``: a copy of its own for each call, so that
+    changing it changes no check (a check takes the bundled pack as the process keeps it)."""
+    return copy.deepcopy(shared_default_pack())
 
 
 _DEFAULT: list[RulePack] = []
 
 
-def _default_pack_cached() -> RulePack:
+def shared_default_pack() -> RulePack:
+    """The bundled pack as the process keeps it, loaded once: for mandaat's own use, which
+    only reads it (callers get a copy from :func:`default_pack`)."""
     if not _DEFAULT:
         _DEFAULT.append(load_rules(bundled_rules_path() / DEFAULT_PACK))
     return _DEFAULT[0]

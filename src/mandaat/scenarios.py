@@ -32,7 +32,7 @@ from .errors import Loc, MandaatInputError, Problem, SchoolFileError
 from .loader import load_school, validate_school
 from .model import ID_PATTERN, School
 from .report import Explanation, Finding
-from .rules import RulePack, default_pack, load_rules
+from .rules import RulePack, load_rules, shared_default_pack
 
 __all__ = ["Scenario", "ScenarioFileError", "ScenarioResult", "bundled_scenarios_path",
            "load_scenarios", "run_scenario", "run_scenarios"]
@@ -175,7 +175,7 @@ def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None
     files = sorted(p.glob("*.yaml")) if p.is_dir() else [p]
     if p.is_dir() and not files:
         raise ScenarioFileError([Problem(str(p), None, (), "empty", "no *.yaml scenarios here")])
-    rules = {r.id for pack in (packs or [default_pack()]) for r in pack.rules}
+    rules = {r.id for pack in (packs or [shared_default_pack()]) for r in pack.rules}
     problems: list[Problem] = []
     loaded: list[LoadedScenario] = []
     seen: dict[str, str] = {}
@@ -343,7 +343,7 @@ def run_scenarios(path: str | Path | None = None, *, rules: Iterable[str | Path]
                   rules_only: bool = False, lang: str = "nl") -> ScenarioRun:
     """Run every scenario at ``path`` (default: the bundled pack) and measure coverage."""
     extra = [load_rules(r) for r in rules]
-    packs = extra if rules_only else [default_pack(), *extra]
+    packs = extra if rules_only else [shared_default_pack(), *extra]
     items = load_scenarios(path or bundled_scenarios_path(), packs=packs)
     results = [run_scenario(item, packs=packs, lang=lang) for item in items]
     fired = set().union(*(r.fired for r in results)) if results else set()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .model import School
-from .rules import Rule, RulePack, default_pack
+from .rules import Rule, RulePack, shared_default_pack
 from .scenarios import NOBODY, LoadedScenario, run_scenario, yes_no
 
 __all__ = ["EXIT_ALL_RIGHT", "EXIT_INTERRUPTED", "EXIT_NOT_ALL_RIGHT", "exercise", "goodbye",
@@ -336,7 +336,7 @@ def _findings(item: LoadedScenario, w: dict[str, str], lang: str,
     correct. The choices are the same every time for a scenario.
     """
     s = item.scenario
-    rules = {r.id: r for pack in (packs or [default_pack()]) for r in pack.rules}
+    rules = {r.id: r for pack in (packs or [shared_default_pack()]) for r in pack.rules}
     expected = sorted({f.rule for f in s.expect.findings or []})
     pool = [r.id for r in rules.values() if r.id not in expected and r.kind == "structural"]
     rnd = random.Random(s.id)  # the same choices every time for a scenario

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import shutil
 import subprocess
 import sys
@@ -16,6 +18,8 @@ import mandaat
 from mandaat import _engine
 from mandaat.report import render_text
 from tests.conftest import BASE, school_data, with_tasks
+
+_check = importlib.import_module("mandaat.check")  # the module, not the function
 
 
 def test_no_background_threads_however_many_checks(example):
@@ -509,11 +513,14 @@ def test_an_explanation_holds_its_own_copy_of_what_an_absent_pattern_looked_for(
 
 def _change_everything(value: object, seen: set[int]) -> None:
     """Append to every list and add a key to every dict reachable from ``value`` (through
-    models, their private attributes, lists, dicts and tuples)."""
+    models, their private attributes, dataclasses, lists, dicts and tuples)."""
     if id(value) in seen:
         return
     seen.add(id(value))
-    if isinstance(value, BaseModel):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _change_everything(getattr(value, field.name), seen)
+    elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             _change_everything(getattr(value, name), seen)
         for private in (value.__pydantic_private__ or {}).values():
@@ -547,3 +554,17 @@ def test_changing_a_report_or_an_answer_changes_no_later_one(name: str):
     assert (again.to_json(), render_text(again, "nl", explain=True)) == expected
     assert {s.id: mandaat.escalate(school, s.id).model_dump_json()
             for s in school.signals} == expected_answers
+
+
+def test_changing_the_default_pack_a_caller_was_given_changes_no_check(example):
+    """``default_pack()`` gives each caller a copy of its own; checks use the bundled pack
+    as the process keeps it, and a copy given back as a pack is compiled only once."""
+    expected = mandaat.check(example).to_json()
+    given = mandaat.default_pack()
+    assert given == mandaat.default_pack() and given is not mandaat.default_pack()
+    _change_everything(given, set())
+    assert mandaat.check(example).to_json() == expected
+    compiled = _check._compiled((mandaat.default_pack(),))
+    assert _check._compiled((mandaat.default_pack(),)) is compiled
+    assert mandaat.check(example, rules=[mandaat.default_pack()],
+                         rules_only=True).to_json() == expected
