@@ -16,6 +16,13 @@ and the stage's instructions are ``(I_B - I_A) / checks``. Three stages are meas
 against the same run A: ``check`` (``mandaat.check(school)``), ``load``
 (``mandaat.load_school(text)``) and ``end_to_end`` (load, check and ``report.to_json()``).
 
+With ``--parts``, three parts of a check are measured too, against a run A of their own
+that also prepares what they need (this checkout's internals, so not with ``--pythonpath``
+of an older one): ``facts`` (building the facts), ``prefilter`` (the pre-filter alone) and
+``evaluate`` (the pre-filter, the batch, durable_rules' run and decoding the matches). What
+a check spends besides facts and evaluate is grouping the matches, rendering the findings
+and building the report.
+
 The school's YAML text is generated here, once, and handed to the children in a file, so
 every version of mandaat measured sees the same bytes. The children run with a fixed
 environment (``PYTHONHASHSEED=0``, nothing inherited but ``PATH``) so that a count repeats;
@@ -26,7 +33,7 @@ runs then read the same ones. Each run imports the code afresh, so the code meas
 not change while it is measured (a snapshot, e.g. ``git archive``, keeps it still).
 
     python bench/instructions.py [--staff 60] [--checks 10] [--pythonpath DIR]
-                                 [--check-only] [--jobs 2] [--json]
+                                 [--check-only] [--parts] [--jobs 2] [--json]
 
 prints, e.g., ``60 staff: check 124 M instructions (load 89.3 M, load+check+json 239 M)``;
 with ``--json`` it prints the figures as JSON instead. Without valgrind on ``PATH`` it says
@@ -59,11 +66,19 @@ STAGES = {
     "load": "mandaat.load_school(text)",
     "end_to_end": "mandaat.check(mandaat.load_school(text)).to_json()",
 }
+#: The parts of a check measured with ``--parts``, each as the statement repeated.
+PARTS = {
+    "facts": "build_facts()",
+    "prefilter": "[keep.keep(facts, sent) for keep in compiled._prefilters]",
+    "evaluate": "compiled.evaluate(facts, params)",
+}
 
 #: Exit status of ``main`` when valgrind cannot be run.
 NO_VALGRIND = 3
 
-#: The child's program: set up, then ``repeat`` times the stage named in its arguments.
+#: The child's program: set up, then ``repeat`` times the stage named in its arguments. A
+#: part of a check also prepares what the parts read: the compiled rules, the params, the
+#: facts and the values of the params as durable_rules is sent them.
 _CHILD = f"""
 import sys
 from pathlib import Path
@@ -72,7 +87,22 @@ path, stage, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
 text = Path(path).read_text(encoding="utf-8")
 school = mandaat.load_school(text)
 mandaat.check(school).to_json()
-statement = compile({STAGES!r}[stage], "<stage>", "eval")
+if stage in {tuple(PARTS)!r}:
+    import importlib
+    from mandaat import _engine
+    checking = importlib.import_module("mandaat.check")
+    packs = checking._packs(None, False)
+    compiled = checking._compiled(packs)
+    params = checking._params(school, packs)
+    routes = checking.packs_routes(packs)
+
+    def build_facts():
+        return checking.school_facts(school, workload_groups=compiled.workload_groups,
+                                     kinds=compiled.fields, routes=routes, params=params)
+
+    facts = build_facts().facts
+    sent = {{p: _engine._durable_number(params[p]) for p in compiled.params_used}}
+statement = compile({{**{STAGES!r}, **{PARTS!r}}}[stage], "<stage>", "eval")
 for _ in range(repeat):
     eval(statement)
 """
@@ -133,12 +163,13 @@ def count_instructions(python: str, path: Path, stage: str, repeat: int,
 
 def check_instructions(staff: int = 60, checks: int = 10, python: str = sys.executable, *,
                        pythonpath: str | None = None, check_only: bool = False,
-                       jobs: int = 2) -> dict[str, Any]:
+                       parts: bool = False, jobs: int = 2) -> dict[str, Any]:
     """Instructions of one ``mandaat.check(school)`` on the generated school of ``staff``.
 
     Each stage is counted as ``(I_B - I_A) / checks`` (see the module's docstring), so the
     interpreter's start-up, the imports, the load and the first check are left out. Unless
-    ``check_only``, the load alone and load + check + JSON are measured the same way.
+    ``check_only``, the load alone and load + check + JSON are measured the same way; with
+    ``parts``, the parts of a check in :data:`PARTS` too, against a run A of their own.
     ``jobs`` callgrind runs go at once; the counts do not depend on it. Raises
     :class:`ValgrindUnavailable` without valgrind, ``RuntimeError`` when a child fails.
     """
@@ -156,17 +187,21 @@ def check_instructions(staff: int = 60, checks: int = 10, python: str = sys.exec
         path.write_text(text, encoding="utf-8")
         _run(_child_command(python, path, "check", 1), env)
         runs = [("check", 0)] + [(stage, checks) for stage in stages]
+        if parts:
+            runs += [("facts", 0)] + [(part, checks) for part in PARTS]
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            totals = list(pool.map(
-                lambda run: count_instructions(python, path, *run, env, Path(tmp)), runs))
-    setup = totals[0]
+            totals = dict(zip(runs, pool.map(
+                lambda run: count_instructions(python, path, *run, env, Path(tmp)), runs)))
+    setup = totals["check", 0]
     result: dict[str, Any] = {
         "staff": staff, "tasks": SIZES[staff][0], "signals": SIZES[staff][1],
         "checks": checks, "python": python, "pythonpath": pythonpath,
         "setup_instructions": setup,
     }
-    for (stage, _), total in zip(runs[1:], totals[1:]):
-        result[f"{stage}_instructions"] = round((total - setup) / checks)
+    for (stage, repeat), total in totals.items():
+        if repeat:
+            base = totals["facts", 0] if stage in PARTS else setup
+            result[f"{stage}_instructions"] = round((total - base) / checks)
     result["wall_seconds"] = round(time.monotonic() - started, 1)
     return result
 
@@ -182,6 +217,13 @@ def describe(result: dict[str, Any]) -> str:
     if "load_instructions" in result:
         line += (f" (load {_mega(result['load_instructions'])}, load+check+json "
                  f"{_mega(result['end_to_end_instructions'])})")
+    if "facts_instructions" in result:
+        rest = (result["check_instructions"] - result["facts_instructions"]
+                - result["evaluate_instructions"])
+        line += (f"\n  of a check: facts {_mega(result['facts_instructions'])}, pre-filter, "
+                 f"batch, durable_rules and decoding {_mega(result['evaluate_instructions'])} "
+                 f"(the pre-filter alone {_mega(result['prefilter_instructions'])}), "
+                 f"grouping, rendering and the report {_mega(rest)}")
     return line
 
 
@@ -198,13 +240,16 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: the inherited PYTHONPATH)")
     parser.add_argument("--check-only", action="store_true",
                         help="measure the check only, not the load and load+check+json")
+    parser.add_argument("--parts", action="store_true",
+                        help="also measure the parts of a check: facts, pre-filter, evaluation "
+                             "(this checkout's internals only)")
     parser.add_argument("--jobs", type=int, default=2, help="callgrind runs at once")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     try:
         result = check_instructions(args.staff, args.checks, args.python,
                                     pythonpath=args.pythonpath, check_only=args.check_only,
-                                    jobs=args.jobs)
+                                    parts=args.parts, jobs=args.jobs)
     except ValgrindUnavailable as exc:
         print(f"instructions: {exc}", file=sys.stderr)
         return NO_VALGRIND
