@@ -146,10 +146,8 @@ class _Absent:
                     alias, _, attr = value.partition(".")
                     source, value = "join", (alias, attr)
                     op = "eq" if op == "same_as" else "ne"
-                elif (isinstance(value, list)
-                      and F.FACT_KINDS[pattern.kind][fname] == "domain_set"):
-                    value = ([F.domain_set_key(v) for v in value] if op in ("in", "not_in")
-                             else F.domain_set_key(value))
+                else:
+                    value = _as_held(pattern.kind, fname, op, value)
                 tests.append((fname, op, source, value))
         return cls(pattern.kind, pattern.alias, tuple(tests))
 
@@ -525,13 +523,20 @@ def _join_patterns(branch: Sequence[Pattern]) -> tuple[_JoinPattern, ...]:
                 elif isinstance(value, dict) and "param" in value:
                     tests.append((fname, op, ("param", value["param"])))
                 else:
-                    if F.FACT_KINDS[pattern.kind][fname] == "domain_set":
-                        value = ([F.domain_set_key(v) for v in value] if op in ("in", "not_in")
-                                 else F.domain_set_key(value))
+                    value = _as_held(pattern.kind, fname, op, value)
                     tests.append((fname, op, frozenset(value) if op in ("in", "not_in")
                                   else value))
         out.append(_JoinPattern(pattern.kind, tuple(tests), joined_on))
     return tuple(out)
+
+
+def _as_held(kind: str, fname: str, op: str, value: Any) -> Any:
+    """A constant a pattern compares field ``fname`` with, as facts hold it: a set of
+    domains (for ``in``/``not_in``, each of a list of them) as its key."""
+    if isinstance(value, list) and F.FACT_KINDS[kind][fname] == "domain_set":
+        return ([F.domain_set_key(v) for v in value] if op in ("in", "not_in")
+                else F.domain_set_key(value))
+    return value
 
 
 def _candidates(pattern: _JoinPattern, facts: Sequence[Mapping[str, Any]],
