@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 from yaml.events import (
@@ -35,6 +35,9 @@ from yaml.events import (
 
 from .errors import Loc, Problem
 from .limits import LIMITS, SHOWN_CHARS
+
+if TYPE_CHECKING:
+    from .model import School
 
 # libyaml's parser where PyYAML was built with it. Only its events are used: what they
 # become is decided here, so no tag ever constructs an object.
@@ -189,6 +192,11 @@ class Source:
             object.__setattr__(self, "_lines", lines)  # not a field: equality is unchanged
         return lines.line_of((*self.prefix, *loc))
 
+    def item_cells(self, school: School) -> dict[str, str]:
+        """Each id's first cell, for a school read from a workbook or CSV (see
+        :func:`workbook_cells`); a school read from text has none."""
+        return {}
+
     def problem(self, loc: Loc, type_: str, msg: str) -> Problem:
         """Build a located problem for this source."""
         return Problem(file=self.name, line=self.line_of(loc),
@@ -288,6 +296,56 @@ class ParseFailure(Exception):
     def __init__(self, problem: Problem):
         super().__init__(str(problem))
         self.problem = problem
+
+
+#: The file suffixes :func:`mandaat.load_school` reads as a workbook, the ones it refuses as
+#: macro-enabled, and the suffix of a RACI matrix in CSV (see :mod:`mandaat.workbook`, which
+#: is imported only for them).
+WORKBOOK_SUFFIXES = (".xlsx", ".xltx")
+MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
+CSV_SUFFIXES = (".csv",)
+
+
+def is_workbook_path(path: str | Path) -> bool:
+    """Whether :func:`mandaat.load_school` reads ``path`` as a workbook or CSV file.
+
+    Parameters
+    ----------
+    path
+        A file name; only its suffix counts (``.xlsx``, ``.xltx``, ``.csv``, and the
+        macro-enabled ``.xlsm``, ``.xltm``, ``.xlam`` and old ``.xls``, refused when read).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_workbook_path("werkverdeling.xlsx"), is_workbook_path("school.yaml")
+    (True, False)
+    """
+    return Path(path).suffix.lower() in (*WORKBOOK_SUFFIXES, *MACRO_SUFFIXES, *CSV_SUFFIXES,
+                                         ".xls")
+
+
+def workbook_cells(school: School) -> dict[str, str]:
+    """For a school read from a workbook or CSV: each id's row, as the report names it.
+
+    Parameters
+    ----------
+    school
+        A school from :func:`mandaat.workbook.read_workbook`,
+        :func:`mandaat.workbook.read_csv` or :func:`mandaat.load_school`.
+
+    Returns
+    -------
+    dict
+        Id of a person, team, external party, task, mandate or signal -> the first cell of
+        its row (``"Taken!A7"``; a CSV file: ``"taken.csv!A7"``). Empty for a school read
+        from YAML or JSON.
+    """
+    src = school._source
+    return src.item_cells(school) if src is not None else {}
 
 
 def read_source(path: str | Path) -> Source:

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from . import __version__
 from ._board import Settings, check_all, default_jobs, error_line, ignored_note
-from ._source import ParseFailure, Source, decode
+from ._source import ParseFailure, Source, decode, workbook_cells
 from ._terminal import SafeWriter, safe_text
 from .check import check, escalate, ignored_params
 from .errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
@@ -301,8 +301,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif _fmt(args, out) == "json":
             out.write(report.to_json())
         else:
-            from .workbook import workbook_cells
-
             out.write(render_text(report, args.lang, cells=workbook_cells(school),
                                   explain=args.explain))
         return report.exit_code
@@ -394,8 +392,6 @@ def _write_report(args: argparse.Namespace, out: TextIO, school: School, report)
     elif fmt == "json":
         text = report.to_json()
     else:
-        from .workbook import workbook_cells
-
         text = safe_text(render_text(report, args.lang, cells=workbook_cells(school),
                                      explain=args.explain))
     if not args.output:

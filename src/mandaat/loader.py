@@ -11,7 +11,16 @@ import yaml
 from pydantic import ValidationError
 
 from ._references import check_references
-from ._source import ParseFailure, Source, check_data, clip_msg, parse, read_source, show
+from ._source import (
+    ParseFailure,
+    Source,
+    check_data,
+    clip_msg,
+    is_workbook_path,
+    parse,
+    read_source,
+    show,
+)
 from ._validation import problems_from
 from .errors import Loc, Problem, SchoolFileError
 from .limits import LIMITS
@@ -68,9 +77,9 @@ def load_school(
             raise SchoolFileError([exc.problem]) from None
     else:
         if isinstance(source, Path) or ("\n" not in source and not source.lstrip().startswith("{")):
-            from .workbook import is_workbook_path, load_workbook_path
-
             if is_workbook_path(source):  # .xlsx, .csv: docs/workbook.md
+                from .workbook import load_workbook_path
+
                 return load_workbook_path(source, name)
             try:
                 src = read_source(source)

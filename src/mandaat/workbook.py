@@ -44,7 +44,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import vocabulary as V
-from ._source import Source
+from ._source import (  # noqa: F401 - is_workbook_path and workbook_cells are this module's API
+    CSV_SUFFIXES,
+    MACRO_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    Source,
+    is_workbook_path,
+    workbook_cells,
+)
 from .errors import Loc, MandaatInputError, Problem, SchoolFileError, format_loc
 from .model import SUPPORTED_FORMATS, School
 
@@ -75,10 +82,6 @@ LIMITS: dict[str, int] = {
     "text": 32_767,                  # characters in one cell (Excel's own limit)
 }
 
-#: The file suffixes read as a workbook, and the ones refused as macro-enabled.
-WORKBOOK_SUFFIXES = (".xlsx", ".xltx")
-MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
-CSV_SUFFIXES = (".csv",)
 
 LAYOUTS = ("auto", "mandaat", "planner")
 
@@ -2094,6 +2097,15 @@ class WorkbookSource(Source):
                 return grid.file, grid.ref(row, col)
         return None
 
+    def item_cells(self, school: School) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for section in ("people", "teams", "externals", "tasks", "mandates", "signals"):
+            for i, item in enumerate(getattr(school, section)):
+                label = self.label_of((section, i))
+                if label is not None:
+                    out.setdefault(item.id, label)
+        return out
+
     def label_of(self, loc: Loc) -> str | None:
         """The cell of exactly ``loc`` as the report names it (``Taken!A7``)."""
         found = self.cells.get(tuple(loc))
@@ -2116,32 +2128,6 @@ class WorkbookSource(Source):
         found = self.cell_of(tuple(parts))
         return f"(also {found[1]})" if found else m.group(0)
 
-
-def workbook_cells(school: School) -> dict[str, str]:
-    """For a school read from a workbook or CSV: each id's row, as the report names it.
-
-    Parameters
-    ----------
-    school
-        A school from :func:`read_workbook`, :func:`read_csv` or :func:`mandaat.load_school`.
-
-    Returns
-    -------
-    dict
-        Id of a person, team, external party, task, mandate or signal -> the first cell of
-        its row (``"Taken!A7"``; a CSV file: ``"taken.csv!A7"``). Empty for a school read
-        from YAML or JSON.
-    """
-    src = school._source
-    if not isinstance(src, WorkbookSource):
-        return {}
-    out: dict[str, str] = {}
-    for section in ("people", "teams", "externals", "tasks", "mandates", "signals"):
-        for i, item in enumerate(getattr(school, section)):
-            label = src.label_of((section, i))
-            if label is not None:
-                out.setdefault(item.id, label)
-    return out
 
 
 def _name_of(path: str | Path) -> str:
@@ -2994,28 +2980,6 @@ def example_workbook_path() -> Path:
         ``example-school.xlsx`` in the package: the export of ``example-school.yaml``.
     """
     return Path(str(resources.files("mandaat") / "data" / "example-school.xlsx"))
-
-
-def is_workbook_path(path: str | Path) -> bool:
-    """Whether :func:`mandaat.load_school` reads ``path`` as a workbook or CSV file.
-
-    Parameters
-    ----------
-    path
-        A file name; only its suffix counts (``.xlsx``, ``.xltx``, ``.csv``, and the
-        macro-enabled ``.xlsm``, ``.xltm``, ``.xlam`` and old ``.xls``, refused when read).
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> is_workbook_path("werkverdeling.xlsx"), is_workbook_path("school.yaml")
-    (True, False)
-    """
-    return Path(path).suffix.lower() in (*WORKBOOK_SUFFIXES, *MACRO_SUFFIXES, *CSV_SUFFIXES,
-                                         ".xls")
 
 
 def load_workbook_path(path: str | Path, name: str | None = None) -> School:
