@@ -383,6 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-instructions", dest="instructions", action="store_false",
                         help="leave out the callgrind instruction count")
     args = parser.parse_args(argv)
+    machine = {**interpreter(), "machine": platform.machine(),
+               "processor": platform.processor() or platform.machine(),
+               "system": platform.platform()}
+    print(f"Python {machine['python']} ({machine['executable']}; {machine['build']}; "
+          f"{machine['compiler']}) on {machine['system']}")
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"measuring {size} staff ...", file=sys.stderr, flush=True)
@@ -435,11 +440,6 @@ def main(argv: list[str] | None = None) -> int:
     print("targets:")
     for what, figure, ok in met:
         print(f"  {'met   ' if ok else 'MISSED'} {what}: {figure}")
-    machine = {**interpreter(), "machine": platform.machine(),
-               "processor": platform.processor() or platform.machine(),
-               "system": platform.platform()}
-    print(f"Python {machine['python']} ({machine['executable']}; {machine['build']}; "
-          f"{machine['compiler']}) on {machine['system']}")
     Path(args.out).write_text(json.dumps({"machine": machine, "schools": rows,
                                           "board": board_row, "soak": soak_row,
                                           "worst": worst, "instructions": counted,
