@@ -82,7 +82,6 @@ LIMITS: dict[str, int] = {
     "text": 32_767,                  # characters in one cell (Excel's own limit)
 }
 
-
 LAYOUTS = ("auto", "mandaat", "planner")
 
 # --- sheet and column names: Dutch, for the people who fill them in -------------------------
