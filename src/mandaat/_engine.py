@@ -265,6 +265,8 @@ class CompiledRules:
                     compiled.append((name, *self._compile(rule, ri, bi, branch, None, name)))
         self.rulesets = _share_out(compiled)
         self._prefilters = [Prefilter(rs.definition, _durable_number) for rs in self.rulesets]
+        #: (fact kind, fields sent) -> how such a fact is written into a batch
+        self._layouts: dict[tuple[str, tuple[str, ...]], tuple[str, Any]] = {}
         #: every fact kind some pattern reads, with the fields sent of it
         self.fields = {kind: tuple(sorted({n for rs in self.rulesets
                                            for n in rs.fields.get(kind, ())}))
@@ -424,6 +426,8 @@ class CompiledRules:
         computed = {name: tests for (_, tests), name in self._members.items()}
         ids: dict[int, str] = {}  # the index of a fact sent -> its engine id
         work = []
+        layouts = self._layouts
+        write = _WRITE
         for rs, sent in zip(self.rulesets, chosen, strict=True):
             rows = []
             for i, read in sent.items():
@@ -431,26 +435,33 @@ class CompiledRules:
                 fid = ids.get(i)
                 if fid is None:
                     fid = ids[i] = f"f{len(ids)}"
-                row = {"k": fact["k"], "id": fid, "sid": _SID}
-                for name in read:
-                    tests = computed.get(name)
-                    if tests is not None:
-                        row[name] = all((fact[fname] in values) is inside
-                                        for fname, values, inside in tests)
-                    else:
+                layout = layouts.get((fact["k"], read))
+                if layout is None:
+                    layout = _row_layout(fact["k"], read, computed)
+                    if len(layouts) < _MAX_LAYOUTS:
+                        layouts[fact["k"], read] = layout
+                template, fields = layout
+                values = [fid]
+                for name, tests in fields:
+                    if tests is None:
                         value = fact[name]
-                        row[name] = _durable_number(value) if type(value) is float else value
-                rows.append(row)
+                        values.append(write.get(type(value), _json_value)(value))
+                    else:
+                        values.append("true" if all((fact[fname] in inside_of) is inside
+                                                    for fname, inside_of, inside in tests)
+                                      else "false")
+                rows.append(template % tuple(values))
             work.append((rs, rows))
         n = len(ids)
         param_ids = {p: f"f{n + j}" for j, p in enumerate(sorted(self.params_used))}
         trigger = f"f{n + len(param_ids)}"
         batches = []
         for rs, rows in work:
-            rows.extend({"k": "param", "name": p, "value": sent_params[p], "id": param_ids[p],
-                         "sid": _SID} for p in rs.params)
-            rows.append({"k": "trigger", "id": trigger, "sid": _SID})
-            batches.append((rs, json.dumps(rows, ensure_ascii=False)))
+            rows.extend(json.dumps({"k": "param", "name": p, "value": sent_params[p],
+                                    "id": param_ids[p], "sid": _SID}, ensure_ascii=False)
+                        for p in rs.params)
+            rows.append(json.dumps({"k": "trigger", "id": trigger, "sid": _SID}))
+            batches.append((rs, f"[{', '.join(rows)}]"))
         originals = {fid: facts[i] for i, fid in ids.items()}
         fired = _ENGINE.run(batches)
         return [self._match(name, m, params, originals) for name, m in fired]
@@ -565,6 +576,49 @@ def _holds(actual: Any, op: str, expected: Any, params: Mapping[str, float]) -> 
                      "gt": actual > expected, "gte": actual >= expected}[op])
     except (TypeError, KeyError):
         return True  # an estimate: when in doubt, the fact may match
+
+
+#: The most row layouts (:func:`_row_layout`) one compiled set of rules keeps
+_MAX_LAYOUTS = 4096
+#: JSON for a text, as ``json.dumps(text, ensure_ascii=False)`` writes it
+_ENCODE_TEXT: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _row_layout(kind: str, read: Sequence[str], computed: Mapping[str, Any]
+                ) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """How a fact of ``kind`` is written into a batch with the fields ``read``: a
+    ``%``-template of its JSON object, to be filled with its engine id and the JSON of each
+    field's value, and each field with the tests of a computed field (else ``None``).
+
+    >>> _row_layout("holder", ("person",), {})
+    ('{"k": "holder", "id": "%s", "sid": "1", "person": %s}', (('person', None),))
+    """
+    text = [f'{{"k": {_ENCODE_TEXT(kind)}'.replace("%", "%%"), ', "id": "%s"',
+            f', "sid": {_ENCODE_TEXT(_SID)}']
+    text += [f", {_ENCODE_TEXT(name).replace('%', '%%')}: %s" for name in read]
+    return "".join(text) + "}", tuple((name, computed.get(name)) for name in read)
+
+
+def _json_value(value: Any) -> str:
+    """The JSON of a value in a batch: a float as durable_rules reads it back
+    (:func:`_durable_number`), anything else as ``json.dumps`` writes it.
+
+    >>> _json_value(1e-05), _json_value(0.5), _json_value(None), _json_value(["é"])
+    ('9.999999999999999e-06', '0.5', 'null', '["é"]')
+    """
+    if type(value) is float:
+        text = float.__repr__(value)  # what json.dumps writes of a finite float
+        if math.isfinite(value) and ("." in text or "e" not in text):
+            return text
+        value = _durable_number(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: The JSON of a value of each type a fact's field holds; other values go through
+#: :func:`_json_value`
+_WRITE: dict[type, Callable[[Any], str]] = {
+    str: _ENCODE_TEXT, bool: ("false", "true").__getitem__, int: int.__repr__,
+    float: _json_value}
 
 
 def _durable_number(value: Any) -> Any:

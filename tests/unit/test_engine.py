@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 import shutil
 import subprocess
 import sys
@@ -568,3 +569,54 @@ def test_changing_the_default_pack_a_caller_was_given_changes_no_check(example):
     assert _check._compiled((mandaat.default_pack(),)) is compiled
     assert mandaat.check(example, rules=[mandaat.default_pack()],
                          rules_only=True).to_json() == expected
+
+
+@pytest.mark.parametrize("prefilter", [True, False])
+def test_a_batch_is_the_json_of_each_fact_sent_with_the_fields_it_reads(monkeypatch, prefilter):
+    """A batch is written straight from the facts, not by ``json.dumps`` of a row per fact:
+    it parses to exactly those rows, with texts JSON must escape, and each float as
+    durable_rules reads it back."""
+    from mandaat.facts import school_facts
+    from mandaat.rules import packs_routes, shared_default_pack
+
+    packs = (shared_default_pack(),)
+    compiled = _check._compiled(packs)
+    school = mandaat.load_school(mandaat.example_school_path())
+    params = _check._params(school, packs)
+    facts = [dict(f) for f in school_facts(
+        school, workload_groups=compiled.workload_groups, kinds=compiled.fields,
+        routes=packs_routes(packs), params=params).facts]
+    odd = 'taak "1" 100%s\\ \n\x01 zoë ✓'
+    floats = iter([1e-05, 1e16, 5e-324, 0.1, 2.5e-07, 3.0])
+    for fact in facts:
+        if fact["k"] in ("task", "assignment"):
+            fact["task"] = odd + fact["task"]
+        elif fact["k"] == "workload":
+            fact["share"] = next(floats, 0.25)
+    batches: list[str] = []
+    real_run = _engine._ENGINE.run
+    monkeypatch.setattr(_engine._ENGINE, "run",
+                        lambda work: batches.extend(b for _, b in work) or real_run(work))
+    compiled.evaluate(facts, params, prefilter=prefilter)
+    sent_params = {p: _engine._durable_number(params[p]) for p in compiled.params_used}
+    assert len(batches) == len(compiled.rulesets)
+    for j, (rs, batch) in enumerate(zip(compiled.rulesets, batches, strict=True)):
+        chosen = (compiled._prefilters[j].keep(facts, sent_params) if prefilter else
+                  {i: rs.fields[f["k"]] + rs.members.get(f["k"], ())
+                   for i, f in enumerate(facts) if f["k"] in rs.fields})
+        expected = [{"k": facts[i]["k"], "sid": "1",
+                     **{name: _engine._durable_number(facts[i][name])
+                        for name in read if not name.startswith("__")}}
+                    for i, read in chosen.items()]
+        rows = json.loads(batch)
+        facts_sent = [{k: v for k, v in row.items() if k != "id" and not k.startswith("__")}
+                      for row in rows if row["k"] not in ("param", "trigger")]
+        assert facts_sent == expected
+        assert any(odd in str(row.get("task")) for row in rows)
+        assert [row for row in rows if row["k"] == "param"] == [
+            {"k": "param", "name": p, "value": sent_params[p], "id": row_id, "sid": "1"}
+            for p, row_id in zip(rs.params, [r["id"] for r in rows if r["k"] == "param"],
+                                 strict=True)]
+        assert rows[-1]["k"] == "trigger"
+    if not prefilter:  # the pre-filter drops the workload facts with these shares
+        assert any(0 < row.get("share", 1) < 1e-04 for row in json.loads(batches[0]))
