@@ -242,7 +242,7 @@ class CompiledRules:
     def __init__(self, rules: Sequence[Rule],
                  locations: Mapping[str, tuple[str, int | None]] | None = None):
         self.rules = tuple(rules)
-        self.locations = dict(locations or {})
+        self.locations = locations if locations is not None else {}
         self.workload_groups: set[str] = set()
         self._plans: dict[str, _Plan] = {}
         # (kind, tests) -> the name of the computed field that holds whether a fact passes

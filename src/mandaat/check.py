@@ -11,6 +11,7 @@ import contextlib
 import functools
 import gc
 import threading
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -216,8 +217,8 @@ def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
                                     f"rules; a check may have at most {MAX_ENGINE_RULES:,}"))
         if problems:
             raise RulePackError(problems)
-        compiled = CompiledRules(all_rules, {rid: where for pack in packs
-                                             for rid, where in pack.locations.items()})
+        # each pack's locations, looked up only for an error (duplicate ids are refused above)
+        compiled = CompiledRules(all_rules, ChainMap(*(pack.locations for pack in packs)))
         _keep_compiled(key, packs, compiled)
         return compiled
 

@@ -12,7 +12,7 @@ import contextlib
 import copy
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from importlib import resources
@@ -171,12 +171,51 @@ class RulePack:
     rules: tuple[Rule, ...]
     origin: str
     # Where each rule stands, for error messages: rule id -> (file, line)
-    locations: dict[str, tuple[str, int | None]]
+    locations: Mapping[str, tuple[str, int | None]]
     # The params each rule uses, in name order: rule id -> names
     rule_params: dict[str, tuple[str, ...]]
     lint: tuple[Problem, ...] = ()
     #: Default routes by signal type.
     routes: dict[str, tuple[Step, ...]] = dc_field(default_factory=dict)
+
+
+class RuleLocations(Mapping[str, tuple[str, int | None]]):
+    """Where each rule of a pack stands: rule id -> (file, line).
+
+    The lines are found when one is first asked for (by an error message), not when the
+    pack is loaded: finding them reads each file's YAML a second time, which took two
+    thirds of loading the bundled pack.
+    """
+
+    def __init__(self, places: Mapping[str, tuple[Source, Loc]]):
+        self._places = dict(places)
+        self._found: dict[str, tuple[str, int | None]] | None = None
+
+    def _lines(self) -> dict[str, tuple[str, int | None]]:
+        found = self._found
+        if found is None:  # two threads may both find them: the same answer
+            found = self._found = {rule_id: (src.name, src.line_of(loc))
+                                   for rule_id, (src, loc) in self._places.items()}
+        return found
+
+    def __getitem__(self, rule_id: str) -> tuple[str, int | None]:
+        return self._lines()[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RuleLocations):  # the same places in the same texts
+            return self._places == other._places
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._lines())
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -277,7 +316,7 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
                 # located through ``src`` itself, whose index of lines is built once
                 problems.extend(src.problem(("rules", j, *q.loc), q.type, q.msg)
                                 for q in problems_from(exc, Source(src.name, ""), Rule))
-    locations: dict[str, tuple[str, int | None]] = {}
+    places: dict[str, tuple[Source, Loc]] = {}
     lint: list[Problem] = []
     seen: dict[str, str] = {}
     used_params: set[str] = set()
@@ -293,7 +332,7 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
             problems.append(src.problem(loc, "pack_limit", _engine_rules_message("the pack")))
         compiled += engine_rules(rule)
         seen[rule.id] = src.name
-        locations[rule.id] = (src.name, src.line_of(loc))
+        places[rule.id] = (src, loc)
         checker = _RuleChecker(rule, src, loc, params, param_names)
         problems.extend(checker.check())
         lint.extend(checker.lint())
@@ -323,7 +362,8 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
     lint.extend(_duplicate_conditions(rules))
     lint.sort(key=lambda q: (q.file, q.line or 0, format_loc(q.loc), q.msg))
     return RulePack(header.pack, header.version, dict(header.params),
-                    tuple(r for r, _, _ in rules), str(p), locations, rule_params, tuple(lint),
+                    tuple(r for r, _, _ in rules), str(p), RuleLocations(places), rule_params,
+                    tuple(lint),
                     {t: tuple(steps) for t, steps in header.routes.items()})
 
 

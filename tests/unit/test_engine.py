@@ -416,6 +416,42 @@ def test_a_join_too_large_for_the_school_is_refused_before_evaluation(tmp_path: 
     assert len(_people_check(joined, school, tmp_path)) == 80
 
 
+def test_a_pack_edited_above_its_rules_names_its_own_lines(tmp_path: Path):
+    """Rule lines are found only for an error, and a pack file loaded, edited above its
+    rules and loaded again gives a pack of its own: each error names the line it had."""
+    people = [{"id": f"p{i:02d}", "roles": ["leraar"]} for i in range(78)]
+    school = mandaat.load_school(school_data(people=BASE["people"][:2] + people, teams=[],
+                                             tasks=[]))
+    three = a_pack([a_rule("THREE", [{"fact": "person", "as": "p"},
+                                     {"fact": "person", "as": "q"},
+                                     {"fact": "person", "as": "r"}])])
+    path = write_pack(tmp_path, three)
+    text = path.read_text(encoding="utf-8")
+    before = mandaat.load_rules(path)
+    path.write_text("# een regel erbij\n# en nog een\n" + text, encoding="utf-8")
+    after = mandaat.load_rules(path)
+    assert before.locations._found is None and after.locations._found is None
+    assert before != after and after == mandaat.load_rules(path)
+    lines = []
+    for pack in (before, after, before):
+        with pytest.raises(mandaat.RulePackError) as info:
+            mandaat.check(school, rules=[pack], rules_only=True)
+        (problem,) = info.value.problems
+        assert problem.file == str(path)
+        lines.append(problem.line)
+    first = text.splitlines().index("- id: THREE") + 1
+    assert lines == [first, first + 2, first]
+
+
+def test_a_check_with_the_bundled_pack_finds_no_rule_lines(example):
+    """Finding the line of each rule reads the pack's YAML a second time: two thirds of
+    loading it. A check that raises nothing never needs them."""
+    pack = mandaat.load_rules(mandaat.rules.bundled_rules_path() / "lbbo-2022")
+    mandaat.check(example, rules=[pack], rules_only=True)
+    assert pack.locations._found is None
+    assert pack.locations["NO_SCHOOL_LEADER"][1] > 1 and len(pack.locations) == len(pack.rules)
+
+
 _VALGRIND_HOSTILE = """
 import sys, pathlib, tempfile
 sys.path.insert(0, {root!r})
