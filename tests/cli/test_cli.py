@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,22 @@ def test_check_without_a_file_reports_on_the_example_in_text_on_a_terminal():
     assert "\nEerst doen\n  1. " in out and " Waarom: " in out and "\nBronnen\n  B1. " in out
     assert ("'Boekbespreking: De beroepsstandaard voor de intern begeleider als "
             "kwaliteitscoördinator' (Willem de Vlaming)") in out
+
+
+def test_the_console_script_freezes_what_the_imports_made_and_main_does_not(monkeypatch):
+    """The console script's process is its own: the imports' objects need no collecting.
+    ``main``, which an app may call, leaves the app's heap to the app."""
+    assert gc.get_freeze_count() == 0
+    main(["check", "--format", "json"], stdout=io.StringIO())
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(sys, "argv", ["mandaat", "check", "--format", "json"])
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    try:
+        with pytest.raises(SystemExit) as done:
+            mandaat.cli.console()
+        assert done.value.code == 1 and gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
 
 
 def test_check_json_is_one_document_matching_the_library():
