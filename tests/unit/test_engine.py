@@ -389,15 +389,20 @@ def test_many_short_in_lists_in_one_pattern(tmp_path: Path):
     assert _people_check(pack, school, tmp_path) == [["anna"], ["ilse"]]
 
 
-def test_a_join_too_large_for_the_school_is_refused_before_evaluation(tmp_path: Path):
-    """Three unconstrained person patterns on a school of 80 staff: 512,000 matches (36 s
-    and 3.7 GB, or a MemoryError, before). Refused with the rule's place and the sizes."""
+def _eighty_staff_and_three_free_patterns() -> tuple[mandaat.School, dict]:
+    """A school of 80 staff, and a pack whose rule joins three person patterns freely."""
     people = [{"id": f"p{i:02d}", "roles": ["leraar"]} for i in range(78)]
     school = mandaat.load_school(school_data(people=BASE["people"][:2] + people, teams=[],
                                              tasks=[]))
-    three = a_pack([a_rule("THREE", [{"fact": "person", "as": "p"},
-                                     {"fact": "person", "as": "q"},
-                                     {"fact": "person", "as": "r"}])])
+    return school, a_pack([a_rule("THREE", [{"fact": "person", "as": "p"},
+                                            {"fact": "person", "as": "q"},
+                                            {"fact": "person", "as": "r"}])])
+
+
+def test_a_join_too_large_for_the_school_is_refused_before_evaluation(tmp_path: Path):
+    """Three unconstrained person patterns on a school of 80 staff: 512,000 matches (36 s
+    and 3.7 GB, or a MemoryError, before). Refused with the rule's place and the sizes."""
+    school, three = _eighty_staff_and_three_free_patterns()
     path = write_pack(tmp_path, three)
     start = time.monotonic()
     with pytest.raises(mandaat.RulePackError) as info:
@@ -419,12 +424,7 @@ def test_a_join_too_large_for_the_school_is_refused_before_evaluation(tmp_path: 
 def test_a_pack_edited_above_its_rules_names_its_own_lines(tmp_path: Path):
     """Rule lines are found only for an error, and a pack file loaded, edited above its
     rules and loaded again gives a pack of its own: each error names the line it had."""
-    people = [{"id": f"p{i:02d}", "roles": ["leraar"]} for i in range(78)]
-    school = mandaat.load_school(school_data(people=BASE["people"][:2] + people, teams=[],
-                                             tasks=[]))
-    three = a_pack([a_rule("THREE", [{"fact": "person", "as": "p"},
-                                     {"fact": "person", "as": "q"},
-                                     {"fact": "person", "as": "r"}])])
+    school, three = _eighty_staff_and_three_free_patterns()
     path = write_pack(tmp_path, three)
     text = path.read_text(encoding="utf-8")
     before = mandaat.load_rules(path)
