@@ -183,8 +183,8 @@ class RuleLocations(Mapping[str, tuple[str, int | None]]):
     """Where each rule of a pack stands: rule id -> (file, line).
 
     The lines are found when one is first asked for (by an error message), not when the
-    pack is loaded: finding them reads each file's YAML a second time, which took two
-    thirds of loading the bundled pack.
+    pack is loaded: finding them reads each file's YAML a second time, which took a third
+    of loading the bundled pack (4 of 12 ms).
     """
 
     def __init__(self, places: Mapping[str, tuple[Source, Loc]]):

@@ -444,7 +444,7 @@ def test_a_pack_edited_above_its_rules_names_its_own_lines(tmp_path: Path):
 
 
 def test_a_check_with_the_bundled_pack_finds_no_rule_lines(example):
-    """Finding the line of each rule reads the pack's YAML a second time: two thirds of
+    """Finding the line of each rule reads the pack's YAML a second time: a third of
     loading it. A check that raises nothing never needs them."""
     pack = mandaat.load_rules(mandaat.rules.bundled_rules_path() / "lbbo-2022")
     mandaat.check(example, rules=[pack], rules_only=True)
