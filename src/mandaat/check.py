@@ -11,7 +11,6 @@ import contextlib
 import functools
 import gc
 import threading
-from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +31,7 @@ from .rules import (
     MAX_ENGINE_RULES,
     PLACEHOLDER,
     Rule,
+    RuleLocations,
     RulePack,
     engine_rules,
     load_rules,
@@ -217,10 +217,34 @@ def _compiled(packs: tuple[RulePack, ...]) -> CompiledRules:
                                     f"rules; a check may have at most {MAX_ENGINE_RULES:,}"))
         if problems:
             raise RulePackError(problems)
-        # each pack's locations, looked up only for an error (duplicate ids are refused above)
-        compiled = CompiledRules(all_rules, ChainMap(*(pack.locations for pack in packs)))
+        compiled = CompiledRules(all_rules, _OwnLocations(packs))
         _keep_compiled(key, packs, compiled)
         return compiled
+
+
+class _OwnLocations(Mapping[str, tuple[str, int | None]]):
+    """Where each rule of a set of packs stands, read from the pack that holds the rule,
+    and only when an error asks (a pack's lines take a second read of its YAML). A pack's
+    locations given as a plain dict are copied: changing it later changes no check."""
+
+    def __init__(self, packs: Sequence[RulePack]):
+        self._owner: dict[str, Mapping[str, tuple[str, int | None]]] = {}
+        for pack in packs:
+            where = (pack.locations if isinstance(pack.locations, RuleLocations)
+                     else dict(pack.locations))
+            self._owner.update(dict.fromkeys((rule.id for rule in pack.rules), where))
+
+    def __getitem__(self, rule_id: str) -> tuple[str, int | None]:
+        return self._owner[rule_id][rule_id]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._owner and rule_id in self._owner[rule_id]  # type: ignore[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return (rule_id for rule_id in self._owner if rule_id in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _keep_compiled(key: tuple[int, ...], packs: tuple[RulePack, ...],

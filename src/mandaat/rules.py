@@ -201,6 +201,9 @@ class RuleLocations(Mapping[str, tuple[str, int | None]]):
     def __getitem__(self, rule_id: str) -> tuple[str, int | None]:
         return self._lines()[rule_id]
 
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._places
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._places)
 

@@ -443,6 +443,42 @@ def test_a_pack_edited_above_its_rules_names_its_own_lines(tmp_path: Path):
     assert lines == [first, first + 2, first]
 
 
+def _refused_at(school: mandaat.School, packs: list) -> tuple[str, int | None]:
+    with pytest.raises(mandaat.RulePackError) as info:
+        mandaat.check(school, rules=packs, rules_only=True)
+    (problem,) = info.value.problems
+    return problem.file, problem.line
+
+
+def test_a_rule_s_error_names_the_pack_that_holds_it(tmp_path: Path):
+    """A pack that leaves out a rule and a pack that brings its own: the error names the
+    second, in either order, though the first's locations still hold the rule."""
+    school, three = _eighty_staff_and_three_free_patterns()
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    old = mandaat.load_rules(write_pack(tmp_path / "a", three))
+    path = tmp_path / "b" / "pack.yaml"
+    path.write_text("\n" * 5 + (tmp_path / "a" / "pack.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    mine = mandaat.load_rules(path)
+    without = dataclasses.replace(old, rules=(), name="zonder")
+    assert "THREE" in without.locations
+    line = path.read_text(encoding="utf-8").splitlines().index("- id: THREE") + 1
+    assert _refused_at(school, [without, mine]) == (str(path), line)
+    assert _refused_at(school, [mine, without]) == (str(path), line)
+
+
+def test_changing_the_locations_a_caller_gave_changes_no_later_check(tmp_path: Path):
+    school, three = _eighty_staff_and_three_free_patterns()
+    loaded = mandaat.load_rules(write_pack(tmp_path, three))
+    given = {"THREE": ("mijn.yaml", 3)}
+    first = dataclasses.replace(loaded, locations=given)
+    same = dataclasses.replace(loaded, locations={"THREE": ("mijn.yaml", 3)})
+    assert _refused_at(school, [first]) == _refused_at(school, [same]) == ("mijn.yaml", 3)
+    given["THREE"] = ("elders.yaml", 99)
+    assert _refused_at(school, [same]) == ("mijn.yaml", 3)
+
+
 def test_a_check_with_the_bundled_pack_finds_no_rule_lines(example):
     """Finding the line of each rule reads the pack's YAML a second time: a third of
     loading it. A check that raises nothing never needs them."""
