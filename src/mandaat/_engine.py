@@ -605,12 +605,14 @@ def _json_value(value: Any) -> str:
 
     >>> _json_value(1e-05), _json_value(0.5), _json_value(None), _json_value(["é"])
     ('9.999999999999999e-06', '0.5', 'null', '["é"]')
+    >>> _json_value(type("Seconds", (float,), {})(1e-05))  # a float of another type too
+    '9.999999999999999e-06'
     """
-    if type(value) is float:
+    if isinstance(value, float):
         text = float.__repr__(value)  # what json.dumps writes of a finite float
         if math.isfinite(value) and ("." in text or "e" not in text):
             return text
-        value = _durable_number(value)
+        value = _durable_number(float(value))
     return json.dumps(value, ensure_ascii=False)
 
 
