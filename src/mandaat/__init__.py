@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 import importlib
 
+from ._source import workbook_cells
 from .check import check, escalate
 from .cli import example_school_path
 from .errors import (
@@ -45,7 +46,6 @@ _ON_FIRST_USE = {
     "render_html": "report_html",
     "read_csv": "workbook",
     "read_workbook": "workbook",
-    "workbook_cells": "workbook",
     "write_template": "workbook",
     "write_workbook": "workbook",
 }
