@@ -212,9 +212,12 @@ def _command_ms(arguments: list[str], runs: int) -> float:
     times = []
     for n in range(runs + 1):
         start = time.perf_counter()
-        subprocess.run(command, check=False, capture_output=True, timeout=600, env=env)
+        done = subprocess.run(command, check=False, capture_output=True, timeout=600, env=env)
         if n:
             times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):  # 1: the schools have violations
+            raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: "
+                               f"{done.stderr.decode(errors='replace')[-2000:]}")
     return statistics.median(times) * 1000
 
 
