@@ -6,7 +6,8 @@ same, byte for byte, with one worker or many. Workers are forked from the proces
 compiled and registered the rule packs, so they start with them and with everything
 imported. The garbage collector is frozen for the run, so what was loaded before it is
 never traversed again and pages shared with the workers stay shared, and it runs less
-often (:data:`_THRESHOLDS`); both are undone when the run ends. Ctrl-C stops the
+often (:data:`_THRESHOLDS`); both are undone when the run ends (a process that had frozen
+its objects itself, as the console script does, keeps its own freeze). Ctrl-C stops the
 run in the parent, which lets the workers finish the school at hand and exit.
 
 Without ``os.fork`` (or with one worker, or one school), the schools are checked one by
@@ -115,7 +116,12 @@ def check_all(files: Sequence[Path], settings: Settings, jobs: int) -> Iterator[
     jobs = min(jobs, len(paths))
     with contextlib.suppress(MandaatInputError):  # each school's check reports it then
         prepare(settings.packs, settings.rules_only)
-    gc.freeze()  # without a collection first: one pass over the heap took 30 ms
+    # Without a collection first: one pass over the heap took 30 ms. A process that froze
+    # its objects already (the console script, or an app) keeps its own freeze: unfreezing
+    # at the end would undo it.
+    frozen_before = gc.get_freeze_count() > 0
+    if not frozen_before:
+        gc.freeze()
     thresholds = gc.get_threshold()
     gc.set_threshold(*_THRESHOLDS)
     try:
@@ -126,7 +132,8 @@ def check_all(files: Sequence[Path], settings: Settings, jobs: int) -> Iterator[
             yield from _in_workers(paths, settings, jobs)
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def _in_workers(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator[Outcome]:

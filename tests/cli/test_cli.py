@@ -331,13 +331,19 @@ def test_ctrl_c_during_a_board_ends_quietly_with_130(board, monkeypatch):
     assert (code, out, err) == (130, "", "")
 
 
-def test_a_board_run_gives_the_garbage_collector_back_as_it_was(board):
-    import gc
-
-    before = gc.get_threshold(), gc.get_freeze_count()
-    for jobs in ("1", "2"):
-        assert run("check", str(board), "--format", "json", "--jobs", jobs)[0] == 1
-        assert (gc.get_threshold(), gc.get_freeze_count()) == before
+@pytest.mark.parametrize("frozen", [False, True])
+def test_a_board_run_gives_the_garbage_collector_back_as_it_was(board, frozen):
+    """Also to a process that froze its own objects (the console script, or an app)."""
+    if frozen:
+        gc.freeze()
+    try:
+        before = gc.get_threshold(), gc.get_freeze_count()
+        assert (before[1] > 0) is frozen
+        for jobs in ("1", "2"):
+            assert run("check", str(board), "--format", "json", "--jobs", jobs)[0] == 1
+            assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    finally:
+        gc.unfreeze()
 
 
 def one_json(board: Path) -> list[str]:
