@@ -421,6 +421,14 @@ def test_a_join_too_large_for_the_school_is_refused_before_evaluation(tmp_path: 
     assert len(_people_check(joined, school, tmp_path)) == 80
 
 
+def _refused_at(school: mandaat.School, packs: list) -> tuple[str, int | None]:
+    """The file and line of the one problem a check with ``packs`` is refused with."""
+    with pytest.raises(mandaat.RulePackError) as info:
+        mandaat.check(school, rules=packs, rules_only=True)
+    (problem,) = info.value.problems
+    return problem.file, problem.line
+
+
 def test_a_pack_edited_above_its_rules_names_its_own_lines(tmp_path: Path):
     """Rule lines are found only for an error, and a pack file loaded, edited above its
     rules and loaded again gives a pack of its own: each error names the line it had."""
@@ -432,22 +440,9 @@ def test_a_pack_edited_above_its_rules_names_its_own_lines(tmp_path: Path):
     after = mandaat.load_rules(path)
     assert before.locations._found is None and after.locations._found is None
     assert before != after and after == mandaat.load_rules(path)
-    lines = []
-    for pack in (before, after, before):
-        with pytest.raises(mandaat.RulePackError) as info:
-            mandaat.check(school, rules=[pack], rules_only=True)
-        (problem,) = info.value.problems
-        assert problem.file == str(path)
-        lines.append(problem.line)
     first = text.splitlines().index("- id: THREE") + 1
-    assert lines == [first, first + 2, first]
-
-
-def _refused_at(school: mandaat.School, packs: list) -> tuple[str, int | None]:
-    with pytest.raises(mandaat.RulePackError) as info:
-        mandaat.check(school, rules=packs, rules_only=True)
-    (problem,) = info.value.problems
-    return problem.file, problem.line
+    assert [_refused_at(school, [pack]) for pack in (before, after, before)] == [
+        (str(path), first), (str(path), first + 2), (str(path), first)]
 
 
 def test_a_rule_s_error_names_the_pack_that_holds_it(tmp_path: Path):
