@@ -609,10 +609,9 @@ def _json_value(value: Any) -> str:
     '9.999999999999999e-06'
     """
     if isinstance(value, float):
-        text = float.__repr__(value)  # what json.dumps writes of a finite float
-        if math.isfinite(value) and ("." in text or "e" not in text):
-            return text
         value = _durable_number(float(value))
+        if math.isfinite(value):
+            return float.__repr__(value)  # what json.dumps writes of a finite float
     return json.dumps(value, ensure_ascii=False)
 
 
