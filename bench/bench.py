@@ -19,11 +19,11 @@ a figure that does not vary with the machine's load. The worst cases (an alias b
 for the time and the peak memory (ru_maxrss) it takes. The end of the output compares the
 figures with the targets of the speed issue.
 
-The Python it runs on counts: the output names it first. The same check takes 10-20% less
-time in a distribution's build of CPython (optimised with a profile and at link time) than
-in one built from source with the defaults, as pyenv builds it. ``make bench
-PYTHON=/usr/bin/python3.11 VENV=.venv-system`` runs the benchmark on another Python, in a
-virtualenv of its own.
+The Python it runs on counts: the output names it first. The same benchmark took about a
+fifth less time on Debian's build of CPython (optimised with a profile and at link time)
+than on one built from source with the defaults, as pyenv builds it (docs/engine.md).
+``make bench PYTHON=/usr/bin/python3.11 VENV=.venv-system`` runs the benchmark on another
+Python, in a virtualenv of its own.
 """
 
 from __future__ import annotations
@@ -222,9 +222,7 @@ def _command_ms(arguments: list[str], runs: int) -> float:
 
 
 def interpreter() -> dict[str, str]:
-    """The Python the benchmark ran on: the same check takes 10-20% less time in a
-    distribution's build (profile-guided and link-time optimised, libpython linked in) than
-    in one built from source with the defaults (as pyenv builds it)."""
+    """The Python the benchmark ran on (why it counts: the module's docstring)."""
     return {"python": platform.python_version(), "executable": os.path.realpath(sys.executable),
             "build": " ".join(platform.python_build()), "compiler": platform.python_compiler()}
 
