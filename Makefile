@@ -1,24 +1,37 @@
-# The first supported Python on PATH (3.12, then 3.11); PYTHON=... overrides it.
-SUPPORTED := import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 13)))
-PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
-	$$p -c '$(SUPPORTED)' >/dev/null 2>&1 && { echo $$p; break; }; done)
-VENV   := .venv
+# Python: python3 when it is 3.11 or newer, else the first of python3.11, 3.12, 3.13 that
+# runs (tools/find-python); PYTHON=... names another. Each Python gets a virtualenv of its
+# own, .venv-X.Y, installed from the lock in requirements/ (make lock refreshes it).
+PYTHON ?= $(shell tools/find-python)
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+VENV   ?= .venv-$(PYVER)
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# uv resolves the lock for every supported Python at once (make lock); pinned like the rest
+UV_VERSION := 0.13.9
+# durable-rules 2.0.28 calls PyEval_CallObject, which Python 3.13 removed: from 3.13 on it
+# is built with that name defined as its successor (its setup.py overwrites CFLAGS, not
+# CPPFLAGS). mandaat says the same command when it finds a durable-rules built without it.
+DURABLE_CPPFLAGS := $(shell $(PYTHON) -c 'import sys; print("-DPyEval_CallObject=PyObject_CallObject" if sys.version_info >= (3, 13) else "")' 2>/dev/null)
+SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2])
 
-.PHONY: run test bench system-deps clean
+.PHONY: run test test-latest lock bench system-deps python clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(SUPPORTED)' >/dev/null 2>&1; then \
-	  echo "mandaat needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)," >&2; \
-	  echo "$(if $(PYTHON),and PYTHON=$(PYTHON) is neither.,and found neither on PATH.)" >&2; \
-	  echo "Install one, or name it: make PYTHON=/path/to/python3.12 run" >&2; \
+	  echo "mandaat needs Python 3.11 or newer," >&2; \
+	  echo "$(if $(PYTHON),and PYTHON=$(PYTHON) is not.,and found none on PATH.)" >&2; \
+	  echo "Install one, or name it: make PYTHON=/path/to/python3.13 run" >&2; \
 	  exit 1; fi
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+# The build tools first (hatchling for mandaat itself, setuptools for durable-rules, which
+# builds from source), then everything else against them: every package comes from the
+# lock with its hashes, none from a build's own unpinned download.
+$(STAMP): $(BIN)/python pyproject.toml requirements/build.txt requirements/lock.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/build.txt
+	CPPFLAGS="$(DURABLE_CPPFLAGS) $$CPPFLAGS" $(BIN)/pip install --quiet --require-hashes \
+	  --no-build-isolation -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 ## make run: set up and check the bundled example school
@@ -46,9 +59,37 @@ system-deps:
 	  fi; \
 	done
 
+## make python: the Python the other targets use
+python:
+	@$(PYTHON) -c 'import platform, sys; print("Python", platform.python_version(), "at", sys.executable)'
+
 ## make test: set up with the test extras and system packages, and run the whole suite
 test: $(STAMP) system-deps
+	@$(BIN)/python -c 'import platform, sys; print("mandaat: the suite on Python", platform.python_version(), "(" + sys.executable + ")")'
 	$(BIN)/python -m pytest
+
+## make test-latest: the suite against the newest releases pyproject.toml allows, in a
+## virtualenv of its own (.venv-latest-X.Y), to see an upgrade before the lock takes it
+test-latest: system-deps
+	@$(PYTHON) -c '$(SUPPORTED)' || { echo "PYTHON=$(PYTHON) is not 3.11 or newer" >&2; exit 1; }
+	rm -rf .venv-latest-$(PYVER)
+	$(PYTHON) -m venv .venv-latest-$(PYVER)
+	CPPFLAGS="$(DURABLE_CPPFLAGS) $$CPPFLAGS" .venv-latest-$(PYVER)/bin/pip install --quiet \
+	  --upgrade --upgrade-strategy eager -e '.[test]'
+	.venv-latest-$(PYVER)/bin/pip freeze --exclude-editable | sed 's/^/  /'
+	.venv-latest-$(PYVER)/bin/python -m pytest
+
+## make lock: resolve the lock (requirements/lock.txt, and build.txt from it) again, for
+## every supported Python, with hashes
+lock:
+	@[ -x .venv-lock/bin/uv ] || { $(PYTHON) -m venv .venv-lock && \
+	  .venv-lock/bin/pip install --quiet uv==$(UV_VERSION); }
+	.venv-lock/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	  --generate-hashes --upgrade pyproject.toml --extra test requirements/build.in \
+	  -o requirements/lock.txt
+	.venv-lock/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	  --generate-hashes requirements/build.in -c requirements/lock.txt \
+	  -o requirements/build.txt
 
 ## make bench: time load, check and JSON output and a board of 50 schools, count a check's
 ## instructions (callgrind, where valgrind is installed), and compare with the speed
@@ -57,4 +98,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf .venv .venv-* .pytest_cache .hypothesis
