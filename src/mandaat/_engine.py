@@ -59,7 +59,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import durable_rules_engine as _rules
+try:
+    import durable_rules_engine as _rules
+except ImportError as _exc:  # pragma: no cover - depends on how durable-rules was built
+    if "PyEval_CallObject" not in str(_exc):
+        raise
+    raise ImportError(
+        "durable-rules was built without the define Python 3.13 and newer need, so its C "
+        "engine cannot be loaded. Build it again with:\n"
+        "    CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install --force-reinstall "
+        "--no-cache-dir --no-binary durable-rules durable-rules==2.0.28"
+    ) from None
 
 from . import facts as F
 from ._prefilter import Prefilter

@@ -43,3 +43,21 @@ def test_each_name_imported_on_first_use_is_the_modules_own(name, module):
 def test_an_unknown_name_is_still_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'render_pdf'"):
         mandaat.render_pdf  # noqa: B018
+
+
+def test_a_durable_rules_built_without_the_python_3_13_define_says_how_to_rebuild(tmp_path):
+    # what a durable-rules built on Python 3.13 without the define raises on import
+    (tmp_path / "durable_rules_engine.py").write_text(
+        "raise ImportError('/venv/durable_rules_engine.cpython-313-x86_64-linux-gnu.so: "
+        "undefined symbol: PyEval_CallObject')\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", "import mandaat"], capture_output=True,
+                          text=True, timeout=120, env={"PYTHONPATH": str(tmp_path)})
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()
+    assert last[-2] == ("ImportError: durable-rules was built without the define Python 3.13 "
+                        "and newer need, so its C engine cannot be loaded. Build it again with:")
+    assert last[-1].split() == [
+        "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject", "pip", "install",
+        "--force-reinstall", "--no-cache-dir", "--no-binary", "durable-rules",
+        "durable-rules==2.0.28"]
+    assert "undefined symbol" not in done.stderr
