@@ -17,7 +17,7 @@ import json
 import re
 import reprlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -409,6 +409,12 @@ def _parse_json(source: Source) -> Any:
     try:
         data = json.loads(source.text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
+        # nested past the limit before the mistake: mandaat's limit decides first, as it
+        # does for YAML
+        deep = _json_deep_line(source.text, exc.pos)
+        if deep is not None:
+            raise ParseFailure(Problem(source.name, deep, (), "too_deep", _deep_msg())) \
+                from None
         raise ParseFailure(
             Problem(source.name, exc.lineno, (), "not_json", f"not valid JSON: {exc.msg}")
         ) from None
@@ -422,7 +428,15 @@ def _parse_json(source: Source) -> Any:
     except ValueError as exc:
         raise ParseFailure(Problem(source.name, None, (), "not_json", clip_msg(str(exc)))) \
             from None
-    check_data(data, source)
+    try:
+        check_data(data, source)
+    except ParseFailure as failure:
+        # Python's json reads far deeper than mandaat on some versions (3.13), and the lines
+        # of so deep a text are not found: the line is where the text goes too deep
+        if failure.problem.type == "too_deep":
+            failure.problem = replace(
+                failure.problem, line=_json_deep_line(source.text))
+        raise
     return data
 
 
@@ -444,10 +458,15 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
 _CONSTANTS = frozenset(("NaN", "Infinity", "-Infinity"))
 
 
-def _json_deep_line(text: str) -> int | None:
-    """The line where JSON text goes deeper than ``LIMITS["depth"]``."""
+def _json_deep_line(text: str, end: int | None = None) -> int | None:
+    """The line where JSON text (up to ``end``) goes deeper than ``LIMITS["depth"]``.
+
+    >>> deep = '{"a":\\n' + '[' * 40 + ']' * 40 + '}'
+    >>> _json_deep_line(deep), _json_deep_line(deep, 10), _json_deep_line('["[[[["]')
+    (2, None, None)
+    """
     depth = 0
-    for token in _JSON_TOKEN.finditer(text):
+    for token in _JSON_TOKEN.finditer(text, 0, len(text) if end is None else end):
         kind = token.group()
         if kind in ("[", "{"):
             depth += 1
@@ -546,11 +565,18 @@ def _events(text: str) -> Iterator[Any]:
     return yaml.parse(text, Loader=_SafeBase)
 
 
+#: what the depth count of a YAML text the parser stopped on looks for: a quoted text or a
+#: comment (skipped whole), or a bracket
+_YAML_BRACKET = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|(?<!\S)#[^\n]*|[\[\]{}]""")
+
+
 class _YamlReader:
     """Plain data from a YAML text, held to the limits while the parser's events come."""
 
     def __init__(self, source: Source):
         self.source = source
+        #: where the last event read ends (the text after it is the parser's alone)
+        self.read_to = 0
         self.stack: list[_Frame] = []
         self.root: Any = None
         #: a plain scalar's text -> its value (text, number, true/false, null or date,
@@ -562,6 +588,8 @@ class _YamlReader:
             return self._read()
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
+            if mark is not None:
+                self._too_deep_before(mark)
             line = mark.line + 1 if mark is not None else None
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise ParseFailure(Problem(self.source.name, line, (), "not_yaml",
@@ -570,8 +598,32 @@ class _YamlReader:
             raise ParseFailure(Problem(self.source.name, None, (), "not_utf8",
                                        f"not UTF-8 text ({clip_msg(exc.reason)})")) from None
 
-    def fail(self, mark: Any, type_: str, msg: str, loc: Loc | None = None) -> NoReturn:
-        line = mark.line + 1 if mark is not None else None
+    def _too_deep_before(self, mark: Any) -> None:
+        """Refuse the text as too deep if it nests past the limit before the parser's error.
+
+        libyaml scans up to a line ahead of the events it gives (1,024 characters at most,
+        the longest key), and stops at a nesting depth of its own (1,000 in PyYAML 6.0.4's
+        wheels, none before): on a line of ``[[[[...`` it fails before mandaat has seen the
+        33rd list. So the brackets between the last event read and the error are counted on
+        top of the lists and mappings open, outside quotes and comments; where they go past
+        the limit, that is the problem, whatever the parser's own limit.
+        """
+        depth = len(self.stack)
+        text = self.source.text
+        for token in _YAML_BRACKET.finditer(text, self.read_to, mark.index + 1):
+            kind = token.group()
+            if kind in ("[", "{"):
+                depth += 1
+                if depth > LIMITS["depth"]:
+                    self.fail(None, "too_deep", _deep_msg(),
+                              line=text.count("\n", 0, token.start()) + 1)
+            elif kind in ("]", "}"):
+                depth -= 1
+
+    def fail(self, mark: Any, type_: str, msg: str, loc: Loc | None = None,
+             line: int | None = None) -> NoReturn:
+        if mark is not None:
+            line = mark.line + 1
         where = self.loc() if loc is None else loc
         raise ParseFailure(Problem(self.source.name, line, _clip_loc(where), type_, msg))
 
@@ -597,119 +649,125 @@ class _YamlReader:
         anchor_lines: dict[str, int] = {}
         values = chars = aliases = documents = 0
         deepest = 0  # the deepest list or mapping since the innermost open anchor began
-        for event in _events(self.source.text):
-            cls = event.__class__
-            if cls is ScalarEvent:
-                text = event.value
-                if event.tag is not None:
-                    value = self._scalar(event)
-                elif not event.implicit[0]:
-                    value = text  # quoted
-                else:
-                    value = plain.get(text, _NO_KEY)
-                    if value is _NO_KEY:
-                        value = plain[text] = (text if text[:1] not in _RESOLVED_FIRST
-                                               else self._scalar(event))
-                values += 1
-                chars += len(text)
-                if values > max_values:
-                    self.fail(event.start_mark, "too_many_values", _values_msg())
-                if chars > max_chars:
-                    self.fail(event.start_mark, "too_many_values", _chars_msg())
-                if event.anchor is not None:
-                    self._anchor(event, anchors, anchor_lines)
-                    anchors[event.anchor] = _Anchored(value, 1, len(text), 0)
-                mark = event.start_mark
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                is_map = cls is MappingStartEvent
-                if event.tag is not None:
-                    self._collection_tag(event, is_map)
-                if len(stack) >= max_depth:
-                    self.fail(event.start_mark, "too_deep", _deep_msg())
-                anchored = None
-                if event.anchor is not None:
-                    self._anchor(event, anchors, anchor_lines)
-                    anchors[event.anchor] = None  # being read: an alias to it is a loop
-                    anchored = (event.anchor, values, chars, deepest)
-                    deepest = 0
-                values += 1
-                if values > max_values:
-                    self.fail(event.start_mark, "too_many_values", _values_msg())
-                if is_map:
-                    stack.append([{}, _NO_KEY, 0, {}, event.start_mark, anchored])
-                else:
-                    stack.append([[], _NO_KEY, 0, None, event.start_mark, anchored])
-                if len(stack) > deepest:
-                    deepest = len(stack)
-                continue
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                value, _, _, _, mark, anchored = stack.pop()
-                if anchored is not None:
-                    anchor, values0, chars0, deepest0 = anchored
-                    depth = len(stack) + 1
-                    anchors[anchor] = _Anchored(value, values - values0, chars - chars0,
-                                                deepest - depth + 1)
-                    deepest = max(deepest0, deepest)
-            elif cls is AliasEvent:
-                aliases += 1
-                if aliases > max_aliases:
-                    self.fail(event.start_mark, "too_many_aliases",
-                              f"more than {max_aliases:,} aliases (*name), the most mandaat "
-                              "reads")
-                found = anchors.get(event.anchor, _NO_KEY)
-                if found is _NO_KEY:
-                    self.fail(event.start_mark, "not_yaml",
-                              f"not valid YAML: found undefined alias '{clip(event.anchor)}'",
-                              ())
-                if found is None:
-                    self.fail(event.start_mark, "loop",
-                              f"the alias *{clip(event.anchor)} stands inside the value "
-                              "its anchor names: it would hold itself")
-                assert isinstance(found, _Anchored)
-                values += found.values
-                chars += found.chars
-                if values > max_values:
-                    self.fail(event.start_mark, "too_many_values", _values_msg())
-                if chars > max_chars:
-                    self.fail(event.start_mark, "too_many_values", _chars_msg())
-                if len(stack) + found.height > max_depth:
-                    self.fail(event.start_mark, "too_deep", _deep_msg())
-                deepest = max(deepest, len(stack) + found.height)
-                value, mark = found.value, event.start_mark
-            else:
-                if cls is DocumentStartEvent:
-                    documents += 1
-                    if documents > 1:
+        event = None
+        try:
+            for event in _events(self.source.text):
+                cls = event.__class__
+                if cls is ScalarEvent:
+                    text = event.value
+                    if event.tag is not None:
+                        value = self._scalar(event)
+                    elif not event.implicit[0]:
+                        value = text  # quoted
+                    else:
+                        value = plain.get(text, _NO_KEY)
+                        if value is _NO_KEY:
+                            value = plain[text] = (text if text[:1] not in _RESOLVED_FIRST
+                                                   else self._scalar(event))
+                    values += 1
+                    chars += len(text)
+                    if values > max_values:
+                        self.fail(event.start_mark, "too_many_values", _values_msg())
+                    if chars > max_chars:
+                        self.fail(event.start_mark, "too_many_values", _chars_msg())
+                    if event.anchor is not None:
+                        self._anchor(event, anchors, anchor_lines)
+                        anchors[event.anchor] = _Anchored(value, 1, len(text), 0)
+                    mark = event.start_mark
+                elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                    is_map = cls is MappingStartEvent
+                    if event.tag is not None:
+                        self._collection_tag(event, is_map)
+                    if len(stack) >= max_depth:
+                        self.fail(event.start_mark, "too_deep", _deep_msg())
+                    anchored = None
+                    if event.anchor is not None:
+                        self._anchor(event, anchors, anchor_lines)
+                        anchors[event.anchor] = None  # being read: an alias to it is a loop
+                        anchored = (event.anchor, values, chars, deepest)
+                        deepest = 0
+                    values += 1
+                    if values > max_values:
+                        self.fail(event.start_mark, "too_many_values", _values_msg())
+                    if is_map:
+                        stack.append([{}, _NO_KEY, 0, {}, event.start_mark, anchored])
+                    else:
+                        stack.append([[], _NO_KEY, 0, None, event.start_mark, anchored])
+                    if len(stack) > deepest:
+                        deepest = len(stack)
+                    continue
+                elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                    value, _, _, _, mark, anchored = stack.pop()
+                    if anchored is not None:
+                        anchor, values0, chars0, deepest0 = anchored
+                        depth = len(stack) + 1
+                        anchors[anchor] = _Anchored(value, values - values0, chars - chars0,
+                                                    deepest - depth + 1)
+                        deepest = max(deepest0, deepest)
+                elif cls is AliasEvent:
+                    aliases += 1
+                    if aliases > max_aliases:
+                        self.fail(event.start_mark, "too_many_aliases",
+                                  f"more than {max_aliases:,} aliases (*name), the most mandaat "
+                                  "reads")
+                    found = anchors.get(event.anchor, _NO_KEY)
+                    if found is _NO_KEY:
                         self.fail(event.start_mark, "not_yaml",
-                                  "not valid YAML: but found another document", ())
-                continue
-            # a value has been read (a scalar, a whole list or mapping, or an alias): put it
-            # in the list or mapping it stands in
-            if not stack:
-                self.root = value
-                continue
-            frame = stack[-1]
-            key_lines = frame[3]
-            if key_lines is None:
-                if len(frame[0]) >= max_items:
-                    self.fail(mark, "too_many_items", _items_msg(False))
-                frame[0].append(value)
-            elif frame[1] is _NO_KEY:
-                try:
-                    first = key_lines.get(value)
-                except TypeError:
-                    self.fail(mark, "not_yaml", "a mapping key must be a plain value", ())
-                if first is not None:
-                    self.fail(mark, "not_yaml",
-                              f"duplicate key '{clip(value)}' (first on line {first + 1})", ())
-                if len(frame[0]) >= max_items:
-                    self.fail(mark, "too_many_items", _items_msg(True))
-                frame[1], frame[2] = value, mark.line
-            else:
-                key = frame[1]
-                frame[0][key] = value
-                key_lines[key] = frame[2]
-                frame[1] = _NO_KEY
+                                  f"not valid YAML: found undefined alias '{clip(event.anchor)}'",
+                                  ())
+                    if found is None:
+                        self.fail(event.start_mark, "loop",
+                                  f"the alias *{clip(event.anchor)} stands inside the value "
+                                  "its anchor names: it would hold itself")
+                    assert isinstance(found, _Anchored)
+                    values += found.values
+                    chars += found.chars
+                    if values > max_values:
+                        self.fail(event.start_mark, "too_many_values", _values_msg())
+                    if chars > max_chars:
+                        self.fail(event.start_mark, "too_many_values", _chars_msg())
+                    if len(stack) + found.height > max_depth:
+                        self.fail(event.start_mark, "too_deep", _deep_msg())
+                    deepest = max(deepest, len(stack) + found.height)
+                    value, mark = found.value, event.start_mark
+                else:
+                    if cls is DocumentStartEvent:
+                        documents += 1
+                        if documents > 1:
+                            self.fail(event.start_mark, "not_yaml",
+                                      "not valid YAML: but found another document", ())
+                    continue
+                # a value has been read (a scalar, a whole list or mapping, or an alias): put it
+                # in the list or mapping it stands in
+                if not stack:
+                    self.root = value
+                    continue
+                frame = stack[-1]
+                key_lines = frame[3]
+                if key_lines is None:
+                    if len(frame[0]) >= max_items:
+                        self.fail(mark, "too_many_items", _items_msg(False))
+                    frame[0].append(value)
+                elif frame[1] is _NO_KEY:
+                    try:
+                        first = key_lines.get(value)
+                    except TypeError:
+                        self.fail(mark, "not_yaml", "a mapping key must be a plain value", ())
+                    if first is not None:
+                        self.fail(mark, "not_yaml",
+                                  f"duplicate key '{clip(value)}' (first on line {first + 1})", ())
+                    if len(frame[0]) >= max_items:
+                        self.fail(mark, "too_many_items", _items_msg(True))
+                    frame[1], frame[2] = value, mark.line
+                else:
+                    key = frame[1]
+                    frame[0][key] = value
+                    key_lines[key] = frame[2]
+                    frame[1] = _NO_KEY
+        except yaml.YAMLError:
+            if event is not None:
+                self.read_to = event.end_mark.index
+            raise
         return self.root
 
     def _anchor(self, event: Any, anchors: dict[str, Any], lines: dict[str, int]) -> None:

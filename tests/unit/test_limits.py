@@ -277,6 +277,62 @@ def test_a_list_nested_a_thousand_deep_is_located(name):
     assert problem.msg == "lists and mappings nested more than 32 deep, the most mandaat reads"
 
 
+class _ParserWithALimit:
+    """libyaml as PyYAML 6.0.4's wheels have it, with the nesting limit set to ``limit``: it
+    scans a line ahead of the events it gives, and stops at its own depth."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, text: str):
+        depth = 0
+        parser = _source._CParser(text)
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > self.limit:  # the scanner saw it first: its error, past the event
+                    at = event.start_mark
+                    ahead = text.index("\n", at.index)
+                    mark = yaml.Mark("<unicode string>", ahead - 1, at.line, at.column
+                                     + ahead - 1 - at.index, None, None)
+                    raise yaml.scanner.ScannerError("while increasing flow level", mark,
+                                                    "exceeded maximum nesting depth", mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            yield event
+
+
+@pytest.mark.parametrize("limit", [3, 5, 31, 200])
+def test_too_deep_does_not_depend_on_the_parsers_own_limit(monkeypatch, limit):
+    monkeypatch.setattr(_source, "_events", _ParserWithALimit(limit))
+    text = (HEAD + "people: []\nparams:\n  x: " + "[" * 40 + "]" * 40 + "\n")
+    problem = the_problem(text)
+    assert (problem.type, problem.line) == ("too_deep", 5)
+    shallow = HEAD + "people: []\nparams:\n  x: " + "[" * 2 + "]" * 2 + " ]\n"
+    assert the_problem(shallow).type == "not_yaml"
+
+
+def test_brackets_in_quotes_and_comments_before_a_mistake_are_no_depth():
+    for text, line in ((HEAD + "people: []\nparams: {x: '" + "[" * 100 + "', y: [}\n", 4),
+                       (HEAD + "people: []\nparams: {x: \"" + "\\\"[" * 100 + "\"" + "[" * 5
+                        + "\n", 4),
+                       (HEAD + "people: []\nparams: {x: [ # " + "[" * 100 + "\n ]]}\n", 5)):
+        problem = the_problem(text)
+        assert (problem.type, problem.line) == ("not_yaml", line), text
+
+
+def test_json_nested_past_the_limit_before_a_mistake_is_too_deep():
+    text = ('{"format": "mandaat/1", "school": {"name": "X"}, "people": [],\n'
+            ' "params": {"x": ' + "[" * 40 + "1 2" + "]" * 40 + "}}\n")
+    problem = the_problem(text, name="s.json")
+    assert (problem.type, problem.line) == ("too_deep", 2)
+    quoted = '{"a": "' + "[" * 40 + '", "b": [1 2]}'
+    assert the_problem(quoted, name="s.json").type == "not_json"
+
+
 def test_nesting_at_the_limit_is_read_and_one_deeper_refused():
     depth = LIMITS["depth"]
     at = HEAD + "people: []\nparams: {x: " + "[" * (depth - 2) + "]" * (depth - 2) + "}\n"
