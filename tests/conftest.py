@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import shutil
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,3 +78,10 @@ def findings(data: dict[str, Any], rule: str | None = None, **kwargs: Any):
 @pytest.fixture
 def example() -> mandaat.School:
     return mandaat.load_school(mandaat.example_school_path())
+
+
+#: The console script of the Python running the tests (its virtualenv's), else the one on
+#: PATH; None where neither is installed.
+CONSOLE_SCRIPT: str | None = next(
+    (str(p) for p in [Path(sys.executable).parent / "mandaat"] if p.exists()),
+    shutil.which("mandaat"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 import mandaat
 from mandaat.cli import main
-from tests.conftest import BASE, GOOD
+from tests.conftest import BASE, CONSOLE_SCRIPT, GOOD
 
 
 class Tty(io.StringIO):
@@ -172,10 +171,10 @@ def test_usage_errors_exit_2(capsys):
     assert "invalid choice: 'xml'" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("mandaat") is None and not Path(".venv/bin/mandaat").exists(),
+@pytest.mark.skipif(CONSOLE_SCRIPT is None,
                     reason="console script not installed")
 def test_the_console_script_exit_codes(tmp_path):
-    exe = shutil.which("mandaat") or ".venv/bin/mandaat"
+    exe = CONSOLE_SCRIPT
     done = subprocess.run([exe, "check", "--format", "json"], capture_output=True, text=True,
                           check=False, timeout=120)
     assert done.returncode == 1
@@ -387,10 +386,10 @@ def test_bad_input_on_stdin_is_located_as_stdin():
     assert err.getvalue().startswith("<stdin>:6: people[1].roles[0]: ")
 
 
-@pytest.mark.skipif(shutil.which("mandaat") is None and not Path(".venv/bin/mandaat").exists(),
+@pytest.mark.skipif(CONSOLE_SCRIPT is None,
                     reason="the console script is not installed")
 def test_check_dash_through_a_real_pipe(school_file):
-    exe = shutil.which("mandaat") or ".venv/bin/mandaat"
+    exe = CONSOLE_SCRIPT
     done = subprocess.run([exe, "check", "-", "--format", "json"], input=school_file.read_bytes(),
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr

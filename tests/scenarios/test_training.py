@@ -7,7 +7,6 @@ import io
 import os
 import re
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,8 +26,10 @@ from mandaat.scenarios import (
 )
 from mandaat.sources import corrected, registry
 from mandaat.training import exercise
+from tests import quotes
+from tests.conftest import CONSOLE_SCRIPT
 
-SOURCES = Path(__file__).parents[3] / "shared" / "sources"
+SOURCES = quotes.SOURCES
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -44,8 +45,11 @@ def test_the_bundled_scenarios_pass_and_exercise_every_rule():
 
 
 def test_every_bundled_scenario_cites_a_source_it_quotes():
+    record = quotes.recorded()
     for item in load_scenarios(bundled_scenarios_path()):
         source = item.scenario.source
+        assert isinstance(record[source.text]["quotes"].get(" ".join(source.quote.split())),
+                          int), item.scenario.id  # as found in the text (tests/quotes.py)
         assert source.text in {p.name for p in SOURCES.glob("*.txt")} or not SOURCES.exists()
         if SOURCES.exists():
             raw = (SOURCES / source.text).read_text(encoding="utf-8")
@@ -182,10 +186,10 @@ def test_oefen_choice_and_yes_no_questions():
                     stdout=io.StringIO())
 
 
-@pytest.mark.skipif(shutil.which("mandaat") is None and not Path(".venv/bin/mandaat").exists(),
+@pytest.mark.skipif(CONSOLE_SCRIPT is None,
                     reason="console script not installed")
 def test_oefen_with_piped_input_end_to_end():
-    exe = shutil.which("mandaat") or ".venv/bin/mandaat"
+    exe = CONSOLE_SCRIPT
     done = subprocess.run([exe, "oefen", "--scenario", "ontwikkeling-na-de-grens"],
                           input="ilse\nanna\n", capture_output=True, text=True, timeout=120,
                           check=False)

@@ -37,6 +37,13 @@ def test_links_in_readme_and_docs_resolve():
                 assert (page.parent / target).exists(), (page.name, target)
 
 
+def test_docs_name_no_file_outside_the_repository():
+    # a reader of a clone has only the repository: shared/ beside it is not there
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        assert re.findall(r"`(?:\.\./|shared/)[^`]*`", text) == [], page.name
+
+
 def test_readme_opens_with_the_two_commands():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = text.split("```sh\n", 1)[1].split("```", 1)[0]
