@@ -11,7 +11,9 @@ UV_VERSION := 0.13.9
 # durable-rules 2.0.28 calls PyEval_CallObject, which Python 3.13 removed: from 3.13 on it
 # is built with that name defined as its successor (its setup.py overwrites CFLAGS, not
 # CPPFLAGS). mandaat says the same command when it finds a durable-rules built without it.
+# pip's cache is not used there: a wheel built earlier without the define would be taken.
 DURABLE_CPPFLAGS := $(shell $(PYTHON) -c 'import sys; print("-DPyEval_CallObject=PyObject_CallObject" if sys.version_info >= (3, 13) else "")' 2>/dev/null)
+DURABLE_PIP := $(if $(DURABLE_CPPFLAGS),--no-cache-dir)
 SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2])
 
 .PHONY: run test test-latest lock bench system-deps python clean
@@ -30,7 +32,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml requirements/build.txt requirements/lock.txt
 	$(BIN)/pip install --quiet --require-hashes -r requirements/build.txt
 	CPPFLAGS="$(DURABLE_CPPFLAGS) $$CPPFLAGS" $(BIN)/pip install --quiet --require-hashes \
-	  --no-build-isolation -r requirements/lock.txt
+	  --no-build-isolation $(DURABLE_PIP) -r requirements/lock.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -75,7 +77,7 @@ test-latest: system-deps
 	rm -rf .venv-latest-$(PYVER)
 	$(PYTHON) -m venv .venv-latest-$(PYVER)
 	CPPFLAGS="$(DURABLE_CPPFLAGS) $$CPPFLAGS" .venv-latest-$(PYVER)/bin/pip install --quiet \
-	  --upgrade --upgrade-strategy eager -e '.[test]'
+	  $(DURABLE_PIP) --upgrade --upgrade-strategy eager -e '.[test]'
 	.venv-latest-$(PYVER)/bin/pip freeze --exclude-editable | sed 's/^/  /'
 	.venv-latest-$(PYVER)/bin/python -m pytest
 
