@@ -359,7 +359,7 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
         rule_packs=[PackInfo(name=p.name, version=p.version, rules=len(p.rules)) for p in packs],
         findings=findings,
         summary=summary,
-        notes=_notes(school, compiled, labels, lang),
+        notes=_reading_notes(school, lang) + _notes(school, compiled, labels, lang),
     )
     report._reading = _reading(school, packs, labels, lang)
     return _Result(report, [k for _, k in built])
@@ -421,6 +421,26 @@ def _params(school: School, packs: Sequence[RulePack]) -> dict[str, float]:
     if problems:
         raise SchoolFileError(problems)
     return {**params, **{k: v for k, v in school.params.items() if k not in ignored}}
+
+
+def _reading_notes(school: School, lang: str) -> list[Note]:
+    """What reading the school noted (a workbook's sheets it did not read, or read under
+    another name), and a division with nothing to judge: no tasks, or no people, is never
+    a clean bill of health."""
+    notes = [Note(kind=kind, subjects=[sheet], message=message[lang])
+             for kind, sheet, message in getattr(school._source, "notes", ())]
+    empty = [what for what, items in (("tasks", school.tasks), ("people", school.people))
+             if not items]
+    if empty:
+        said = {"nl": {"tasks": "geen taken", "people": "geen personen"},
+                "en": {"tasks": "no tasks", "people": "no people"}}[lang]
+        what = (" en " if lang == "nl" else " and ").join(said[e] for e in empty)
+        notes.append(Note(kind="nothing_to_judge", subjects=[], message=(
+            f"Er is weinig te beoordelen: de taakverdeling heeft {what}. Dat er niets "
+            "gevonden is, zegt dan niet dat de verdeling klopt." if lang == "nl" else
+            f"There is little to judge: the task division has {what}. That nothing was "
+            "found does not mean the division is right.")))
+    return notes
 
 
 def _notes(school: School, compiled: CompiledRules, labels: Mapping[str, str],

@@ -635,6 +635,8 @@ def _workbook_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
                 "go with a CSV matrix, not with a workbook"), file=err)
             return EXIT_BAD_INPUT
         school = read_workbook(args.source, layout=args.layout)
+    for _kind, _sheet, message in getattr(school._source, "notes", ()):
+        print(f"mandaat import: {safe_text(message['nl' if nl else 'en'])}", file=err)
     fmt = args.format or ("json" if (args.output or "").lower().endswith(".json") else "yaml")
     text = dump_school(school, format=fmt)
     if not args.output:

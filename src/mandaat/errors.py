@@ -126,7 +126,7 @@ ERROR_TYPES: dict[str, str] = {
     "merged_cells": "merged cells where mandaat reads",
     "not_csv": "a file the CSV reader cannot read",
     "missing_sheet": "a workbook without the sheet mandaat needs",
-    "unknown_sheet": "a sheet whose name is close to one mandaat reads",
+    "unknown_sheet": "no longer given: a sheet of another name is read or left alone, with a note",
     "unknown_column": "a column heading mandaat does not know",
     "duplicate_column": "a column (or row) given twice",
     "ambiguous_name": "a name that fits more than one person, team or party",

@@ -821,6 +821,8 @@ class _Reading:
         self.data: dict[str, Any] = {"format": SUPPORTED_FORMATS[0]}
         self.read_rows: dict[str, set[int]] = {}        # sheet -> rows that were read
         self.planner_columns: set[int] | None = None    # the planner's columns mandaat reads
+        #: what a reader should know that is no problem: (kind, sheet, {lang: message})
+        self.notes: list[tuple[str, str, dict[str, str]]] = []
 
     def add(self, grid: _Grid, row: int, col: int, type_: str, msg: str,
             path: Loc | None = None) -> None:
@@ -1959,16 +1961,7 @@ class _MetaSheet:
 
 def _sheet_roles(sheetnames: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """Known sheet -> the workbook's sheet name; and sheet names close to a known one."""
-    known = {SHEET_SCHOOL: (), SHEET_TASKS: ("tasks", "taakverdeling", "raci"),
-             SHEET_ROUTES: ("route", "routes"),
-             SHEET_PARAMS: ("params", "parameters"), SHEET_META: (),
-             SHEET_HELP: ("instructie",), SHEET_LISTS: ("lijst",)}
-    for table in _tables().values():
-        known[table.sheet] = table.aliases
-    by_plain = {V.fold(name): name for name in known}
-    for name, aliases in known.items():
-        for alias in aliases:
-            by_plain[V.fold(alias)] = name
+    by_plain = _sheet_names()
     found: dict[str, str] = {}
     near: list[str] = []
     for sheet in sheetnames:
@@ -1979,6 +1972,21 @@ def _sheet_roles(sheetnames: Sequence[str]) -> tuple[dict[str, str], list[str]]:
                                                         cutoff=0.75):
             near.append(sheet)
     return found, near
+
+
+def _sheet_names() -> dict[str, str]:
+    """Each name (folded) a sheet of mandaat's is read by -> that sheet's own name."""
+    known = {SHEET_SCHOOL: (), SHEET_TASKS: ("tasks", "taakverdeling", "raci"),
+             SHEET_ROUTES: ("route", "routes"),
+             SHEET_PARAMS: ("params", "parameters"), SHEET_META: (),
+             SHEET_HELP: ("instructie",), SHEET_LISTS: ("lijst",)}
+    for table in _tables().values():
+        known[table.sheet] = table.aliases
+    by_plain = {V.fold(name): name for name in known}
+    for name, aliases in known.items():
+        for alias in aliases:
+            by_plain[V.fold(alias)] = name
+    return by_plain
 
 
 def _assemble(reading: _Reading, grids: Mapping[str, _Grid], default_name: str) -> None:
@@ -2046,7 +2054,7 @@ def _finish(reading: _Reading, file: str) -> School:
     """Validate the data with the school loader; every problem points at its cell."""
     from .loader import validate_school
 
-    src = WorkbookSource(file, "", (), dict(reading.cells))
+    src = WorkbookSource(file, "", (), dict(reading.cells), notes=tuple(reading.notes))
     problems = list(reading.problems)
     try:
         school = validate_school(reading.data, src)
@@ -2083,6 +2091,10 @@ class WorkbookSource(Source):
     #: The data path of each problem this source made (by ``id``), so that a problem the
     #: workbook reader reported already is not reported twice.
     paths: dict[int, Loc] = field(default_factory=dict, compare=False, hash=False)
+    #: What the reader noted that is no problem, for the report's notes: (kind, sheet,
+    #: {lang: message}), such as a sheet of the school's own that was not read.
+    notes: tuple[tuple[str, str, Mapping[str, str]], ...] = field(default=(), compare=False,
+                                                                   hash=False)
 
     def line_of(self, loc: Loc) -> int | None:
         return None
@@ -2217,12 +2229,7 @@ def _read_book(book: _Book, file: str, layout: str, default_name: str) -> School
         _read_planner(reading, grids[0], default_name)
         _refuse_merged(reading, grids[0], reading.planner_columns)
         return _finish(reading, file)
-    for sheet in near:
-        close = difflib.get_close_matches(V.fold(sheet), [V.fold(s) for s in _known_sheets()],
-                                          n=1, cutoff=0.75)
-        meant = next(s for s in _known_sheets() if V.fold(s) == close[0])
-        reading.problems.append(Problem(file, None, (f"{sheet}!A1",), "unknown_sheet",
-                                        f"unknown sheet '{sheet}' (did you mean '{meant}'?)"))
+    _place_other_sheets(book, roles, near, reading)
     if SHEET_TASKS not in roles and SHEET_PEOPLE not in roles:
         reading.problems.append(Problem(
             file, None, (), "missing_sheet",
@@ -2236,6 +2243,68 @@ def _read_book(book: _Book, file: str, layout: str, default_name: str) -> School
         if role != SHEET_META:
             _refuse_merged(reading, grid)
     return _finish(reading, file)
+
+
+def _place_other_sheets(book: _Book, roles: dict[str, str], near: Sequence[str],
+                        reading: _Reading) -> None:
+    """Read a sheet of another name as one of mandaat's that the workbook lacks, where its
+    headings or its name show which (``roles`` gains it); leave every other sheet alone.
+    Each is said in a note: schools keep sheets of their own beside mandaat's."""
+    placed = set(roles.values())
+    for sheet in book.sheetnames:
+        if sheet in placed:
+            continue
+        role = _role_by_headings(book.grid(sheet), roles)
+        how = "headings"
+        if role is None and sheet in near:
+            role = _near_role(sheet)
+            how = "name"
+            if role in roles:  # a sheet of the school's own, named like one mandaat read
+                reading.notes.append(("sheet_ignored", sheet, {
+                    "nl": f"Blad '{sheet}' is niet gelezen: het lijkt op '{role}', maar dat "
+                          "blad is er al (hernoem het als het een blad van mandaat is)",
+                    "en": f"Sheet '{sheet}' was not read: its name is close to '{role}', but "
+                          "that sheet is there already (rename it if it is one of mandaat's)"}))
+                continue
+        if role is not None:
+            roles[role] = sheet
+            placed.add(sheet)
+            why = {"headings": ("aan de kolomkoppen", "by its headings"),
+                   "name": ("aan de naam", "by its name")}[how]
+            reading.notes.append(("sheet_read_as", sheet, {
+                "nl": f"Blad '{sheet}' is gelezen als '{role}' ({why[0]} herkend)",
+                "en": f"Sheet '{sheet}' was read as '{role}' (recognised {why[1]})"}))
+            continue
+        reading.notes.append(("sheet_ignored", sheet, {
+            "nl": f"Blad '{sheet}' is niet gelezen: mandaat kent het niet (de bladen die "
+                  f"mandaat leest: {', '.join(_known_sheets())})",
+            "en": f"Sheet '{sheet}' was not read: mandaat does not know it (the sheets "
+                  f"mandaat reads: {', '.join(_known_sheets())})"}))
+
+
+def _role_by_headings(grid: _Grid, roles: Mapping[str, str]) -> str | None:
+    """The sheet of mandaat's (one the workbook lacks) whose column headings stand in the
+    first row of ``grid``: at least two of them, and more than for any other."""
+    headings = {V.fold(str(grid.value(1, col))) for col in range(1, min(grid.width, 200) + 1)
+                if not _blank(grid.value(1, col))}
+    if len(headings) < 2:
+        return None
+    candidates = {table.sheet: table.present_columns() for table in _tables().values()}
+    candidates[SHEET_TASKS] = tuple(_task_columns())
+    scores = sorted(((sum(1 for c in columns if c.names() & headings), sheet)
+                     for sheet, columns in candidates.items() if sheet not in roles),
+                    key=lambda pair: (-pair[0], pair[1]))
+    if not scores or scores[0][0] < 2 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1]
+
+
+def _near_role(sheet: str) -> str:
+    """The sheet of mandaat's whose name (or a name it also reads) ``sheet`` is close to
+    (one of ``_sheet_roles``' near names)."""
+    known = _sheet_names()
+    close = difflib.get_close_matches(V.fold(sheet), list(known), n=1, cutoff=0.75)
+    return known[close[0]]
 
 
 def _known_sheets() -> list[str]:

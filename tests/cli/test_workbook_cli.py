@@ -57,6 +57,23 @@ def test_import_writes_a_school_file_that_loads_as_the_workbook(tmp_path):
     assert data["school"]["name"] == "OBS De Regenboog"
 
 
+def test_import_and_check_of_a_workbook_with_a_sheet_of_its_own(tmp_path):
+    workbook = tmp_path / "w.xlsx"
+    W.write_workbook(mandaat.load_school(mandaat.example_school_path()), workbook)
+    book = openpyxl.load_workbook(workbook)
+    book.create_sheet("Werkverdeling").append(["Wie", "Wat"])
+    book.save(workbook)
+    code, out, err = run("import", str(workbook), "-o", str(tmp_path / "school.yaml"))
+    assert code == 0 and out.endswith("(15 personen, 29 taken)\n")
+    assert err == ("mandaat import: Blad 'Werkverdeling' is niet gelezen: het lijkt op "
+                   "'Taken', maar dat blad is er al (hernoem het als het een blad van mandaat "
+                   "is)\n")
+    code, out, err = run("check", str(workbook), "--format", "json")
+    assert code == 1 and "Traceback" not in err
+    notes = json.loads(out)["notes"]
+    assert [(n["kind"], n["subjects"]) for n in notes] == [("sheet_ignored", ["Werkverdeling"])]
+
+
 def test_import_of_a_bad_workbook_writes_nothing_and_names_every_cell(tmp_path):
     workbook = tmp_path / "w.xlsx"
     W.write_workbook(mandaat.load_school(BASE), workbook)

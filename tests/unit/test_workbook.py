@@ -6,6 +6,7 @@ import copy
 import csv
 import datetime as dt
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 
 import mandaat
 from mandaat import SchoolFileError
@@ -272,7 +274,7 @@ def test_unknown_columns_sheets_and_empty_headings(tmp_path):
         wb["Personen"]["M1"] = "Rolen"
         wb["Personen"]["M2"] = "x"
         wb["Teams"]["E3"] = "zonder kop"
-        wb.create_sheet("Persoonen")
+        wb.create_sheet("Persoonen")                      # 'Personen' is there: not read
         wb.create_sheet("Notities")                       # a sheet of its own: left alone
 
     edit(path, mistakes)
@@ -280,8 +282,87 @@ def test_unknown_columns_sheets_and_empty_headings(tmp_path):
     assert any(t.startswith(f"{path}: Personen!M1: onbekende kolom 'Rolen' (bedoelde u "
                             "'Rollen'?); bekend: ID, Naam, Rollen") for t in texts)
     assert f"{path}: Teams!E1: een kolom zonder kop bevat waarden; schrijf een kop in rij 1" in texts
-    assert f"{path}: Persoonen!A1: onbekend blad 'Persoonen' (bedoelde u 'Personen'?)" in texts
-    assert not any("Notities" in t for t in texts)
+    assert not any("Notities" in t or "Persoonen" in t for t in texts)
+
+
+def _notes(school: mandaat.School, lang: str = "nl") -> list[tuple[str, list[str], str]]:
+    """The report's notes on the workbook's sheets."""
+    return [(n.kind, n.subjects, n.message) for n in mandaat.check(school, lang=lang).notes
+            if n.kind.startswith("sheet_")]
+
+
+def _example_data() -> dict[str, Any]:
+    return yaml.safe_load(mandaat.example_school_path().read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("sheet", ["Werkverdeling", "Takenverdeling", "Instructies", "Rasci",
+                                   "Persoonen", "Notities", "Blad1"])
+def test_a_sheet_of_the_schools_own_is_left_alone_with_a_note(tmp_path, sheet):
+    path = export(_example_data(), tmp_path / "w.xlsx")
+    expected = mandaat.check(W.read_workbook(path)).to_json()
+
+    def own_sheet(wb: openpyxl.Workbook) -> None:
+        ws = wb.create_sheet(sheet)
+        ws.append(["Wie", "Wat", "Uren"])               # a table of the school's own
+        ws.append(["Anna", "Rooster", 3])
+
+    edit(path, own_sheet)
+    school = W.read_workbook(path)
+    assert json.loads(mandaat.check(school).to_json())["findings"] == \
+        json.loads(expected)["findings"]
+    (note,) = _notes(school)
+    assert note[:2] == ("sheet_ignored", [sheet])
+    assert note[2].startswith(f"Blad '{sheet}' is niet gelezen")
+    assert _notes(school, "en")[0][2].startswith(f"Sheet '{sheet}' was not read")
+
+
+@pytest.mark.parametrize("sheet", ["Taak", "Onze taken", "Blad1", "RACI 2026"])
+def test_a_renamed_task_sheet_is_read_by_its_headings(tmp_path, sheet):
+    data = _example_data()
+    path = export(data, tmp_path / "w.xlsx")
+    expected = json.loads(mandaat.check(W.read_workbook(path)).to_json())
+    assert expected["summary"]["violation"] == 7
+
+    def rename(wb: openpyxl.Workbook) -> None:
+        wb["Taken"].title = sheet
+
+    edit(path, rename)
+    school = W.read_workbook(path)
+    assert len(school.tasks) == len(data["tasks"])
+    assert json.loads(mandaat.check(school).to_json())["findings"] == expected["findings"]
+    assert _notes(school) == [("sheet_read_as", [sheet],
+                               f"Blad '{sheet}' is gelezen als 'Taken' (aan de kolomkoppen "
+                               "herkend)")]
+
+
+def test_a_mistyped_sheet_mandaat_lacks_is_read_by_its_name(tmp_path):
+    path = export(_example_data(), tmp_path / "w.xlsx")
+    expected = W.read_workbook(path).mandates
+
+    def rename(wb: openpyxl.Workbook) -> None:
+        wb["Mandaten"].title = "Mandatn"
+
+    edit(path, rename)
+    school = W.read_workbook(path)
+    assert school.mandates == expected and expected
+    assert _notes(school) == [("sheet_read_as", ["Mandatn"],
+                               "Blad 'Mandatn' is gelezen als 'Mandaten' (aan de kolomkoppen "
+                               "herkend)")]
+
+
+@pytest.mark.parametrize("empty", ["tasks", "people"])
+def test_a_division_without_tasks_or_people_is_no_clean_bill_of_health(tmp_path, empty):
+    data = copy.deepcopy(BASE)
+    data["tasks"] = []
+    if empty == "people":
+        data.update(people=[], teams=[], mandates=[], signals=[], externals=[])
+    report = mandaat.check(mandaat.load_school(data))
+    (note,) = [n for n in report.notes if n.kind == "nothing_to_judge"]
+    said = "geen taken" if empty == "tasks" else "geen taken en geen personen"
+    assert note.message.startswith(f"Er is weinig te beoordelen: de taakverdeling heeft {said}.")
+    assert "nothing_to_judge" in report.to_json()
+    full = mandaat.check(mandaat.load_school(BASE))
+    assert all(n.kind != "nothing_to_judge" for n in full.notes)
 
 
 def test_an_ambiguous_name_and_a_team_with_hours(tmp_path):
