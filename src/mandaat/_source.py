@@ -411,7 +411,7 @@ def _parse_json(source: Source) -> Any:
     except json.JSONDecodeError as exc:
         # nested past the limit before the mistake: mandaat's limit decides first, as it
         # does for YAML
-        deep = _json_deep_line(source.text, exc.pos)
+        deep = _deep_line(source.text, end=exc.pos)
         if deep is not None:
             raise ParseFailure(Problem(source.name, deep, (), "too_deep", _deep_msg())) \
                 from None
@@ -419,7 +419,7 @@ def _parse_json(source: Source) -> Any:
             Problem(source.name, exc.lineno, (), "not_json", f"not valid JSON: {exc.msg}")
         ) from None
     except RecursionError:
-        raise ParseFailure(Problem(source.name, _json_deep_line(source.text), (), "too_deep",
+        raise ParseFailure(Problem(source.name, _deep_line(source.text), (), "too_deep",
                                    _deep_msg())) from None
     except _NotANumber as exc:
         raise ParseFailure(Problem(source.name, _constant_line(source.text), (), "not_json",
@@ -435,7 +435,7 @@ def _parse_json(source: Source) -> Any:
         # of so deep a text are not found: the line is where the text goes too deep
         if failure.problem.type == "too_deep":
             failure.problem = replace(
-                failure.problem, line=_json_deep_line(source.text))
+                failure.problem, line=_deep_line(source.text))
         raise
     return data
 
@@ -458,15 +458,17 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
 _CONSTANTS = frozenset(("NaN", "Infinity", "-Infinity"))
 
 
-def _json_deep_line(text: str, end: int | None = None) -> int | None:
-    """The line where JSON text (up to ``end``) goes deeper than ``LIMITS["depth"]``.
+def _deep_line(text: str, tokens: re.Pattern[str] = _JSON_TOKEN, start: int = 0,
+               end: int | None = None, depth: int = 0) -> int | None:
+    """The line where ``text`` (from ``start`` to ``end``, with ``depth`` lists and mappings
+    open at ``start``) goes deeper than ``LIMITS["depth"]``; ``tokens`` finds the brackets
+    and what hides them (JSON by default).
 
     >>> deep = '{"a":\\n' + '[' * 40 + ']' * 40 + '}'
-    >>> _json_deep_line(deep), _json_deep_line(deep, 10), _json_deep_line('["[[[["]')
+    >>> _deep_line(deep), _deep_line(deep, end=10), _deep_line('["[[[["]')
     (2, None, None)
     """
-    depth = 0
-    for token in _JSON_TOKEN.finditer(text, 0, len(text) if end is None else end):
+    for token in tokens.finditer(text, start, len(text) if end is None else end):
         kind = token.group()
         if kind in ("[", "{"):
             depth += 1
@@ -608,17 +610,10 @@ class _YamlReader:
         top of the lists and mappings open, outside quotes and comments; where they go past
         the limit, that is the problem, whatever the parser's own limit.
         """
-        depth = len(self.stack)
-        text = self.source.text
-        for token in _YAML_BRACKET.finditer(text, self.read_to, mark.index + 1):
-            kind = token.group()
-            if kind in ("[", "{"):
-                depth += 1
-                if depth > LIMITS["depth"]:
-                    self.fail(None, "too_deep", _deep_msg(),
-                              line=text.count("\n", 0, token.start()) + 1)
-            elif kind in ("]", "}"):
-                depth -= 1
+        line = _deep_line(self.source.text, _YAML_BRACKET, self.read_to, mark.index + 1,
+                          len(self.stack))
+        if line is not None:
+            self.fail(None, "too_deep", _deep_msg(), line=line)
 
     def fail(self, mark: Any, type_: str, msg: str, loc: Loc | None = None,
              line: int | None = None) -> NoReturn:
