@@ -1959,18 +1959,20 @@ class _MetaSheet:
 # --- putting a workbook together -----------------------------------------------------------
 
 
-def _sheet_roles(sheetnames: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-    """Known sheet -> the workbook's sheet name; and sheet names close to a known one."""
+def _sheet_roles(sheetnames: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Known sheet -> the workbook's sheet name; and each other sheet name close to a name
+    a known sheet is read by -> that known sheet."""
     by_plain = _sheet_names()
     found: dict[str, str] = {}
-    near: list[str] = []
+    near: dict[str, str] = {}
     for sheet in sheetnames:
         role = by_plain.get(V.fold(sheet))
         if role is not None and role not in found:
             found[role] = sheet
-        elif role is None and difflib.get_close_matches(V.fold(sheet), list(by_plain), n=1,
-                                                        cutoff=0.75):
-            near.append(sheet)
+        elif role is None:
+            close = difflib.get_close_matches(V.fold(sheet), list(by_plain), n=1, cutoff=0.75)
+            if close:
+                near[sheet] = by_plain[close[0]]
     return found, near
 
 
@@ -2245,20 +2247,24 @@ def _read_book(book: _Book, file: str, layout: str, default_name: str) -> School
     return _finish(reading, file)
 
 
-def _place_other_sheets(book: _Book, roles: dict[str, str], near: Sequence[str],
+def _place_other_sheets(book: _Book, roles: dict[str, str], near: Mapping[str, str],
                         reading: _Reading) -> None:
     """Read a sheet of another name as one of mandaat's that the workbook lacks, where its
     headings or its name show which (``roles`` gains it); leave every other sheet alone.
     Each is said in a note: schools keep sheets of their own beside mandaat's."""
     placed = set(roles.values())
+    # the sheets with headings of their own that the workbook lacks -> those headings
+    lacking = {table.sheet: table.present_columns() for table in _tables().values()}
+    lacking[SHEET_TASKS] = tuple(_task_columns())
+    for role in roles:
+        lacking.pop(role, None)
     for sheet in book.sheetnames:
         if sheet in placed:
             continue
-        role = _role_by_headings(book.grid(sheet), roles)
+        role = _role_by_headings(book.grid(sheet), lacking) if lacking else None
         how = "headings"
         if role is None and sheet in near:
-            role = _near_role(sheet)
-            how = "name"
+            role, how = near[sheet], "name"
             if role in roles:  # a sheet of the school's own, named like one mandaat read
                 reading.notes.append(("sheet_ignored", sheet, {
                     "nl": f"Blad '{sheet}' is niet gelezen: het lijkt op '{role}', maar dat "
@@ -2269,6 +2275,7 @@ def _place_other_sheets(book: _Book, roles: dict[str, str], near: Sequence[str],
         if role is not None:
             roles[role] = sheet
             placed.add(sheet)
+            lacking.pop(role, None)
             why = {"headings": ("aan de kolomkoppen", "by its headings"),
                    "name": ("aan de naam", "by its name")}[how]
             reading.notes.append(("sheet_read_as", sheet, {
@@ -2282,29 +2289,19 @@ def _place_other_sheets(book: _Book, roles: dict[str, str], near: Sequence[str],
                   f"mandaat reads: {', '.join(_known_sheets())})"}))
 
 
-def _role_by_headings(grid: _Grid, roles: Mapping[str, str]) -> str | None:
-    """The sheet of mandaat's (one the workbook lacks) whose column headings stand in the
-    first row of ``grid``: at least two of them, and more than for any other."""
-    headings = {V.fold(str(grid.value(1, col))) for col in range(1, min(grid.width, 200) + 1)
-                if not _blank(grid.value(1, col))}
+def _role_by_headings(grid: _Grid, lacking: Mapping[str, Sequence[_Column]]) -> str | None:
+    """The sheet of ``lacking`` whose column headings stand in the first row of ``grid``:
+    at least two of them, and more than for any other."""
+    headings = {V.fold(str(value)) for value in (grid.value(1, col)
+                for col in range(1, min(grid.width, 200) + 1)) if not _blank(value)}
     if len(headings) < 2:
         return None
-    candidates = {table.sheet: table.present_columns() for table in _tables().values()}
-    candidates[SHEET_TASKS] = tuple(_task_columns())
     scores = sorted(((sum(1 for c in columns if c.names() & headings), sheet)
-                     for sheet, columns in candidates.items() if sheet not in roles),
+                     for sheet, columns in lacking.items()),
                     key=lambda pair: (-pair[0], pair[1]))
-    if not scores or scores[0][0] < 2 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+    if scores[0][0] < 2 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
         return None
     return scores[0][1]
-
-
-def _near_role(sheet: str) -> str:
-    """The sheet of mandaat's whose name (or a name it also reads) ``sheet`` is close to
-    (one of ``_sheet_roles``' near names)."""
-    known = _sheet_names()
-    close = difflib.get_close_matches(V.fold(sheet), list(known), n=1, cutoff=0.75)
-    return known[close[0]]
 
 
 def _known_sheets() -> list[str]:
