@@ -42,13 +42,19 @@ def cited() -> dict[str, set[str]]:
     return found
 
 
+def text_of(sources: Path, name: str) -> str:
+    """The source text ``name`` in ``sources`` as quotes are matched in it: the registry's
+    scanning corrections made, white space folded."""
+    info = registry(bundled_rules_path() / "lbbo-2022").get(name)
+    return folded(corrected((sources / name).read_text(encoding="utf-8"), info))
+
+
 def record_of(sources: Path) -> dict[str, dict]:
     """The record, made from the texts in ``sources``: a quote not in its text has no place
     (``None``)."""
-    info = registry(bundled_rules_path() / "lbbo-2022")
     out: dict[str, dict] = {}
     for name, quotes in sorted(cited().items()):
-        text = folded(corrected((sources / name).read_text(encoding="utf-8"), info.get(name)))
+        text = text_of(sources, name)
         places = {quote: (text.find(quote) if quote in text else None) for quote in quotes}
         out[name] = {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
                      "quotes": dict(sorted(places.items()))}

@@ -17,14 +17,13 @@ import pytest
 
 import mandaat
 from mandaat.cli import main
-from mandaat.rules import bundled_rules_path, default_pack
+from mandaat.rules import default_pack
 from mandaat.scenarios import (
     ScenarioFileError,
     bundled_scenarios_path,
     load_scenarios,
     run_scenarios,
 )
-from mandaat.sources import corrected, registry
 from mandaat.training import exercise
 from tests import quotes
 from tests.conftest import CONSOLE_SCRIPT
@@ -48,14 +47,12 @@ def test_every_bundled_scenario_cites_a_source_it_quotes():
     record = quotes.recorded()
     for item in load_scenarios(bundled_scenarios_path()):
         source = item.scenario.source
-        assert isinstance(record[source.text]["quotes"].get(" ".join(source.quote.split())),
+        assert isinstance(record[source.text]["quotes"].get(quotes.folded(source.quote)),
                           int), item.scenario.id  # as found in the text (tests/quotes.py)
         assert source.text in {p.name for p in SOURCES.glob("*.txt")} or not SOURCES.exists()
         if SOURCES.exists():
-            raw = (SOURCES / source.text).read_text(encoding="utf-8")
-            info = registry(bundled_rules_path() / "lbbo-2022").get(source.text)
-            text = " ".join(corrected(raw, info).split())  # scanning errors corrected
-            assert " ".join(source.quote.split()) in text, item.scenario.id
+            text = quotes.text_of(SOURCES, source.text)  # scanning errors corrected
+            assert quotes.folded(source.quote) in text, item.scenario.id
 
 
 def test_scenarios_run_prints_pass_and_coverage():

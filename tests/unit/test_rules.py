@@ -12,7 +12,6 @@ import pytest
 import mandaat
 from mandaat import RulePackError, load_rules
 from mandaat.rules import bundled_rules_path
-from mandaat.sources import corrected, registry
 from tests import quotes
 from tests.conftest import BASE, findings, with_tasks
 
@@ -187,9 +186,7 @@ def test_every_quote_stands_in_its_source(rule):
     place = quotes.recorded()[rule.source.text]["quotes"].get(_normalise(rule.source.quote))
     assert isinstance(place, int)
     if SOURCES.exists():
-        info = registry(bundled_rules_path() / "lbbo-2022").get(rule.source.text)
-        text = _normalise(corrected((SOURCES / rule.source.text).read_text(encoding="utf-8"),
-                                    info))
+        text = quotes.text_of(SOURCES, rule.source.text)
         assert text[place:].startswith(_normalise(rule.source.quote))
 
 
