@@ -16,7 +16,7 @@ DURABLE_CPPFLAGS := $(shell $(PYTHON) -c 'import sys; print("-DPyEval_CallObject
 DURABLE_PIP := $(if $(DURABLE_CPPFLAGS),--no-cache-dir)
 SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2])
 
-.PHONY: run test test-latest lock bench system-deps python clean
+.PHONY: run test test-latest lock bench system-deps clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(SUPPORTED)' >/dev/null 2>&1; then \
@@ -60,10 +60,6 @@ system-deps:
 	         "skipped (install $$pkg to run it)" >&2; \
 	  fi; \
 	done
-
-## make python: the Python the other targets use
-python:
-	@$(PYTHON) -c 'import platform, sys; print("Python", platform.python_version(), "at", sys.executable)'
 
 ## make test: set up with the test extras and system packages, and run the whole suite
 test: $(STAMP) system-deps
