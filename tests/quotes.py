@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 
 from mandaat.rules import bundled_rules_path, default_pack
-from mandaat.scenarios import bundled_scenarios_path, load_scenarios
-from mandaat.sources import corrected, registry
+from mandaat.rules.sources import corrected, registry
+from mandaat.training.scenarios import bundled_scenarios_path, load_scenarios
 
 RECORD = Path(__file__).parent / "data" / "source-quotes.json"
 SOURCES = Path(__file__).parents[2] / "shared" / "sources"

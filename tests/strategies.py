@@ -17,8 +17,8 @@ import yaml
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from mandaat import model as M
-from mandaat import vocabulary as V
+from mandaat.school import model as M
+from mandaat.school import vocabulary as V
 
 AS_OF = dt.date(2026, 11, 22)
 TARGET_ROLES = {role for roles in V.TARGETS.values() for role in roles}

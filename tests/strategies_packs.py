@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from mandaat import vocabulary as V
-from mandaat.facts import FACT_KINDS
 from mandaat.rules import OPERATORS, TEMPLATE_FORMATS
+from mandaat.rules.facts import FACT_KINDS
+from mandaat.school import vocabulary as V
 
 SOURCE = {"text": "001_7e2a7906d0b92de6.txt", "quote": "niet zelf coachen"}
 
@@ -92,7 +92,7 @@ def _value(draw: st.DrawFn, ftype: str | None) -> Any:
         return draw(st.booleans())
     if ftype == "domain_set":
         return draw(st.lists(st.sampled_from(V.DOMAINS), min_size=1, max_size=3, unique=True))
-    from mandaat.facts import VOCABULARY_OF_TYPE
+    from mandaat.rules.facts import VOCABULARY_OF_TYPE
     if ftype in VOCABULARY_OF_TYPE:
         return draw(st.sampled_from(VOCABULARY_OF_TYPE[ftype]))
     return draw(st.one_of(st.sampled_from(["anna", "ilse", "tom", "sara", "studiedag", ""]),

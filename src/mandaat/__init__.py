@@ -13,8 +13,7 @@ __version__ = "0.1.0"
 
 import importlib
 
-from ._source import workbook_cells
-from .check import check, escalate
+from . import _moved
 from .cli import example_school_path
 from .errors import (
     MandaatInputError,
@@ -23,10 +22,14 @@ from .errors import (
     SchoolFileError,
     UnknownSignalError,
 )
+from .evaluation import check, escalate
 from .graph import build_graph
+from .graph.matrix import raci_matrix
 from .loader import dump_school, load_school
-from .matrix import raci_matrix
-from .model import (
+from .report import Escalation, Explanation, Finding, Report
+from .rules import RulePack, default_pack, load_rules
+from .school._source import workbook_cells
+from .school.model import (
     Defaults,
     External,
     Mandate,
@@ -37,18 +40,19 @@ from .model import (
     Team,
     json_schema,
 )
-from .report import Escalation, Explanation, Finding, Report
-from .rules import RulePack, default_pack, load_rules
 
 #: Names imported when first used: the HTML report needs Jinja2, the workbooks a module of
 #: their own, and most commands neither (together 80 ms of every command's start).
 _ON_FIRST_USE = {
-    "render_html": "report_html",
+    "render_html": "report.html",
     "read_csv": "workbook",
     "read_workbook": "workbook",
     "write_template": "workbook",
     "write_workbook": "workbook",
 }
+
+
+_moved.install()
 
 
 def __getattr__(name: str) -> object:

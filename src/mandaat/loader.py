@@ -10,8 +10,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ._references import check_references
-from ._source import (
+from .errors import Loc, Problem, SchoolFileError
+from .limits import LIMITS
+from .school._references import check_references
+from .school._source import (
     ParseFailure,
     Source,
     check_data,
@@ -21,10 +23,8 @@ from ._source import (
     read_source,
     show,
 )
-from ._validation import problems_from
-from .errors import Loc, Problem, SchoolFileError
-from .limits import LIMITS
-from .model import REFERENCES_CHECKED, SUPPORTED_FORMATS, School
+from .school._validation import problems_from
+from .school.model import REFERENCES_CHECKED, SUPPORTED_FORMATS, School
 
 __all__ = ["dump_school", "load_school"]
 

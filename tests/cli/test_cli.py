@@ -320,7 +320,7 @@ def test_packs_that_clash_are_each_schools_error_line_on_a_board(board, tmp_path
 
 
 def test_ctrl_c_during_a_board_ends_quietly_with_130(board, monkeypatch):
-    import mandaat._board as board_module
+    import mandaat.cli._board as board_module
 
     def interrupted(path, settings):
         raise KeyboardInterrupt

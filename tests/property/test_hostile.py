@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 import mandaat
 import tests.property.test_properties  # noqa: F401 - registers and loads the hypothesis profile
 from mandaat import SchoolFileError
-from mandaat._source import Source, parse
 from mandaat.cli import main
 from mandaat.errors import ERROR_TYPES, Problem
+from mandaat.school._source import Source, parse
 from tests.strategies import Hostile, hostile_inputs, hostile_texts
 
 #: Seconds one example may take to load and check, and the memory it may use to load.

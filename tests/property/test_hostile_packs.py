@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mandaat
-from mandaat._engine import run_forked
 from mandaat.errors import ERROR_TYPES, MandaatInputError
-from mandaat.facts import school_facts
+from mandaat.rules._engine import run_forked
+from mandaat.rules.facts import school_facts
 from tests.conftest import BASE
 from tests.strategies_packs import a_pack, a_rule, hostile_packs, write_pack
 

@@ -22,15 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mandaat
-from mandaat._engine import run_forked
-from mandaat.facts import FACT_KINDS, school_facts
 from mandaat.rules import RulePack, default_pack, packs_routes
-from mandaat.scenarios import bundled_scenarios_path, load_scenarios
+from mandaat.rules._engine import run_forked
+from mandaat.rules.facts import FACT_KINDS, school_facts
+from mandaat.training.scenarios import bundled_scenarios_path, load_scenarios
 from tests.strategies import schools
 from tests.strategies_packs import a_pack, a_rule, write_pack
 
 ROOT = Path(__file__).parents[2]
-_check = importlib.import_module("mandaat.check")
+_check = importlib.import_module("mandaat.evaluation")
 
 
 def _both(school: mandaat.School, packs: Sequence[RulePack]) -> tuple[list[str], list[str]]:

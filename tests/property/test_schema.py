@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 import mandaat
 import tests.property.test_properties  # noqa: F401 - registers and loads the hypothesis profile
 from mandaat import SchoolFileError
-from mandaat._source import Source, parse, read_source
+from mandaat.school._source import Source, parse, read_source
 from tests.strategies import schools, shape_errors, spelled_schools
 
 SCHEMA = mandaat.json_schema()

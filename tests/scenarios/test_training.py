@@ -18,13 +18,13 @@ import pytest
 import mandaat
 from mandaat.cli import main
 from mandaat.rules import default_pack
-from mandaat.scenarios import (
+from mandaat.training import exercise
+from mandaat.training.scenarios import (
     ScenarioFileError,
     bundled_scenarios_path,
     load_scenarios,
     run_scenarios,
 )
-from mandaat.training import exercise
 from tests import quotes
 from tests.conftest import CONSOLE_SCRIPT
 

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import mandaat
-from mandaat import vocabulary as V
 from mandaat.cli import _parser
-from mandaat.facts import FACT_KINDS
+from mandaat.rules.facts import FACT_KINDS
+from mandaat.school import vocabulary as V
 
 ROOT = Path(__file__).parents[2]
 

@@ -15,9 +15,9 @@ import pytest
 import mandaat
 from mandaat import SchoolFileError
 from mandaat._dutch import problem_text, translate
-from mandaat._validation import _EXPECTED
 from mandaat.cli import _read_stdin, _school_files
 from mandaat.errors import MandaatInputError, Problem, RulePackError
+from mandaat.school._validation import _EXPECTED
 from tests.cli.test_cli import BAD_INPUT, PACK_WITHOUT_PARAMS
 from tests.conftest import BASE, GOOD
 
@@ -387,7 +387,7 @@ def test_an_unknown_language_is_refused():
 
 
 def test_every_vocabulary_word_of_the_model_has_dutch():
-    model = (ROOT / "src" / "mandaat" / "model.py").read_text(encoding="utf-8")
+    model = (ROOT / "src" / "mandaat" / "school" / "model.py").read_text(encoding="utf-8")
     words = re.findall(r'_in_vocabulary\("([^"]+)"', model)
     assert "role" in words
     for what in words:

@@ -16,11 +16,11 @@ import pytest
 from pydantic import BaseModel
 
 import mandaat
-from mandaat import _engine
 from mandaat.report import render_text
+from mandaat.rules import _engine
 from tests.conftest import BASE, school_data, with_tasks
 
-_check = importlib.import_module("mandaat.check")  # the module, not the function
+_check = importlib.import_module("mandaat.evaluation")  # the module, not the function
 
 
 def test_no_background_threads_however_many_checks(example):
@@ -183,7 +183,7 @@ rules:
 
 
 def test_packs_loaded_anew_on_every_call_do_not_pile_up(tmp_path: Path):
-    module = sys.modules["mandaat.check"]
+    module = sys.modules["mandaat.evaluation"]
     pack = tmp_path / "small.yaml"
     pack.write_text(SMALL_PACK, encoding="utf-8")
     school = mandaat.load_school(BASE)
@@ -203,7 +203,7 @@ def test_every_match_arrives_however_many_one_action_carries(monkeypatch, cap):
                         for i in range(25)])
     expected = [(f.rule, f.subjects) for f in mandaat.check(mandaat.load_school(data)).findings]
     monkeypatch.setattr(_engine, "_CAP", cap)
-    monkeypatch.setattr(sys.modules["mandaat.check"], "_COMPILED", {})
+    monkeypatch.setattr(sys.modules["mandaat.evaluation"], "_COMPILED", {})
     got = [(f.rule, f.subjects) for f in mandaat.check(mandaat.load_school(data)).findings]
     assert len(expected) == 25 and [r for r, _ in expected] == ["RESPONSIBLE_PRESENT"] * 25
     assert got == expected
@@ -297,13 +297,13 @@ def test_more_rules_than_one_ruleset_registers(tmp_path: Path):
                                    "where": {"n_responsible": {"gte": i % 7}}}])
              for i in range(400)]
     pack = mandaat.load_rules(write_pack(tmp_path, a_pack(rules)))
-    compiled = import_module("mandaat.check")._compiled((pack,))
+    compiled = import_module("mandaat.evaluation")._compiled((pack,))
     assert len(compiled.rulesets) > 1
     school = mandaat.load_school(mandaat.example_school_path())
     found = {}
     for f in mandaat.check(school, rules=[pack], rules_only=True).findings:
         found.setdefault(f.rule, []).append(f.subjects[0])
-    from mandaat.facts import school_facts
+    from mandaat.rules.facts import school_facts
     people = [f for f in school_facts(school).facts if f["k"] == "person"]
     for i in range(400):
         expected = sorted(p["person"] for p in people if p["n_responsible"] >= i % 7)
@@ -333,7 +333,7 @@ def test_float_constants_in_a_rule(tmp_path: Path, condition, holds):
     school = mandaat.load_school(mandaat.example_school_path())
     pack = a_pack([a_rule("HOURS", [{"fact": "person", "as": "p",
                                      "where": {"task_hours": condition}}])])
-    from mandaat.facts import school_facts
+    from mandaat.rules.facts import school_facts
     expected = sorted([f["person"]] for f in school_facts(school).facts
                       if f["k"] == "person" and holds(f["task_hours"]))
     assert _people_check(pack, school, tmp_path) == expected
@@ -341,7 +341,7 @@ def test_float_constants_in_a_rule(tmp_path: Path, condition, holds):
 
 def test_domain_sets_in_a_list(tmp_path: Path):
     """``domains: {in: [[...], [...]]}`` failed to compile; each set is a workload group."""
-    from mandaat.facts import domain_set_key, school_facts
+    from mandaat.rules.facts import domain_set_key, school_facts
     school = mandaat.load_school(mandaat.example_school_path())
     sets = [["zorg_en_ondersteuning", "beleid_en_beheer"], ["leren_en_ontwikkeling"]]
     keys = {domain_set_key(s) for s in sets}
@@ -369,7 +369,7 @@ def test_two_patterns_of_one_kind_may_bind_the_same_fact(tmp_path: Path):
                                        {"absent": "person",
                                         "where": {"person": {"same_as": "p.person"},
                                                   "ib": True}}])])
-    from mandaat.facts import school_facts
+    from mandaat.rules.facts import school_facts
     expected = sorted([f["person"]] for f in school_facts(school).facts
                       if f["k"] == "person" and not f["ib"])
     assert _people_check(not_ib, school, tmp_path) == expected
@@ -379,7 +379,7 @@ def test_many_short_in_lists_in_one_pattern(tmp_path: Path):
     """Each ``$or`` takes two of the 31 entries durable_rules keeps for a pattern (code 113
     beyond): lists past that budget are tested on a computed field."""
     school = mandaat.load_school(mandaat.example_school_path())
-    from mandaat.vocabulary import ROLES
+    from mandaat.school.vocabulary import ROLES
     where = {role: {"in": [True, False]} for role in ROLES}
     where |= {"leader": {"in": [True, False]}, "teacher": {"in": [True, False]},
               "away": {"in": [True, False]}, "has_deputy": {"in": [True, False]},
@@ -532,13 +532,13 @@ def test_a_check_leaves_the_cycle_collector_as_it_found_it(example):
 
     assert gc.isenabled()
     seen = []
-    original = sys.modules["mandaat.check"]._evaluate_compiled
+    original = sys.modules["mandaat.evaluation"]._evaluate_compiled
 
     def spy(*args):
         seen.append(gc.isenabled())
         return original(*args)
 
-    sys.modules["mandaat.check"]._evaluate_compiled = spy
+    sys.modules["mandaat.evaluation"]._evaluate_compiled = spy
     try:
         mandaat.check(example)
         assert seen == [False] and gc.isenabled()
@@ -547,17 +547,17 @@ def test_a_check_leaves_the_cycle_collector_as_it_found_it(example):
         assert not gc.isenabled()
     finally:
         gc.enable()
-        sys.modules["mandaat.check"]._evaluate_compiled = original
+        sys.modules["mandaat.evaluation"]._evaluate_compiled = original
 
     def failing(*args):
         raise RuntimeError("inside the check")
 
-    sys.modules["mandaat.check"]._evaluate_compiled = failing
+    sys.modules["mandaat.evaluation"]._evaluate_compiled = failing
     try:
         with pytest.raises(RuntimeError):
             mandaat.check(example)
     finally:
-        sys.modules["mandaat.check"]._evaluate_compiled = original
+        sys.modules["mandaat.evaluation"]._evaluate_compiled = original
     assert gc.isenabled()
 
 
@@ -643,8 +643,8 @@ def test_a_batch_is_the_json_of_each_fact_sent_with_the_fields_it_reads(monkeypa
     """A batch is written straight from the facts, not by ``json.dumps`` of a row per fact:
     it parses to exactly those rows, with texts JSON must escape, and each float as
     durable_rules reads it back."""
-    from mandaat.facts import school_facts
     from mandaat.rules import packs_routes, shared_default_pack
+    from mandaat.rules.facts import school_facts
 
     packs = (shared_default_pack(),)
     compiled = _check._compiled(packs)

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mandaat
-from mandaat import vocabulary as V
-from mandaat.facts import FACT_KINDS, school_facts
+from mandaat.rules.facts import FACT_KINDS, school_facts
+from mandaat.school import vocabulary as V
 from tests.conftest import findings, school_data, with_tasks
 
 MANDATES = [

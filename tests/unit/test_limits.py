@@ -19,11 +19,12 @@ import pytest
 import yaml
 
 import mandaat
-from mandaat import SchoolFileError, _source
+from mandaat import SchoolFileError
 from mandaat._dutch import problem_text
 from mandaat.cli import main
 from mandaat.errors import ERROR_TYPES, Problem
 from mandaat.limits import LIMITS, SHOWN_CHARS
+from mandaat.school import _source
 from tests.conftest import BASE, GOOD, school_data
 from tests.unit.test_dutch import english_words
 

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import mandaat
-from mandaat import SchoolFileError, _source
+from mandaat import SchoolFileError
 from mandaat.errors import ERROR_TYPES, Problem
+from mandaat.school import _source
 from tests.conftest import BASE, GOOD, school_data
 
 

@@ -8,8 +8,8 @@ import io
 import pytest
 
 import mandaat
-from mandaat.matrix import findings_by_cell, matrix_csv, matrix_text, raci_matrix
-from mandaat.picture import layout
+from mandaat.graph.matrix import findings_by_cell, matrix_csv, matrix_text, raci_matrix
+from mandaat.report.picture import layout
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_the_escalation_answer_names_people_and_says_why():
 
 def test_a_packs_source_registry_is_read_within_the_limits(tmp_path):
     from mandaat.errors import RulePackError
-    from mandaat.sources import registry
+    from mandaat.rules.sources import registry
 
     (tmp_path / "sources.yaml").write_text("sources: {a.txt: {author: x}}\n", encoding="utf-8")
     with pytest.raises(RulePackError, match="at least a 'title'"):

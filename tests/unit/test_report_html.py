@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 import mandaat
-from mandaat.report_html import render_html, render_matrix_html
+from mandaat.report.html import render_html, render_matrix_html
 from tests.conftest import school_data
 
 

@@ -10,8 +10,8 @@ import pytest
 
 import mandaat
 from mandaat.graph import build_graph
-from mandaat.model import HandOn, Step
-from mandaat.routes import Case, route_cycle, walk
+from mandaat.graph.routes import Case, route_cycle, walk
+from mandaat.school.model import HandOn, Step
 from tests.conftest import school_data
 
 AS_OF = "2026-11-22"

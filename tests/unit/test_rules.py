@@ -510,7 +510,7 @@ def _branch(b: int) -> list[dict]:
     (a_rule("JOINS", [{"fact": "person", "as": "p"},
                       {"fact": "person", "as": "q",
                        "where": {name: {"same_as": f"p.{name}"} for name in sorted(
-                           mandaat.facts.FACT_KINDS["person"])[:17]}}]),
+                           mandaat.rules.facts.FACT_KINDS["person"])[:17]}}]),
      ("rules", 0, "when", 1, "where"), "17 conditions compare with another fact or a "
                                        "param; a pattern may have at most 16"),
 ], ids=["branches", "alternatives", "patterns", "bound", "joins"])

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 
 import mandaat
-from mandaat._source import Source
+from mandaat.school._source import Source
 from tests.unit.test_limits import many_informed, many_people
 
 #: The most time twice the input may take, as a multiple of the time of the input.

@@ -14,7 +14,7 @@ import mandaat
 
 def test_the_command_line_starts_without_jinja2_or_the_workbook_module():
     probe = ("import sys, mandaat.cli; "
-             "print(sorted(m for m in ('jinja2', 'mandaat.workbook', 'mandaat.report_html') "
+             "print(sorted(m for m in ('jinja2', 'mandaat.workbook', 'mandaat.report.html') "
              "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, timeout=120)

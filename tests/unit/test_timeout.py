@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 import mandaat
-from mandaat._engine import EngineError, run_forked
 from mandaat.cli import main
 from mandaat.errors import CheckTimeoutError, Problem, RulePackError, SchoolFileError
+from mandaat.rules._engine import EngineError, run_forked
 from tests.conftest import BASE, school_data
 from tests.strategies_packs import a_pack, a_rule, write_pack
 

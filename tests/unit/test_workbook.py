@@ -161,7 +161,7 @@ def test_the_template_has_dutch_sheets_lists_and_instructions():
     assert "Werkverdeling invullen" in wb["Uitleg"]["A1"].value
     lists = {wb["Lijsten"].cell(row=1, column=c).value: c for c in range(1, 10)}
     roles = [wb["Lijsten"].cell(row=r, column=lists["Rollen"]).value for r in range(2, 11)]
-    assert roles == list(mandaat.vocabulary.ROLES)
+    assert roles == list(mandaat.school.vocabulary.ROLES)
     validations = {str(dv.sqref): dv.formula1 for dv in wb["Personen"].data_validations.dataValidation}
     assert any(f.startswith("=Lijsten!$A$2") for f in validations.values())
     taken = {str(dv.sqref): dv for dv in wb["Taken"].data_validations.dataValidation}

@@ -320,8 +320,8 @@ def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None =
 def render_escalation_text(answer: Escalation, lang: str = "nl", *,
                            explain: bool = False) -> str:
     """The escalation answer for people: who acts now, the route walked, and why."""
+    from ..rules.sources import corrected, describe
     from ._present import Item, because_words
-    from .sources import corrected, describe
 
     w = _WORDS[lang]
     names, titles, sources, _ = answer._reading or ({}, {}, {}, set())

@@ -23,11 +23,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
-from . import vocabulary as V
-from ._present import present
-from ._terminal import safe_text
-from .matrix import (
+from .. import __version__
+from ..graph.matrix import (
     Matrix,
     column_label,
     column_note,
@@ -38,9 +35,12 @@ from .matrix import (
     raci_matrix,
     type_label,
 )
-from .model import School
+from ..school import vocabulary as V
+from ..school.model import School
+from . import Report, counts
+from ._present import present
+from ._terminal import safe_text
 from .picture import DOMAIN_FILL, css_token, layout
-from .report import Report, counts
 
 __all__ = ["render_html", "render_matrix_html"]
 
@@ -111,7 +111,7 @@ def _visible(value: Any) -> Any:
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("mandaat", "templates"),
+        loader=jinja2.PackageLoader("mandaat.report", "templates"),
         autoescape=True, finalize=_visible, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
@@ -125,7 +125,7 @@ def _words(lang: str) -> dict[str, Any]:
 
 
 def _date(value: Any, lang: str) -> str:
-    from .check import _date_words
+    from ..evaluation import _date_words
 
     return _date_words(value.isoformat(), lang) if value else ""
 
@@ -204,7 +204,7 @@ def render_html(report: Report, school: School, lang: str = "nl") -> str:
     school's RACI matrix with the cells the findings are about linked to them, and the
     responsibility picture.
     """
-    from .report import _fact_line
+    from . import _fact_line
 
     words = _words(lang)
     names, titles, sources, people = report._reading or ({}, {}, {}, set())

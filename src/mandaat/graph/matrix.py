@@ -36,8 +36,8 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import vocabulary as V
-from .model import School
+from ..school import vocabulary as V
+from ..school.model import School
 
 __all__ = ["Cell", "Column", "Matrix", "ROLE_ORDER", "Row", "findings_by_cell",
            "matrix_csv", "matrix_text", "raci_matrix"]

@@ -28,11 +28,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import check, ignored_params, prepare
-from .errors import MandaatInputError, Problem
-from .loader import load_school
-from .report import json_line
-from .rules import RulePack
+from ..errors import MandaatInputError, Problem
+from ..evaluation import check, ignored_params, prepare
+from ..loader import load_school
+from ..report import json_line
+from ..rules import RulePack
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 

@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from . import vocabulary as V
-from .graph import group_node, into, out_of, supervisors
-from .model import HandOn, ParamRef, Step
+from ..school import vocabulary as V
+from ..school.model import HandOn, ParamRef, Step
+from . import group_node, into, out_of, supervisors
 
 __all__ = ["Case", "Walk", "actor", "deputy_of", "draw_route", "hands_on", "route_cycle",
            "supervising_ib", "walk", "when_words"]
@@ -324,7 +324,7 @@ def draw_route(G: nx.MultiDiGraph, steps: Sequence[Step], *, title: str,
     """One route as a picture (Mermaid or DOT): the steps numbered, with who acts at each
     for ``case`` and how far its walk has come; an absent person struck through.
     """
-    from .graph import _escape  # the pictures share one escaping
+    from . import _escape  # the pictures share one escaping
 
     labels = V.STEP_ROLE_LABELS["nl"]
     w = walk(G, steps, case, day) if case is not None and day is not None else None

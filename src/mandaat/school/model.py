@@ -29,10 +29,10 @@ from pydantic import (
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ..errors import format_loc
 from . import vocabulary as V
 from ._references import check_references
 from ._source import Source
-from .errors import format_loc
 
 FORMAT = "mandaat/1"
 SUPPORTED_FORMATS: tuple[str, ...] = (FORMAT,)

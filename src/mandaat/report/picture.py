@@ -33,8 +33,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import vocabulary as V
-from .matrix import (
+from ..graph.matrix import (
     OTHERS,
     TEAMS,
     Matrix,
@@ -44,6 +43,7 @@ from .matrix import (
     group_label,
     type_label,
 )
+from ..school import vocabulary as V
 
 __all__ = ["Picture", "css_token", "layout"]
 

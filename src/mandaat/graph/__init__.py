@@ -54,8 +54,8 @@ import unicodedata
 
 import networkx as nx
 
-from . import vocabulary as V
-from .model import School
+from ..school import vocabulary as V
+from ..school.model import School
 
 __all__ = [
     "accountable_for",

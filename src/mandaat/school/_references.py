@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import Loc, Problem
 from . import vocabulary as V
 from ._source import Source, clip
-from .errors import Loc, Problem
 
 # --- references, ids and dates, checked on the raw data so all problems come at once -------
 

@@ -43,8 +43,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import vocabulary as V
-from ._source import (  # noqa: F401 - is_workbook_path and workbook_cells are this module's API
+from ..errors import Loc, MandaatInputError, Problem, SchoolFileError, format_loc
+from ..school import vocabulary as V
+from ..school._source import (  # noqa: F401 - is_workbook_path and workbook_cells are this module's API
     CSV_SUFFIXES,
     MACRO_SUFFIXES,
     WORKBOOK_SUFFIXES,
@@ -52,8 +53,7 @@ from ._source import (  # noqa: F401 - is_workbook_path and workbook_cells are t
     is_workbook_path,
     workbook_cells,
 )
-from .errors import Loc, MandaatInputError, Problem, SchoolFileError, format_loc
-from .model import SUPPORTED_FORMATS, School
+from ..school.model import SUPPORTED_FORMATS, School
 
 __all__ = [
     "LIMITS",
@@ -654,7 +654,7 @@ class _Table:
 
 
 def _has_field(model: type[BaseModel], key: tuple[str, ...]) -> bool:
-    from ._validation import _inner_model
+    from ..school._validation import _inner_model
 
     current: Any = model
     for part in key:
@@ -669,7 +669,7 @@ def _has_field(model: type[BaseModel], key: tuple[str, ...]) -> bool:
 
 @functools.cache
 def _tables() -> dict[str, _Table]:
-    from .model import External, Mandate, Person, Signal, Team
+    from ..school.model import External, Mandate, Person, Signal, Team
 
     people = _Table(
         "people", SHEET_PEOPLE, Person,
@@ -1383,7 +1383,7 @@ def _pack_params() -> dict[str, float]:
     """The bundled rule pack's params and their defaults, for the Drempels sheet."""
     import yaml
 
-    from .rules import bundled_rules_path
+    from ..rules import bundled_rules_path
 
     try:
         head = yaml.safe_load((bundled_rules_path() / "lbbo-2022" / "pack.yaml")
@@ -2054,7 +2054,7 @@ def _refuse_merged(reading: _Reading, grid: _Grid, columns: Iterable[int] | None
 
 def _finish(reading: _Reading, file: str) -> School:
     """Validate the data with the school loader; every problem points at its cell."""
-    from .loader import validate_school
+    from ..loader import validate_school
 
     src = WorkbookSource(file, "", (), dict(reading.cells), notes=tuple(reading.notes))
     problems = list(reading.problems)

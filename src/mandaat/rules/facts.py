@@ -21,10 +21,10 @@ from typing import Any
 
 import networkx as nx
 
-from . import vocabulary as V
-from .graph import build_graph
-from .model import School, Signal, Step
-from .routes import Case, Walk, _present, route_cycle, supervising_ib, walk
+from ..graph import build_graph
+from ..graph.routes import Case, Walk, _present, route_cycle, supervising_ib, walk
+from ..school import vocabulary as V
+from ..school.model import School, Signal, Step
 
 ROLE_FLAGS = {role: "bool" for role in V.ROLES}
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import vocabulary as V
-from .report import Finding, Report
-from .sources import SourceInfo, corrected, describe
+from ..rules.sources import SourceInfo, corrected, describe
+from ..school import vocabulary as V
+from . import Finding, Report
 
 _WHO = {"nl": {"who_ib": "een ib'er", "who_teacher": "een leraar",
                "who_leader": "de schoolleider", None: "iemand"},
@@ -277,7 +277,7 @@ _EVERYONE = (V.ALL_STAFF, V.PARENTS)
 
 
 def _counts(report: Report, lang: str) -> str:
-    from .report import counts
+    from . import counts
 
     return counts(report.summary, lang)
 

@@ -15,28 +15,28 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
-from ._board import Settings, check_all, default_jobs, error_line, ignored_note
-from ._source import ParseFailure, Source, decode, workbook_cells
-from ._terminal import SafeWriter, safe_text
-from .check import check, escalate, ignored_params
-from .errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
-from .facts import case_of, route_for
-from .graph import build_graph, to_dot, to_mermaid
-from .limits import LIMITS
-from .loader import load_school, load_text
-from .model import School, json_schema
-from .report import render_escalation_text, render_text
-from .routes import draw_route
-from .rules import RulePack, load_rules, packs_params, packs_routes, shared_default_pack
-from .scenarios import (
+from .. import __version__
+from ..errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
+from ..evaluation import check, escalate, ignored_params
+from ..graph import build_graph, to_dot, to_mermaid
+from ..graph.routes import draw_route
+from ..limits import LIMITS
+from ..loader import load_school, load_text
+from ..report import render_escalation_text, render_text
+from ..report._terminal import SafeWriter, safe_text
+from ..rules import RulePack, load_rules, packs_params, packs_routes, shared_default_pack
+from ..rules.facts import case_of, route_for
+from ..school._source import ParseFailure, Source, decode, workbook_cells
+from ..school.model import School, json_schema
+from ..school.vocabulary import did_you_mean
+from ..training import EXIT_INTERRUPTED, goodbye, session
+from ..training.scenarios import (
     ScenarioFileError,
     bundled_scenarios_path,
     load_scenarios,
     run_scenarios,
 )
-from .training import EXIT_INTERRUPTED, goodbye, session
-from .vocabulary import did_you_mean
+from ._board import Settings, check_all, default_jobs, error_line, ignored_note
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -338,7 +338,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _oefen(args, out)
     if args.command == "rules":
         if args.rules_command == "lint":
-            from .rules import sources_folder
+            from ..rules import sources_folder
 
             folder = sources_folder(args.path, args.sources)
             pack = load_rules(args.path, sources=folder)
@@ -387,7 +387,7 @@ def _write_report(args: argparse.Namespace, out: TextIO, school: School, report)
     fmt = args.format or {".html": "html", ".htm": "html", ".json": "json"}.get(
         suffix, "text" if args.output else _fmt(args, out))
     if fmt == "html":
-        from .report_html import render_html
+        from ..report.html import render_html
 
         text = render_html(report, school, args.lang)
     elif fmt == "json":
@@ -398,7 +398,7 @@ def _write_report(args: argparse.Namespace, out: TextIO, school: School, report)
     if not args.output:
         out.write(text)
         return
-    from .workbook import write_file
+    from ..workbook import write_file
 
     write_file(args.output, text, overwrite=args.force)
     print(f"Geschreven: {args.output}" if args.lang == "nl" else f"Written: {args.output}",
@@ -421,11 +421,11 @@ def _focused(school: School, graph, focus: str | None, format: str) -> str:
 
 def _matrix(args: argparse.Namespace, out: TextIO) -> int:
     """``mandaat matrix``: the RACI matrix as text, CSV or an HTML page."""
-    from .matrix import matrix_csv, matrix_text, raci_matrix
+    from ..graph.matrix import matrix_csv, matrix_text, raci_matrix
 
     school = _school(args.school, args.stdin)
     if args.format == "html":
-        from .report_html import render_matrix_html
+        from ..report.html import render_matrix_html
 
         text = render_matrix_html(school, args.lang)
     elif args.format == "csv":
@@ -435,7 +435,7 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
     if args.format != "html":
         text = safe_text(text)  # a name with control characters stays visible, also in a file
     if args.output:
-        from .workbook import write_file
+        from ..workbook import write_file
 
         write_file(args.output, text, overwrite=args.force)
     else:
@@ -588,8 +588,8 @@ def _warn_ignored_params(school: School, packs: Sequence[RulePack], args: argpar
 
 
 def _example(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .loader import dump_school
-    from .workbook import example_workbook_path, write_file
+    from ..loader import dump_school
+    from ..workbook import example_workbook_path, write_file
 
     if args.format == "xlsx":
         if not args.output:
@@ -609,8 +609,8 @@ def _example(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _workbook_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``template``, ``import`` and ``export`` (docs/workbook.md)."""
-    from .loader import dump_school
-    from .workbook import read_csv, read_workbook, write_file, write_template, write_workbook
+    from ..loader import dump_school
+    from ..workbook import read_csv, read_workbook, write_file, write_template, write_workbook
 
     nl = args.lang == "nl"
     if args.command == "template":

@@ -21,12 +21,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from ..errors import Loc, Problem, RulePackError, format_loc
+from ..school import vocabulary as V
+from ..school._source import ParseFailure, Source, parse, read_source
+from ..school._validation import problems_from
+from ..school.model import ParamRef, SignalType, Step
 from . import facts as F
-from . import vocabulary as V
-from ._source import ParseFailure, Source, parse, read_source
-from ._validation import problems_from
-from .errors import Loc, Problem, RulePackError, format_loc
-from .model import ParamRef, SignalType, Step
 from .sources import corrected
 from .sources import registry as registry_of
 
@@ -230,10 +230,10 @@ def bundled_rules_path() -> Path:
     An installed wheel carries it inside the package; an editable install of a source
     checkout reads the checkout's own ``rules/``, so there is only ever one copy.
     """
-    inside = Path(str(resources.files("mandaat"))) / "rules"
+    inside = Path(str(resources.files("mandaat"))) / "data" / "rules"
     if inside.is_dir():
         return inside
-    return Path(__file__).resolve().parents[2] / "rules"
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 def default_pack() -> RulePack:

@@ -24,15 +24,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from . import vocabulary as V
-from ._source import ParseFailure, Source, parse, read_source
-from ._validation import problems_from
-from .check import check, escalate
-from .errors import Loc, MandaatInputError, Problem, SchoolFileError
-from .loader import load_school, validate_school
-from .model import ID_PATTERN, School
-from .report import Explanation, Finding
-from .rules import RulePack, load_rules, shared_default_pack
+from ..errors import Loc, MandaatInputError, Problem, SchoolFileError
+from ..evaluation import check, escalate
+from ..loader import load_school, validate_school
+from ..report import Explanation, Finding
+from ..rules import RulePack, load_rules, shared_default_pack
+from ..school import vocabulary as V
+from ..school._source import ParseFailure, Source, parse, read_source
+from ..school._validation import problems_from
+from ..school.model import ID_PATTERN, School
 
 __all__ = ["Scenario", "ScenarioFileError", "ScenarioResult", "bundled_scenarios_path",
            "load_scenarios", "run_scenario", "run_scenarios"]
@@ -159,7 +159,7 @@ def _show(finding: tuple[str, tuple[str, ...]]) -> str:
 
 def bundled_scenarios_path() -> Path:
     """The folder of the bundled scenario pack."""
-    return Path(str(resources.files("mandaat") / "scenarios" / "lbbo-2022"))
+    return Path(str(resources.files("mandaat") / "data" / "scenarios" / "lbbo-2022"))
 
 
 def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None

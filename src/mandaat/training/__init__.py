@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from .model import School
-from .rules import Rule, RulePack, shared_default_pack
+from ..rules import Rule, RulePack, shared_default_pack
+from ..school.model import School
 from .scenarios import NOBODY, LoadedScenario, run_scenario, yes_no
 
 __all__ = ["EXIT_ALL_RIGHT", "EXIT_INTERRUPTED", "EXIT_NOT_ALL_RIGHT", "exercise", "goodbye",

@@ -20,8 +20,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._source import ParseFailure, parse, read_source
-from .errors import RulePackError
+from ..errors import RulePackError
+from ..school._source import ParseFailure, parse, read_source
 
 __all__ = ["SourceInfo", "corrected", "describe", "registry"]
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import Loc, Problem
 from . import vocabulary as V
 from ._source import Source, clip, clip_msg, show
-from .errors import Loc, Problem
 from .model import ID_PATTERN
 
 _EXPECTED = {

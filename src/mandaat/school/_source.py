@@ -33,8 +33,8 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from .errors import Loc, Problem
-from .limits import LIMITS, SHOWN_CHARS
+from ..errors import Loc, Problem
+from ..limits import LIMITS, SHOWN_CHARS
 
 if TYPE_CHECKING:
     from .model import School

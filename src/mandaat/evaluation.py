@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from . import vocabulary as V
-from ._engine import CompiledRules, Match, run_forked
 from .errors import (
     CheckTimeoutError,
     Problem,
@@ -24,8 +22,6 @@ from .errors import (
     SchoolFileError,
     UnknownSignalError,
 )
-from .facts import field_order, public_fact, school_facts
-from .model import ParamRef, School
 from .report import Escalation, Explanation, Finding, Note, PackInfo, Report, SourceText
 from .rules import (
     MAX_ENGINE_RULES,
@@ -39,7 +35,11 @@ from .rules import (
     packs_routes,
     shared_default_pack,
 )
-from .sources import registry
+from .rules._engine import CompiledRules, Match, run_forked
+from .rules.facts import field_order, public_fact, school_facts
+from .rules.sources import registry
+from .school import vocabulary as V
+from .school.model import ParamRef, School
 
 __all__ = ["check", "escalate", "ignored_params"]
 

@@ -71,10 +71,10 @@ except ImportError as _exc:  # pragma: no cover - depends on how durable-rules w
         "--no-cache-dir --no-binary durable-rules durable-rules==2.0.28"
     ) from None
 
+from ..errors import MandaatInputError, Problem, RulePackError
+from . import MAX_JOIN_SIZE, Pattern, Rule, operations
 from . import facts as F
 from ._prefilter import Prefilter
-from .errors import MandaatInputError, Problem, RulePackError
-from .rules import MAX_JOIN_SIZE, Pattern, Rule, operations
 
 _OPS = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _SID = "1"
