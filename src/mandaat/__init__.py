@@ -9,12 +9,11 @@ True
 'anna'
 """
 
-__version__ = "0.1.0"
-
 import importlib
 
 from . import _moved
-from .cli import example_school_path
+from ._data import example_school_path
+from ._version import __version__
 from .errors import (
     MandaatInputError,
     Problem,
@@ -28,7 +27,7 @@ from .graph.matrix import raci_matrix
 from .loader import dump_school, load_school
 from .report import Escalation, Explanation, Finding, Report
 from .rules import RulePack, default_pack, load_rules
-from .school._source import workbook_cells
+from .school.files import workbook_cells
 from .school.model import (
     Defaults,
     External,

@@ -21,12 +21,39 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
-from .errors import Loc, Problem, format_loc
+
+class _Message(Protocol):
+    """What :func:`problem_text` reads of a :class:`mandaat.errors.Problem`."""
+
+    type: str
+    msg: str
+
 
 LANGS: tuple[str, ...] = ("nl", "en")
+
+
+#: The months, in each language of :data:`LANGS`.
+MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                   "september", "oktober", "november", "december"),
+           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")}
+
+
+def date_words(iso: str, lang: str) -> str:
+    """``2027-01-12`` as "12 januari 2027" (or "12 January 2027"); ``""`` stays empty.
+
+    >>> date_words("2027-01-12", "nl"), date_words("", "en")
+    ('12 januari 2027', '')
+    """
+    if not iso:
+        return ""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {MONTHS[lang][month - 1]} {year}"
 
 
 def check_lang(lang: str) -> None:
@@ -35,7 +62,7 @@ def check_lang(lang: str) -> None:
         raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
 
 
-def problem_text(problem: Problem, lang: str) -> str:
+def problem_text(problem: _Message, lang: str) -> str:
     """The message of ``problem`` in ``lang`` (``"nl"`` or ``"en"``).
 
     A message no row of the table knows is returned as it is (English); the tests render
@@ -47,18 +74,6 @@ def problem_text(problem: Problem, lang: str) -> str:
     return translate(problem.msg, problem.type)
 
 
-def loc_text(loc: Loc, lang: str) -> str:
-    """The field path as ``format_loc`` writes it, with ``(file)`` in ``lang``.
-
-    >>> loc_text(("people", 1, "roles", 0), "nl"), loc_text((), "nl"), loc_text((), "en")
-    ('people[1].roles[0]', '(bestand)', '(file)')
-    """
-    check_lang(lang)
-    if not loc and lang == "nl":
-        return "(bestand)"
-    return format_loc(loc)
-
-
 def translate(msg: str, type_: str = "") -> str:
     """The Dutch form of an English problem message; ``type_`` picks a fallback frame.
 
@@ -67,7 +82,7 @@ def translate(msg: str, type_: str = "") -> str:
     >>> translate("failed to decode base64 data: Incorrect padding", "not_yaml")
     'ongeldige YAML: failed to decode base64 data: Incorrect padding'
     """
-    for pattern, template in _TABLE:
+    for pattern, template in _table():
         match = pattern.fullmatch(msg)
         if match:
             return _fill(template, match)
@@ -215,11 +230,11 @@ _PYDANTIC: list[tuple[str, str]] = [
 
 
 def _detail(rows: list[tuple[str, str]]) -> Callable[[str | None], str]:
-    compiled = [(re.compile(pattern), template) for pattern, template in rows]
+    compiled = functools.cache(lambda: [(re.compile(p), template) for p, template in rows])
 
     def translate_detail(text: str | None) -> str:
         text = text or ""
-        for pattern, template in compiled:
+        for pattern, template in compiled():
             match = pattern.fullmatch(text)
             if match:
                 found = {k: v or "" for k, v in match.groupdict().items()}
@@ -509,9 +524,10 @@ _ROWS: list[tuple[str, str]] = [
     (r"cannot write: (?P<os>.*)", "kan niet schrijven: {os}"),
 ]
 
-_TABLE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(pattern, re.DOTALL), template) for pattern, template in _ROWS
-]
+@functools.cache
+def _table() -> list[tuple[re.Pattern[str], str]]:
+    """The rows compiled, on the first message translated (not by every command's start)."""
+    return [(re.compile(pattern, re.DOTALL), template) for pattern, template in _ROWS]
 
 #: The Dutch frame around a message no row knows, by problem type.
 _FALLBACK: dict[str, str] = {

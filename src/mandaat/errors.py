@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ._dutch import check_lang, problem_text
+
 Loc = tuple[str | int, ...]
 
 
@@ -33,6 +35,18 @@ def format_loc(loc: Loc) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out or "(file)"
+
+
+def loc_text(loc: Loc, lang: str) -> str:
+    """The field path as ``format_loc`` writes it, with ``(file)`` in ``lang``.
+
+    >>> loc_text(("people", 1, "roles", 0), "nl"), loc_text((), "nl"), loc_text((), "en")
+    ('people[1].roles[0]', '(bestand)', '(file)')
+    """
+    check_lang(lang)
+    if not loc and lang == "nl":
+        return "(bestand)"
+    return format_loc(loc)
 
 
 #: Every problem type, a stable slug, with what it means. ``docs/errors.md`` documents each.
@@ -169,8 +183,6 @@ class Problem:
         >>> p.text() == str(p)
         True
         """
-        from ._dutch import loc_text, problem_text
-
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {loc_text(self.loc, lang)}: {problem_text(self, lang)}"
 
@@ -206,8 +218,6 @@ class MandaatInputError(ValueError):
 
         Problems of rule packs and scenario files stay English: their authors are developers.
         """
-        from ._dutch import check_lang
-
         check_lang(lang)
         if self.kind in ("rules", "scenario"):
             lang = "en"
@@ -254,8 +264,6 @@ class CheckTimeoutError(MandaatInputError):
 
     def render(self, lang: str = "en") -> str:
         """The problem on one line, in ``lang`` (``"nl"`` or ``"en"``)."""
-        from ._dutch import check_lang
-
         check_lang(lang)
         if lang == "en" or self.seconds is None:
             return super().render(lang)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from ._dutch import date_words
 from .errors import (
     CheckTimeoutError,
     Problem,
@@ -576,7 +577,7 @@ class _Renderer:
     def _walk_note(self, walked: Mapping[str, Any]) -> str:
         """A sentence on the absent person a walk passed, or stopped at."""
         absent, deputy = self._name(walked["away"]), walked.get("person")
-        until = _date_words(walked.get("until", ""), self.lang)
+        until = date_words(walked.get("until", ""), self.lang)
         if self.lang == "nl":
             away = f" {absent} is afwezig" + (f" tot {until}" if until else "")
             return (away + f"; {self._name(deputy)} is de vervanger." if deputy else
@@ -656,24 +657,6 @@ def _template(template: str
         else (ref, fmt, *ref.partition(".")[::2])
         for ref, _, fmt in (p.partition("|") for p in parts[1::2]))
     return tuple(parts[0::2]), placeholders
-
-
-_MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-                   "september", "oktober", "november", "december"),
-           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December")}
-
-
-def _date_words(iso: str, lang: str) -> str:
-    """``2027-01-12`` as "12 januari 2027" (or "12 January 2027"); ``""`` stays empty.
-
-    >>> _date_words("2027-01-12", "nl"), _date_words("", "en")
-    ('12 januari 2027', '')
-    """
-    if not iso:
-        return ""
-    year, month, day = (int(x) for x in iso.split("-"))
-    return f"{day} {_MONTHS[lang][month - 1]} {year}"
 
 
 _DOMAIN_ORDER = {d: i for i, d in enumerate(V.DOMAINS)}

@@ -11,11 +11,11 @@ import gc
 import json
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from .. import __version__
+from .._data import example_school_path
+from .._version import __version__
 from ..errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
 from ..evaluation import check, escalate, ignored_params
 from ..graph import build_graph, to_dot, to_mermaid
@@ -26,7 +26,8 @@ from ..report import render_escalation_text, render_text
 from ..report._terminal import SafeWriter, safe_text
 from ..rules import RulePack, load_rules, packs_params, packs_routes, shared_default_pack
 from ..rules.facts import case_of, route_for
-from ..school._source import ParseFailure, Source, decode, workbook_cells
+from ..school._source import ParseFailure, Source, decode
+from ..school.files import workbook_cells
 from ..school.model import School, json_schema
 from ..school.vocabulary import did_you_mean
 from ..training import EXIT_INTERRUPTED, goodbye, session
@@ -40,10 +41,6 @@ from ._board import Settings, check_all, default_jobs, error_line, ignored_note
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
-
-def example_school_path() -> Path:
-    """The bundled example school file."""
-    return Path(str(resources.files("mandaat") / "data" / "example-school.yaml"))
 
 
 def _parser() -> argparse.ArgumentParser:

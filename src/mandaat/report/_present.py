@@ -13,7 +13,7 @@ from typing import Any
 
 from ..rules.sources import SourceInfo, corrected, describe
 from ..school import vocabulary as V
-from . import Finding, Report
+from .model import Finding, Report
 
 _WHO = {"nl": {"who_ib": "een ib'er", "who_teacher": "een leraar",
                "who_leader": "de schoolleider", None: "iemand"},
@@ -277,8 +277,6 @@ _EVERYONE = (V.ALL_STAFF, V.PARENTS)
 
 
 def _counts(report: Report, lang: str) -> str:
-    from . import counts
-
     return counts(report.summary, lang)
 
 
@@ -295,3 +293,58 @@ def _first(items: Sequence[Item], most: int) -> list[tuple[int, str]]:
         seen.add(key)
         out.append((item.number, item.finding.explanation.suggestion))
     return out
+
+
+#: The severities counted in words: singular and plural of each.
+_COUNT_WORDS = {
+    "nl": ("overtreding", "overtredingen", "waarschuwing", "waarschuwingen", "advies",
+           "adviezen"),
+    "en": ("violation", "violations", "warning", "warnings", "piece of advice",
+           "pieces of advice"),
+}
+
+
+def counts(summary: dict[str, int], lang: str = "nl") -> str:
+    """The findings counted in words, singular or plural as the number asks.
+
+    >>> counts({"violation": 7, "warning": 1, "advice": 0})
+    '7 overtredingen, 1 waarschuwing, 0 adviezen'
+    >>> counts({"violation": 1, "warning": 2, "advice": 1}, "en")
+    '1 violation, 2 warnings, 1 piece of advice'
+    """
+    words = _COUNT_WORDS[lang]
+    parts = []
+    for i, severity in enumerate(("violation", "warning", "advice")):
+        n = summary.get(severity, 0)
+        parts.append(f"{n} {words[2 * i] if n == 1 else words[2 * i + 1]}")
+    return ", ".join(parts)
+
+
+def fact_line(fact: dict[str, Any]) -> str:
+    """A matched fact as the report's facts list shows it: ``kind(field=value, ...)``."""
+    kind = fact.get("fact")
+    rest = ", ".join(f"{k}={_short(v)}" for k, v in fact.items()
+                     if k not in ("fact", "absent") and v != "")
+    return f"{'geen ' if fact.get('absent') else ''}{kind}({rest})"
+
+
+_OPERATOR_SIGNS = {"ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "not_in": "∉"}
+
+
+def _short(value: Any) -> str:
+    """A fact's value as the text report shows it; a condition such as ``{"in": [a, b]}``
+    (what an absent fact was looked for with) as ``a|b``.
+
+    >>> _short({"in": ["accountable", "responsible"]}), _short({"ne": "toetskalender"})
+    ('accountable|responsible', '≠toetskalender')
+    >>> _short(0.66666), _short(True)
+    ('0.667', 'true')
+    """
+    if isinstance(value, dict) and len(value) == 1:
+        (op, operand), = value.items()
+        shown = "|".join(_short(v) for v in operand) if isinstance(operand, list) else \
+            _short(operand)
+        return shown if op == "in" else _OPERATOR_SIGNS.get(op, op + " ") + shown
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -23,7 +23,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import __version__
+from .._dutch import date_words
+from .._version import __version__
 from ..graph.matrix import (
     Matrix,
     column_label,
@@ -37,9 +38,9 @@ from ..graph.matrix import (
 )
 from ..school import vocabulary as V
 from ..school.model import School
-from . import Report, counts
-from ._present import present
+from ._present import counts, fact_line, present
 from ._terminal import safe_text
+from .model import Report
 from .picture import DOMAIN_FILL, css_token, layout
 
 __all__ = ["render_html", "render_matrix_html"]
@@ -125,9 +126,8 @@ def _words(lang: str) -> dict[str, Any]:
 
 
 def _date(value: Any, lang: str) -> str:
-    from ..evaluation import _date_words
 
-    return _date_words(value.isoformat(), lang) if value else ""
+    return date_words(value.isoformat(), lang) if value else ""
 
 
 # --- the matrix as the templates read it --------------------------------------------------
@@ -204,8 +204,6 @@ def render_html(report: Report, school: School, lang: str = "nl") -> str:
     school's RACI matrix with the cells the findings are about linked to them, and the
     responsibility picture.
     """
-    from . import _fact_line
-
     words = _words(lang)
     names, titles, sources, people = report._reading or ({}, {}, {}, set())
     shown = present(report, names, titles, sources, lang, people=people)
@@ -234,7 +232,7 @@ def render_html(report: Report, school: School, lang: str = "nl") -> str:
                 "message": f.message, "why": item.why, "suggestion": e.suggestion,
                 "source": item.source, "quote": item.quote, "see_also": item.see_also,
                 "cells": anchors.get(item.number, []), "subjects": f.subjects,
-                "facts": [_fact_line(fact) for fact in e.because],
+                "facts": [fact_line(fact) for fact in e.because],
                 "path": [names.get(p, p) for p in e.path],
                 "params": ", ".join(f"{k}={v:g}" for k, v in e.params.items()),
                 "source_file": e.source.text,

@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from .._data import bundled_rules_path
 from ..errors import Loc, Problem, RulePackError, format_loc
 from ..school import vocabulary as V
 from ..school._source import ParseFailure, Source, parse, read_source
@@ -223,17 +223,6 @@ class RuleLocations(Mapping[str, tuple[str, int | None]]):
 
 # --- loading -------------------------------------------------------------------------------
 
-
-def bundled_rules_path() -> Path:
-    """The folder of the bundled rule packs (``rules/`` at the top of the project).
-
-    An installed wheel carries it inside the package; an editable install of a source
-    checkout reads the checkout's own ``rules/``, so there is only ever one copy.
-    """
-    inside = Path(str(resources.files("mandaat"))) / "data" / "rules"
-    if inside.is_dir():
-        return inside
-    return Path(__file__).resolve().parents[3] / "rules"
 
 
 def default_pack() -> RulePack:

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import yaml
 from yaml.events import (
@@ -35,9 +35,6 @@ from yaml.events import (
 
 from ..errors import Loc, Problem
 from ..limits import LIMITS, SHOWN_CHARS
-
-if TYPE_CHECKING:
-    from .model import School
 
 # libyaml's parser where PyYAML was built with it. Only its events are used: what they
 # become is decided here, so no tag ever constructs an object.
@@ -192,7 +189,7 @@ class Source:
             object.__setattr__(self, "_lines", lines)  # not a field: equality is unchanged
         return lines.line_of((*self.prefix, *loc))
 
-    def item_cells(self, school: School) -> dict[str, str]:
+    def item_cells(self, school: Any) -> dict[str, str]:
         """Each id's first cell, for a school read from a workbook or CSV (see
         :func:`workbook_cells`); a school read from text has none."""
         return {}
@@ -327,25 +324,6 @@ def is_workbook_path(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (*WORKBOOK_SUFFIXES, *MACRO_SUFFIXES, *CSV_SUFFIXES,
                                          ".xls")
 
-
-def workbook_cells(school: School) -> dict[str, str]:
-    """For a school read from a workbook or CSV: each id's row, as the report names it.
-
-    Parameters
-    ----------
-    school
-        A school from :func:`mandaat.workbook.read_workbook`,
-        :func:`mandaat.workbook.read_csv` or :func:`mandaat.load_school`.
-
-    Returns
-    -------
-    dict
-        Id of a person, team, external party, task, mandate or signal -> the first cell of
-        its row (``"Taken!A7"``; a CSV file: ``"taken.csv!A7"``). Empty for a school read
-        from YAML or JSON.
-    """
-    src = school._source
-    return src.item_cells(school) if src is not None else {}
 
 
 def read_source(path: str | Path) -> Source:

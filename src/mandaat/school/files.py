@@ -1,96 +1,23 @@
-"""Loading a school file: parse safely, validate, check references, report all at once."""
+"""School files in YAML or JSON: parsed safely, validated, every problem reported at once;
+and a school written back as YAML or JSON."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from .errors import Loc, Problem, SchoolFileError
-from .limits import LIMITS
-from .school._references import check_references
-from .school._source import (
-    ParseFailure,
-    Source,
-    check_data,
-    clip_msg,
-    is_workbook_path,
-    parse,
-    read_source,
-    show,
-)
-from .school._validation import problems_from
-from .school.model import REFERENCES_CHECKED, SUPPORTED_FORMATS, School
+from ..errors import Loc, Problem, SchoolFileError
+from ..limits import LIMITS
+from ._references import check_references
+from ._source import ParseFailure, Source, clip_msg, parse, show
+from ._validation import problems_from
+from .model import REFERENCES_CHECKED, SUPPORTED_FORMATS, School
 
-__all__ = ["dump_school", "load_school"]
-
-
-def load_school(
-    source: str | Path | Mapping[str, Any], *, name: str | None = None
-) -> School:
-    """Load and validate a school file of format ``mandaat/1``.
-
-    Parameters
-    ----------
-    source
-        A path to a ``.yaml``/``.yml``/``.json`` file, to an Excel workbook (``.xlsx``) or
-        a RACI matrix as ``.csv`` (see :mod:`mandaat.workbook`), the file's text (a ``str``
-        that contains a newline or starts with ``{``), or an already parsed mapping.
-    name
-        The name to report problems under (default: the path, ``<string>`` for text, or
-        ``<data>`` for a mapping). Problems in a mapping carry no line number: it has none.
-
-    Returns
-    -------
-    School
-        The validated school.
-
-    Raises
-    ------
-    SchoolFileError
-        With every problem found, each naming the file, line, field path and a suggestion.
-
-    Examples
-    --------
-    >>> school = load_school('''
-    ... format: mandaat/1
-    ... school: {name: OBS De Regenboog}
-    ... people: [{id: anna, roles: [schoolleider]}]
-    ... ''')
-    >>> school.people[0].roles
-    ['schoolleider']
-    >>> load_school("format: mandaat/1\\nschool: {name: X}\\npeople: [{id: a, roles: [ib]}]\\n")
-    Traceback (most recent call last):
-    ...
-    mandaat.errors.SchoolFileError: <string>:3: people[0].roles[0]: unknown role 'ib' (did you mean 'intern_begeleider'?)
-    """
-    if isinstance(source, Mapping):
-        src = Source(name or "<data>", "")
-        data: Any = source
-        try:
-            check_data(data, src)  # the limits of docs/errors.md, before any other work
-        except ParseFailure as exc:
-            raise SchoolFileError([exc.problem]) from None
-    else:
-        if isinstance(source, Path) or ("\n" not in source and not source.lstrip().startswith("{")):
-            if is_workbook_path(source):  # .xlsx, .csv: docs/workbook.md
-                from .workbook import load_workbook_path
-
-                return load_workbook_path(source, name)
-            try:
-                src = read_source(source)
-            except ParseFailure as exc:
-                raise SchoolFileError([exc.problem]) from None
-            if name:
-                src = Source(name, src.text)
-        else:
-            src = Source(name or "<string>", source)
-        return load_text(src)
-    return validate_school(data, src)
+__all__ = ["dump_school", "load_text", "validate_school", "workbook_cells"]
 
 
 def load_text(src: Source) -> School:
@@ -142,6 +69,7 @@ def validate_school(data: Any, src: Source) -> School:
 def dump_school(school: School, *, format: str = "yaml") -> str:
     """Write a school back as YAML (or JSON); ``load_school`` reads it back unchanged.
 
+    >>> from mandaat import load_school
     >>> s = load_school("format: mandaat/1\\nschool: {name: X}\\npeople: []\\n")
     >>> load_school(dump_school(s)) == s
     True
@@ -178,3 +106,23 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add((p.loc, p.msg))
             out.append(p)
     return out
+
+
+def workbook_cells(school: School) -> dict[str, str]:
+    """For a school read from a workbook or CSV: each id's row, as the report names it.
+
+    Parameters
+    ----------
+    school
+        A school from :func:`mandaat.workbook.read_workbook`,
+        :func:`mandaat.workbook.read_csv` or :func:`mandaat.load_school`.
+
+    Returns
+    -------
+    dict
+        Id of a person, team, external party, task, mandate or signal -> the first cell of
+        its row (``"Taken!A7"``; a CSV file: ``"taken.csv!A7"``). Empty for a school read
+        from YAML or JSON.
+    """
+    src = school._source
+    return src.item_cells(school) if src is not None else {}

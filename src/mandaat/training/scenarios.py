@@ -18,12 +18,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from .._data import bundled_scenarios_path
 from ..errors import Loc, MandaatInputError, Problem, SchoolFileError
 from ..evaluation import check, escalate
 from ..loader import load_school, validate_school
@@ -156,10 +156,6 @@ def _show(finding: tuple[str, tuple[str, ...]]) -> str:
 
 # --- loading --------------------------------------------------------------------------------
 
-
-def bundled_scenarios_path() -> Path:
-    """The folder of the bundled scenario pack."""
-    return Path(str(resources.files("mandaat") / "data" / "scenarios" / "lbbo-2022"))
 
 
 def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None

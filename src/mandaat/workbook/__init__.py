@@ -37,12 +37,12 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from .._data import bundled_rules_path, example_workbook_path
 from ..errors import Loc, MandaatInputError, Problem, SchoolFileError, format_loc
 from ..school import vocabulary as V
 from ..school._source import (  # noqa: F401 - is_workbook_path and workbook_cells are this module's API
@@ -51,8 +51,8 @@ from ..school._source import (  # noqa: F401 - is_workbook_path and workbook_cel
     WORKBOOK_SUFFIXES,
     Source,
     is_workbook_path,
-    workbook_cells,
 )
+from ..school.files import validate_school, workbook_cells
 from ..school.model import SUPPORTED_FORMATS, School
 
 __all__ = [
@@ -1383,7 +1383,6 @@ def _pack_params() -> dict[str, float]:
     """The bundled rule pack's params and their defaults, for the Drempels sheet."""
     import yaml
 
-    from ..rules import bundled_rules_path
 
     try:
         head = yaml.safe_load((bundled_rules_path() / "lbbo-2022" / "pack.yaml")
@@ -2054,8 +2053,6 @@ def _refuse_merged(reading: _Reading, grid: _Grid, columns: Iterable[int] | None
 
 def _finish(reading: _Reading, file: str) -> School:
     """Validate the data with the school loader; every problem points at its cell."""
-    from ..loader import validate_school
-
     src = WorkbookSource(file, "", (), dict(reading.cells), notes=tuple(reading.notes))
     problems = list(reading.problems)
     try:
@@ -3035,16 +3032,6 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> None:
     """
     write_file(path, template_bytes(), overwrite=overwrite)
 
-
-def example_workbook_path() -> Path:
-    """The bundled example school as a workbook.
-
-    Returns
-    -------
-    Path
-        ``example-school.xlsx`` in the package: the export of ``example-school.yaml``.
-    """
-    return Path(str(resources.files("mandaat") / "data" / "example-school.xlsx"))
 
 
 def load_workbook_path(path: str | Path, name: str | None = None) -> School:
