@@ -12,44 +12,48 @@ True
 import importlib
 
 from . import _moved
-from ._data import example_school_path
 from ._version import __version__
-from .errors import (
-    MandaatInputError,
-    Problem,
-    RulePackError,
-    SchoolFileError,
-    UnknownSignalError,
-)
-from .evaluation import check, escalate
-from .graph import build_graph
-from .graph.matrix import raci_matrix
-from .loader import dump_school, load_school
-from .report import Escalation, Explanation, Finding, Report
-from .rules import RulePack, default_pack, load_rules
-from .school.files import workbook_cells
-from .school.model import (
-    Defaults,
-    External,
-    Mandate,
-    Person,
-    School,
-    Signal,
-    Task,
-    Team,
-    json_schema,
-)
 
-#: Names imported when first used: the HTML report needs Jinja2, the workbooks a module of
-#: their own, and most commands neither (together 80 ms of every command's start).
+#: Every public name and the module it is imported from when it is first used:
+#: ``import mandaat`` loads none of them, so ``mandaat --version`` and ``--help`` start
+#: without pydantic, networkx or durable-rules, and a check loads no workbook, template
+#: or command-line code (``docs/architecture.md``).
 _ON_FIRST_USE = {
-    "render_html": "report.html",
+    "Defaults": "school.model",
+    "Escalation": "report.model",
+    "Explanation": "report.model",
+    "External": "school.model",
+    "Finding": "report.model",
+    "MandaatInputError": "errors",
+    "Mandate": "school.model",
+    "Person": "school.model",
+    "Problem": "errors",
+    "Report": "report.model",
+    "RulePack": "rules",
+    "RulePackError": "errors",
+    "School": "school.model",
+    "SchoolFileError": "errors",
+    "Signal": "school.model",
+    "Task": "school.model",
+    "Team": "school.model",
+    "UnknownSignalError": "errors",
+    "build_graph": "graph",
+    "check": "evaluation",
+    "default_pack": "rules",
+    "dump_school": "school.files",
+    "escalate": "evaluation",
+    "example_school_path": "_data",
+    "json_schema": "school.model",
+    "load_rules": "rules",
+    "load_school": "loader",
+    "raci_matrix": "graph.matrix",
     "read_csv": "workbook",
     "read_workbook": "workbook",
+    "render_html": "report.html",
+    "workbook_cells": "school.files",
     "write_template": "workbook",
     "write_workbook": "workbook",
 }
-
 
 _moved.install()
 

@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def _data() -> Path:
-    return Path(str(resources.files("mandaat"))) / "data"
+    return Path(__file__).resolve().parent / "data"
 
 
 def example_school_path() -> Path:

@@ -8,7 +8,6 @@ mandaat 0.1 documented. New code imports the new paths.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 from types import ModuleType
@@ -27,7 +26,7 @@ MOVED: dict[str, str] = {
 }
 
 
-class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _Alias:
     """Finds an old path of :data:`MOVED` and loads it as the module it names."""
 
     def find_spec(self, fullname: str, path: object = None, target: object = None

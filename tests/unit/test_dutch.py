@@ -15,7 +15,7 @@ import pytest
 import mandaat
 from mandaat import SchoolFileError
 from mandaat._dutch import problem_text, translate
-from mandaat.cli import _read_stdin, _school_files
+from mandaat.cli.commands import _read_stdin, _school_files
 from mandaat.errors import MandaatInputError, Problem, RulePackError
 from mandaat.school._validation import _EXPECTED
 from tests.cli.test_cli import BAD_INPUT, PACK_WITHOUT_PARAMS

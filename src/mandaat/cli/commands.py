@@ -1,13 +1,9 @@
-"""The ``mandaat`` command line: thin, over the library (see ``docs/cli.md``).
-
-Exit status: 0 no violations, 1 at least one violation (or lint findings), 2 bad input or
-bad rules, with the message on stderr and no traceback.
-"""
+"""What each command of ``mandaat`` does, over the library: imported once the arguments
+are parsed, so that ``--help`` and ``--version`` load none of it."""
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -15,241 +11,26 @@ from pathlib import Path
 from typing import TextIO
 
 from .._data import example_school_path
-from .._version import __version__
+from .._terminal import SafeWriter, safe_text
 from ..errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
 from ..evaluation import check, escalate, ignored_params
 from ..graph import build_graph, to_dot, to_mermaid
-from ..graph.routes import draw_route
 from ..limits import LIMITS
 from ..loader import load_school, load_text
-from ..report import render_escalation_text, render_text
-from ..report._terminal import SafeWriter, safe_text
 from ..rules import RulePack, load_rules, packs_params, packs_routes, shared_default_pack
-from ..rules.facts import case_of, route_for
 from ..school._source import ParseFailure, Source, decode
 from ..school.files import workbook_cells
-from ..school.model import School, json_schema
+from ..school.model import School
 from ..school.vocabulary import did_you_mean
-from ..training import EXIT_INTERRUPTED, goodbye, session
-from ..training.scenarios import (
-    ScenarioFileError,
-    bundled_scenarios_path,
-    load_scenarios,
-    run_scenarios,
-)
-from ._board import Settings, check_all, default_jobs, error_line, ignored_note
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
-
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="mandaat",
-        description="Check who is responsible for what in a Dutch primary school, and why.",
-    )
-    parser.add_argument("--version", action="version", version=f"mandaat {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def rules_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--rules", action="append", default=[], metavar="PATH",
-                       help="add a rule pack (a YAML file or a folder); may be repeated")
-        p.add_argument("--rules-only", action="store_true",
-                       help="use only the --rules packs, not the bundled lbbo-2022")
-
-    def output_options(p: argparse.ArgumentParser,
-                       formats: tuple[str, ...] = ("text", "json")) -> None:
-        p.add_argument("--format", choices=formats, default=None,
-                       help="text for people (default on a terminal) or json for apps"
-                       + ("; html: one page to open in a browser and print" if "html" in formats
-                          else ""))
-        p.add_argument("--lang", choices=("nl", "en"), default="nl",
-                       help="language of messages (default nl)")
-        p.add_argument("--explain", "-v", action="store_true",
-                       help="text: also the facts as the engine matched them, the route "
-                       "and the thresholds")
-
-    def timeout_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                       help="stop a school's evaluation after this many seconds (bad input, "
-                       "exit 2)")
-
-    p = sub.add_parser("check", help="check a school's task division",
-                       description="Check a school file against the rule packs. Without a "
-                       "file, checks the bundled example school; with a folder or several "
-                       "files, checks them all (a board's schools).")
-    p.add_argument("school", nargs="*", metavar="SCHOOL_FILE")
-    rules_options(p)
-    output_options(p, ("text", "json", "html"))
-    timeout_option(p)
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the report to FILE (atomically) instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                   help="for several schools: check them in N worker processes (default: "
-                   "one per core; 1 checks them one by one in this process)")
-
-    p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
-                       description="Answer who acts now on one signal of a school file.")
-    p.add_argument("school", metavar="SCHOOL_FILE")
-    p.add_argument("signal", metavar="SIGNAL_ID")
-    rules_options(p)
-    output_options(p)
-    timeout_option(p)
-
-    p = sub.add_parser("graph", help="draw the responsibility graph (Mermaid or DOT)",
-                       description="Print the school's responsibility graph.")
-    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
-    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
-    which = p.add_mutually_exclusive_group()
-    which.add_argument("--route", metavar="ROUTE_ID", help="draw only this route, steps numbered")
-    which.add_argument("--signal", metavar="SIGNAL_ID",
-                       help="draw the route this signal walks, as far as it has come")
-    which.add_argument("--focus", metavar="ID",
-                       help="draw only what touches this person, team or task")
-
-    p = sub.add_parser("matrix", help="print the RACI matrix (text, CSV or HTML)",
-                       description="Print the school's RACI matrix: tasks down by domain, "
-                       "people and teams across by role, A/R/C/I and hours in the cells.")
-    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
-    p.add_argument("--format", choices=("text", "csv", "html"), default="text")
-    p.add_argument("--lang", choices=("nl", "en"), default="nl")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-
-    sub.add_parser("schema", help="print the JSON Schema of the school file format",
-                   description="Print the JSON Schema of format mandaat/1.")
-
-    p = sub.add_parser("example", help="print the bundled example school file",
-                       description="Print the bundled example school, a start for your own.")
-    p.add_argument("--format", choices=("yaml", "json", "xlsx"), default="yaml",
-                   help="yaml (the file as shipped), json, or xlsx (a workbook; needs -o)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-
-    # workbooks: docs/workbook.md
-    p = sub.add_parser("template", help="write an empty workbook to fill in (.xlsx)",
-                       description="Write an Excel workbook a school fills in: people, teams, "
-                       "tasks as a RACI matrix, mandates, signals, routes; Dutch headings, "
-                       "drop-down lists and an instruction sheet.")
-    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.add_argument("--lang", choices=("nl", "en"), default="nl")
-
-    p = sub.add_parser("import", help="convert a workbook or CSV files to a school file",
-                       description="Read a filled-in workbook (or a RACI matrix as CSV, or a "
-                       "planner's activity overview) and write it as a mandaat/1 school file. "
-                       "Every problem is reported with its sheet and cell; nothing is written "
-                       "unless the whole school is valid.")
-    p.add_argument("source", metavar="WORKBOOK_OR_CSV")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write to FILE (.yaml or .json) instead of stdout")
-    p.add_argument("--format", choices=("yaml", "json"), default=None,
-                   help="the output format (default: from FILE's name, else yaml)")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.add_argument("--layout", choices=("auto", "mandaat", "planner"), default="auto",
-                   help="mandaat (the template's sheets) or planner (activities down, team "
-                   "members across, hours in the cells); auto decides by the sheets")
-    for name in ("people", "teams", "externals", "mandates", "signals", "school", "params"):
-        p.add_argument(f"--{name}", metavar="CSV", help=f"with a CSV matrix: the {name} sheet "
-                       "as CSV (optional)")
-    p.add_argument("--lang", choices=("nl", "en"), default="nl")
-
-    p = sub.add_parser("export", help="write a school file as a workbook (.xlsx)",
-                       description="Write a school file as an Excel workbook that `mandaat "
-                       "import` reads back as the same school.")
-    p.add_argument("school", metavar="SCHOOL_FILE")
-    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.add_argument("--lang", choices=("nl", "en"), default="nl")
-
-    p = sub.add_parser("scenarios", help="run training scenarios as tests",
-                       description="Run scenarios against the rule packs.")
-    ssub = p.add_subparsers(dest="scenarios_command", required=True, metavar="ACTION")
-    sp = ssub.add_parser("run", help="run every scenario and report rule coverage",
-                         description="Run every scenario of a file or folder (default: the "
-                         "bundled pack); exit 1 when one fails.")
-    sp.add_argument("path", nargs="?", metavar="PATH")
-    rules_options(sp)
-    sp.add_argument("--format", choices=("text", "json"), default="text")
-
-    p = sub.add_parser("oefen", help="practise a scenario in the terminal",
-                       description="Practise scenarios: read the case, answer the question, "
-                       "get hints, and see the explanation.")
-    p.add_argument("path", nargs="?", metavar="PATH")
-    p.add_argument("--scenario", metavar="ID", help="only this scenario")
-    p.add_argument("--lang", choices=("nl", "en"), default="nl")
-
-    p = sub.add_parser("rules", help="list or lint rule packs",
-                       description="List the rules of the packs, or lint a pack.")
-    rsub = p.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
-    lp = rsub.add_parser("list", help="list the rules", description="List the rules.")
-    rules_options(lp)
-    lp.add_argument("--format", choices=("text", "json"), default="text")
-    lint = rsub.add_parser("lint", help="check a rule pack for mistakes",
-                           description="Load a rule pack and report its mistakes.")
-    lint.add_argument("path", metavar="PATH")
-    lint.add_argument("--sources", metavar="DIR",
-                      help="the folder of the source texts the rules quote (default: a "
-                      "sources/ folder beside PATH, when there is one)")
-    return parser
-
-
-def _seconds(text: str) -> float:
-    """``--timeout``: a positive number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
-    return value
-
-
-def _jobs(text: str) -> int:
-    """``--jobs``: a whole number of workers, at least 1."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return n
-
-
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-         stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
-    """Run the command line; return the exit status (the console script exits with it)."""
-    out = stdout or sys.stdout
-    err: TextIO = SafeWriter(stderr or sys.stderr)  # type: ignore[assignment]
-    args = _parser().parse_args(argv)
-    args.stdin = stdin or sys.stdin
-    if _writes_text(args, out):
-        out = SafeWriter(out)  # type: ignore[assignment]
-    try:
-        return _run(args, out, err)
-    except MandaatInputError as exc:
-        print(exc.render(getattr(args, "lang", "nl")), file=err)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
-        return EXIT_OK
-    except KeyboardInterrupt:  # Ctrl-C: no traceback, the shell's status for it
-        return EXIT_INTERRUPTED
-
-
-def _writes_text(args: argparse.Namespace, out: TextIO) -> bool:
-    """Whether the command writes text for people (escaped), not JSON, DOT or Mermaid."""
-    if args.command in ("graph", "schema", "example"):
-        return False
-    fmt = getattr(args, "format", None)
-    if args.command in ("check", "escalate"):
-        return (fmt or ("text" if out.isatty() else "json")) == "text"
-    return fmt != "json"
+from ._exit import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS
 
 
 def _packs(args: argparse.Namespace) -> list[RulePack]:
     return [load_rules(p) for p in args.rules]
 
+
+# What only some commands use is imported where they use it: training, the board's
+# workers, the text report, route pictures, the JSON Schema (docs/architecture.md).
 
 #: The file name that means "read the school from standard input".
 STDIN = "-"
@@ -299,6 +80,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif _fmt(args, out) == "json":
             out.write(report.to_json())
         else:
+            from ..report.text import render_text
+
             out.write(render_text(report, args.lang, cells=workbook_cells(school),
                                   explain=args.explain))
         return report.exit_code
@@ -309,6 +92,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if _fmt(args, out) == "json":
             out.write(answer.to_json())
         else:
+            from ..report.text import render_escalation_text
+
             out.write(render_escalation_text(answer, args.lang, explain=args.explain))
         return EXIT_OK
     if args.command == "graph":
@@ -323,6 +108,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "matrix":
         return _matrix(args, out)
     if args.command == "schema":
+        from ..school.model import json_schema
+
         out.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     if args.command == "example":
@@ -380,6 +167,8 @@ def _school_files(paths: Sequence[str]) -> list[Path]:
 
 def _write_report(args: argparse.Namespace, out: TextIO, school: School, report) -> None:
     """``check --format html`` and ``check -o FILE``: the report as a page or to a file."""
+    from ..report.text import render_text
+
     suffix = Path(args.output or "").suffix.lower()
     fmt = args.format or {".html": "html", ".htm": "html", ".json": "json"}.get(
         suffix, "text" if args.output else _fmt(args, out))
@@ -443,6 +232,9 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
 def route_picture(school: School, graph, *, route: str | None, signal: str | None,
                   format: str) -> str:
     """One route (``route``), or the walk of one signal (``signal``), as a picture."""
+    from ..graph.routes import draw_route
+    from ..rules.facts import case_of, route_for
+
     routes = packs_routes([shared_default_pack()])
     if signal is not None:
         found = next((s for s in school.signals if s.id == signal), None)
@@ -480,6 +272,8 @@ def _where(school: School) -> str:
 
 def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check every school of a board, on every core: a table, or JSON Lines."""
+    from ._board import Settings, check_all, default_jobs, error_line
+
     files = _school_files(args.school)
     as_json = _fmt(args, out) == "json"
     try:
@@ -576,6 +370,8 @@ def _warn_ignored_params(school: School, packs: Sequence[RulePack], args: argpar
         return
     ignored = ignored_params(school, packs)
     if ignored:
+        from ._board import ignored_note
+
         where = school._source.name if school._source is not None else "<school>"
         text = ignored_note(where, ignored, args.lang)
         if isinstance(err, _Progress):
@@ -647,6 +443,8 @@ def _workbook_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
+    from ..training.scenarios import run_scenarios
+
     run = run_scenarios(args.path, rules=args.rules, rules_only=args.rules_only)
     if args.format == "json":
         out.write(json.dumps({
@@ -672,6 +470,9 @@ def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _oefen(args: argparse.Namespace, out: TextIO) -> int:
+    from ..training import goodbye, session
+    from ..training.scenarios import ScenarioFileError, bundled_scenarios_path, load_scenarios
+
     try:
         items = load_scenarios(args.path or bundled_scenarios_path())
     except KeyboardInterrupt:  # Ctrl-C while the scenarios load
@@ -688,15 +489,3 @@ def _oefen(args: argparse.Namespace, out: TextIO) -> int:
     # 0 all right, 1 not all right or input ended early, 130 Ctrl-C (docs/trainers.md)
     return session(items, stdin=getattr(args, "stdin", None) or sys.stdin, stdout=out,
                    lang=args.lang)
-
-
-def console() -> None:
-    """Entry point of the ``mandaat`` console script.
-
-    What the imports made (modules, classes, schemas: most of the process's objects) is
-    moved out of the cycle collector's sight first: its first full collection of a command
-    otherwise walked all of it, about 25 ms of checking one school. The objects a command
-    makes afterwards are collected as usual.
-    """
-    gc.freeze()
-    sys.exit(main())

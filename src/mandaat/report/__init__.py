@@ -7,7 +7,6 @@
 - :mod:`~mandaat.report.picture`: the SVG picture of who does what.
 - ``_present``: what text and HTML both show, read off one report: the matched facts as
   sentences, what to do first, cross-references.
-- ``_terminal``: no user string moves a terminal's cursor.
 
 A report is made by :func:`mandaat.check`; nothing here evaluates a rule.
 """

@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from .._dutch import date_words
+from .._terminal import safe_text
 from .._version import __version__
 from ..graph.matrix import (
     Matrix,
@@ -39,7 +40,6 @@ from ..graph.matrix import (
 from ..school import vocabulary as V
 from ..school.model import School
 from ._present import counts, fact_line, present
-from ._terminal import safe_text
 from .model import Report
 from .picture import DOMAIN_FILL, css_token, layout
 

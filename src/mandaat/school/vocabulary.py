@@ -293,18 +293,31 @@ def _plain(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
-_TYPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), task_type)
-    for word, task_type in sorted(
-        ((w, t) for t in DOMAIN_OF_TASK_TYPE
-         for w in (t.replace("_", " "), *_TYPE_WORDS.get(t, ()))),
-        key=lambda wt: (-len(wt[0]), wt[0]))
-)
-#: matches where any of ``_TYPE_PATTERNS`` does (an alternative that fails its lookahead
-#: gives way to the next)
-_ANY_TYPE_WORD = re.compile("(?<![a-z0-9])(?:" + "|".join(
-    p.pattern[len("(?<![a-z0-9])"):-len("(?![a-z0-9])")] for p, _ in _TYPE_PATTERNS)
-    + ")(?![a-z0-9])")
+@functools.cache
+def _type_patterns() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """One pattern that matches where any task type's word does, and a pattern for each
+    word with its type, longest word first: about 140 patterns, compiled on the first
+    title looked at rather than at every start (``_ANY_TYPE_WORD``, ``_TYPE_PATTERNS``)."""
+    patterns = tuple(
+        (re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), task_type)
+        for word, task_type in sorted(
+            ((w, t) for t in DOMAIN_OF_TASK_TYPE
+             for w in (t.replace("_", " "), *_TYPE_WORDS.get(t, ()))),
+            key=lambda wt: (-len(wt[0]), wt[0]))
+    )
+    # an alternative that fails its lookahead gives way to the next
+    any_word = re.compile("(?<![a-z0-9])(?:" + "|".join(
+        p.pattern[len("(?<![a-z0-9])"):-len("(?![a-z0-9])")] for p, _ in patterns)
+        + ")(?![a-z0-9])")
+    return any_word, patterns
+
+
+def __getattr__(name: str) -> object:
+    if name == "_ANY_TYPE_WORD":
+        return _type_patterns()[0]
+    if name == "_TYPE_PATTERNS":
+        return _type_patterns()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def suggested_type(title: str | None) -> str:
@@ -320,9 +333,10 @@ def suggested_type(title: str | None) -> str:
     if not title:
         return ""
     plain = _plain(title)
-    if _ANY_TYPE_WORD.search(plain) is None:  # most titles name no type: one search says so
+    any_word, patterns = _type_patterns()
+    if any_word.search(plain) is None:  # most titles name no type: one search says so
         return ""
-    return next((t for pattern, t in _TYPE_PATTERNS if pattern.search(plain)), "")
+    return next((t for pattern, t in patterns if pattern.search(plain)), "")
 
 
 #: Words school leaders write for the roles: suggested where a school file or a workbook

@@ -1,0 +1,274 @@
+"""The ``mandaat`` command line: thin, over the library (see ``docs/cli.md``).
+
+Exit status: 0 no violations, 1 at least one violation (or lint findings), 2 bad input or
+bad rules, with the message on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .._version import __version__
+from ._exit import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import TextIO
+
+# argparse, the library and its dependencies are imported once a command runs, so that
+# ``mandaat --version`` starts in about the time of Python itself (docs/architecture.md).
+
+__all__ = [
+    "EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_VIOLATIONS", "console",
+    "example_school_path", "main",
+]
+
+
+def _parser() -> argparse.ArgumentParser:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="mandaat",
+        description="Check who is responsible for what in a Dutch primary school, and why.",
+    )
+    parser.add_argument("--version", action="version", version=f"mandaat {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def rules_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--rules", action="append", default=[], metavar="PATH",
+                       help="add a rule pack (a YAML file or a folder); may be repeated")
+        p.add_argument("--rules-only", action="store_true",
+                       help="use only the --rules packs, not the bundled lbbo-2022")
+
+    def output_options(p: argparse.ArgumentParser,
+                       formats: tuple[str, ...] = ("text", "json")) -> None:
+        p.add_argument("--format", choices=formats, default=None,
+                       help="text for people (default on a terminal) or json for apps"
+                       + ("; html: one page to open in a browser and print" if "html" in formats
+                          else ""))
+        p.add_argument("--lang", choices=("nl", "en"), default="nl",
+                       help="language of messages (default nl)")
+        p.add_argument("--explain", "-v", action="store_true",
+                       help="text: also the facts as the engine matched them, the route "
+                       "and the thresholds")
+
+    def timeout_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                       help="stop a school's evaluation after this many seconds (bad input, "
+                       "exit 2)")
+
+    p = sub.add_parser("check", help="check a school's task division",
+                       description="Check a school file against the rule packs. Without a "
+                       "file, checks the bundled example school; with a folder or several "
+                       "files, checks them all (a board's schools).")
+    p.add_argument("school", nargs="*", metavar="SCHOOL_FILE")
+    rules_options(p)
+    output_options(p, ("text", "json", "html"))
+    timeout_option(p)
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the report to FILE (atomically) instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                   help="for several schools: check them in N worker processes (default: "
+                   "one per core; 1 checks them one by one in this process)")
+
+    p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
+                       description="Answer who acts now on one signal of a school file.")
+    p.add_argument("school", metavar="SCHOOL_FILE")
+    p.add_argument("signal", metavar="SIGNAL_ID")
+    rules_options(p)
+    output_options(p)
+    timeout_option(p)
+
+    p = sub.add_parser("graph", help="draw the responsibility graph (Mermaid or DOT)",
+                       description="Print the school's responsibility graph.")
+    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--route", metavar="ROUTE_ID", help="draw only this route, steps numbered")
+    which.add_argument("--signal", metavar="SIGNAL_ID",
+                       help="draw the route this signal walks, as far as it has come")
+    which.add_argument("--focus", metavar="ID",
+                       help="draw only what touches this person, team or task")
+
+    p = sub.add_parser("matrix", help="print the RACI matrix (text, CSV or HTML)",
+                       description="Print the school's RACI matrix: tasks down by domain, "
+                       "people and teams across by role, A/R/C/I and hours in the cells.")
+    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
+    p.add_argument("--format", choices=("text", "csv", "html"), default="text")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    sub.add_parser("schema", help="print the JSON Schema of the school file format",
+                   description="Print the JSON Schema of format mandaat/1.")
+
+    p = sub.add_parser("example", help="print the bundled example school file",
+                       description="Print the bundled example school, a start for your own.")
+    p.add_argument("--format", choices=("yaml", "json", "xlsx"), default="yaml",
+                   help="yaml (the file as shipped), json, or xlsx (a workbook; needs -o)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    # workbooks: docs/workbook.md
+    p = sub.add_parser("template", help="write an empty workbook to fill in (.xlsx)",
+                       description="Write an Excel workbook a school fills in: people, teams, "
+                       "tasks as a RACI matrix, mandates, signals, routes; Dutch headings, "
+                       "drop-down lists and an instruction sheet.")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+
+    p = sub.add_parser("import", help="convert a workbook or CSV files to a school file",
+                       description="Read a filled-in workbook (or a RACI matrix as CSV, or a "
+                       "planner's activity overview) and write it as a mandaat/1 school file. "
+                       "Every problem is reported with its sheet and cell; nothing is written "
+                       "unless the whole school is valid.")
+    p.add_argument("source", metavar="WORKBOOK_OR_CSV")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (.yaml or .json) instead of stdout")
+    p.add_argument("--format", choices=("yaml", "json"), default=None,
+                   help="the output format (default: from FILE's name, else yaml)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--layout", choices=("auto", "mandaat", "planner"), default="auto",
+                   help="mandaat (the template's sheets) or planner (activities down, team "
+                   "members across, hours in the cells); auto decides by the sheets")
+    for name in ("people", "teams", "externals", "mandates", "signals", "school", "params"):
+        p.add_argument(f"--{name}", metavar="CSV", help=f"with a CSV matrix: the {name} sheet "
+                       "as CSV (optional)")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+
+    p = sub.add_parser("export", help="write a school file as a workbook (.xlsx)",
+                       description="Write a school file as an Excel workbook that `mandaat "
+                       "import` reads back as the same school.")
+    p.add_argument("school", metavar="SCHOOL_FILE")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+
+    p = sub.add_parser("scenarios", help="run training scenarios as tests",
+                       description="Run scenarios against the rule packs.")
+    ssub = p.add_subparsers(dest="scenarios_command", required=True, metavar="ACTION")
+    sp = ssub.add_parser("run", help="run every scenario and report rule coverage",
+                         description="Run every scenario of a file or folder (default: the "
+                         "bundled pack); exit 1 when one fails.")
+    sp.add_argument("path", nargs="?", metavar="PATH")
+    rules_options(sp)
+    sp.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("oefen", help="practise a scenario in the terminal",
+                       description="Practise scenarios: read the case, answer the question, "
+                       "get hints, and see the explanation.")
+    p.add_argument("path", nargs="?", metavar="PATH")
+    p.add_argument("--scenario", metavar="ID", help="only this scenario")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+
+    p = sub.add_parser("rules", help="list or lint rule packs",
+                       description="List the rules of the packs, or lint a pack.")
+    rsub = p.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    lp = rsub.add_parser("list", help="list the rules", description="List the rules.")
+    rules_options(lp)
+    lp.add_argument("--format", choices=("text", "json"), default="text")
+    lint = rsub.add_parser("lint", help="check a rule pack for mistakes",
+                           description="Load a rule pack and report its mistakes.")
+    lint.add_argument("path", metavar="PATH")
+    lint.add_argument("--sources", metavar="DIR",
+                      help="the folder of the source texts the rules quote (default: a "
+                      "sources/ folder beside PATH, when there is one)")
+    return parser
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a positive number of seconds."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of workers, at least 1."""
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return n
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    """Run the command line; return the exit status (the console script exits with it)."""
+    return _main(argv, stdout=stdout, stderr=stderr, stdin=stdin)
+
+
+def _main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+          stderr: TextIO | None = None, stdin: TextIO | None = None,
+          freeze: bool = False) -> int:
+    from .._terminal import SafeWriter
+    from ..errors import MandaatInputError
+
+    out = stdout or sys.stdout
+    err: TextIO = SafeWriter(stderr or sys.stderr)  # type: ignore[assignment]
+    args = _parser().parse_args(argv)
+    args.stdin = stdin or sys.stdin
+    if _writes_text(args, out):
+        out = SafeWriter(out)  # type: ignore[assignment]
+    try:
+        from .commands import _run
+
+        if freeze:
+            import gc
+
+            # What the imports made (modules, classes, schemas: most of the process's
+            # objects) is moved out of the cycle collector's sight: its first full
+            # collection otherwise walked all of it, about 25 ms of checking one school.
+            # The objects the command makes are collected as usual.
+            gc.freeze()
+        return _run(args, out, err)
+    except MandaatInputError as exc:
+        print(exc.render(getattr(args, "lang", "nl")), file=err)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
+        return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: no traceback, the shell's status for it
+        return EXIT_INTERRUPTED
+
+
+def _writes_text(args: argparse.Namespace, out: TextIO) -> bool:
+    """Whether the command writes text for people (escaped), not JSON, DOT or Mermaid."""
+    if args.command in ("graph", "schema", "example"):
+        return False
+    fmt = getattr(args, "format", None)
+    if args.command in ("check", "escalate"):
+        return (fmt or ("text" if out.isatty() else "json")) == "text"
+    return fmt != "json"
+
+
+def console() -> None:
+    """Entry point of the ``mandaat`` console script.
+
+    ``mandaat --version`` answers before anything else is imported.
+    """
+    if sys.argv[1:] == ["--version"]:
+        print(f"mandaat {__version__}")
+        sys.exit(EXIT_OK)
+    sys.exit(_main(freeze=True))
+
+
+def __getattr__(name: str) -> object:
+    if name == "example_school_path":  # where mandaat 0.1 had it
+        from .._data import example_school_path
+
+        return example_school_path
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
