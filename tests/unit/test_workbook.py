@@ -404,7 +404,7 @@ def test_a_matrix_cell_that_is_no_raci(tmp_path):
     ("X", None), ("R twintig", None), ("", None), (True, None),
 ])
 def test_matrix_cells(cell, expected):
-    assert W._matrix_cell(cell) == expected
+    assert W._sheets._matrix_cell(cell) == expected
 
 
 # --- export refuses what a workbook cannot hold ----------------------------------------------
@@ -423,7 +423,7 @@ def test_export_refuses_what_it_cannot_hold_and_says_where(monkeypatch):
 
 def test_a_section_without_a_sheet_is_refused_not_dropped(monkeypatch):
     school = mandaat.load_school(mandaat.example_school_path())
-    monkeypatch.setattr(W, "_has_routes", lambda: False)  # as before the Routes sheet
+    monkeypatch.setattr(W._columns, "_has_routes", lambda: False)  # as before the Routes sheet
     (problem,) = problems(W.workbook_bytes, school)
     assert problem.type == "cannot_export" and problem.loc == ("routes",)
     assert problem.line is not None  # in the YAML file, with its line
@@ -433,8 +433,8 @@ def test_a_section_without_a_sheet_is_refused_not_dropped(monkeypatch):
 
 def test_export_refuses_a_field_it_has_no_column_for(monkeypatch):
     school = mandaat.load_school(BASE)
-    real = W._TableSheet.fields
-    monkeypatch.setattr(W._TableSheet, "fields",
+    real = W._sheets._TableSheet.fields
+    monkeypatch.setattr(W._sheets._TableSheet, "fields",
                         lambda self: real(self) - {("name",)} if self.table.section == "people"
                         else real(self))
     found = problems(W.workbook_bytes, school)
@@ -781,7 +781,8 @@ def test_every_workbook_problem_reads_as_dutch(tmp_path):
     """The messages of this module have Dutch, with no English left in them."""
     import re
 
-    source = (Path(W.__file__)).read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8")
+                     for p in Path(W.__file__).parent.glob("*.py"))
     samples = [
         "the file is 12.3 MB; mandaat reads files up to 10.0 MB",
         "the workbook holds 2000 parts; mandaat reads at most 1000",

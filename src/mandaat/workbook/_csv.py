@@ -1,0 +1,56 @@
+"""Reading a RACI matrix saved as CSV into a grid, within the limits."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from ._common import LIMITS, _cell_name, _column_letter
+from ._grid import _Grid, _refuse
+from ._xlsx import _read_file
+
+# --- reading CSV ---------------------------------------------------------------------------
+
+
+def _csv_grid(path: str | Path) -> _Grid:
+    file = str(path)
+    data = _read_file(Path(path), file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse(file, "not_utf8", f"not UTF-8 text ({exc.reason})") from None
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count) if first else ","
+    rows: list[list[Any]] = []
+    cells = 0
+    try:
+        for r, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                start=1):
+            if len(row) > LIMITS["columns"] and any(v.strip() for v in row[LIMITS["columns"]:]):
+                raise _refuse(file, "workbook_too_large",
+                              f"the file has values beyond column "
+                              f"{_column_letter(LIMITS['columns'])}; mandaat reads at most "
+                              f"{LIMITS['columns']} columns", _cell_name(r, LIMITS["columns"] + 1))
+            if r > LIMITS["rows"]:
+                if any(v.strip() for v in row):
+                    raise _refuse(file, "workbook_too_large",
+                                  f"the file has values beyond row {LIMITS['rows']}; mandaat "
+                                  f"reads at most {LIMITS['rows']} rows", _cell_name(r, 1))
+                continue
+            row = row[:LIMITS["columns"]]
+            cells += len(row)
+            if cells > LIMITS["cells"]:
+                raise _refuse(file, "workbook_too_large",
+                              f"the file holds more than {LIMITS['cells']} cells; mandaat reads "
+                              f"at most {LIMITS['cells']}", _cell_name(r, 1))
+            values: list[Any] = [v if v != "" else None for v in row]
+            while values and values[-1] is None:
+                values.pop()
+            rows.append(values)
+    except csv.Error as exc:
+        raise _refuse(file, "not_csv", f"not a CSV file: {exc}") from None
+    while rows and not rows[-1]:
+        rows.pop()
+    return _Grid(file, None, rows)
