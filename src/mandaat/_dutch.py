@@ -92,7 +92,7 @@ def translate(msg: str, type_: str = "") -> str:
 
 # --- the parts inside a message -------------------------------------------------------------
 
-#: `` (did you mean 'x'?)`` as :func:`mandaat.vocabulary.did_you_mean` writes it.
+#: `` (did you mean 'x'?)`` as :func:`mandaat.school.vocabulary.did_you_mean` writes it.
 _HINT = r"(?P<hint> \(did you mean '.*'\?\))?"
 
 #: ``unknown <what> 'x'``: the words of the vocabulary, with the article's form in Dutch.
@@ -373,10 +373,10 @@ _ROWS: list[tuple[str, str]] = [
      "'since' {since} ligt na de peildatum 'as_of' {as_of}"),
     (r"'until' (?P<until>\S+) is before 'from' (?P<start>\S+)",
      "de afwezigheid eindigt ('until' {until}) voordat ze begint ('from' {start})"),
-    # the rule packs' params (check.py)
+    # the rule packs' params (evaluation.py)
     (rf"unknown param '(?P<name>.*?)'{_HINT}; the rule packs define: (?P<params>.*)",
      "onbekende parameter '{name}'{hint}; {params}"),
-    # a signal escalate is asked about (check.py)
+    # a signal escalate is asked about (evaluation.py)
     (rf"no signal with id '(?P<id>.*?)'{_HINT}; (?:known: (?P<known>.*)|the school has no "
      r"signals)", "er is geen signaal met id '{id}'{hint}; {known}"),
     # the command line's own problems (cli.py)

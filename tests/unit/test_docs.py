@@ -55,3 +55,24 @@ def test_public_api_is_sorted_and_importable():
     assert mandaat.__all__ == sorted(mandaat.__all__)
     for name in mandaat.__all__:
         assert getattr(mandaat, name) is not None
+
+
+def test_the_readme_layout_matches_the_package_tree():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    package = ROOT / "src" / "mandaat"
+    inside = block.split("src/mandaat/", 1)[1].split("\ntests/", 1)[0]
+    listed = [name for line in inside.splitlines()[1:] if line.startswith("  ")
+              and not line.startswith("   ") for name in line.split("  ")[1].strip().split(", ")]
+    assert [n for n in listed if not (package / n.rstrip("/")).exists()] == []
+    folders = sorted(f"{p.name}/" for p in package.iterdir()
+                     if p.is_dir() and (p / "__init__.py").exists() or p.name == "data")
+    assert [f for f in folders if f not in listed] == []
+
+
+def test_the_architecture_page_names_every_package_and_its_layer_test():
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "src" / "mandaat"
+    for folder in sorted(p.name for p in package.iterdir() if (p / "__init__.py").exists()):
+        assert f"`{folder}/`" in doc, folder
+    assert "tests/unit/test_layers.py" in doc

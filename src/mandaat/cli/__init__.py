@@ -2,6 +2,9 @@
 
 Exit status: 0 no violations, 1 at least one violation (or lint findings), 2 bad input or
 bad rules, with the message on stderr and no traceback.
+
+This module parses the arguments; :mod:`~mandaat.cli.commands` does what each command
+asks, over the library, and ``_board`` checks a board's schools on every core.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """The responsibility graph of a school, and pure queries over it.
 
+The package also holds what is read off the graph: :mod:`~mandaat.graph.routes` (who acts
+now on a signal, walked step by step) and :mod:`~mandaat.graph.matrix` (the RACI matrix).
+It knows the school, never a rule or a report.
+
 Nodes are the ids of the school file (plus ``team``, all staff), each with a ``kind``
 attribute: ``person``, ``team``, ``all_staff``, ``task``, ``mandate`` or ``signal``. Edges
 are typed by their key:

@@ -1,10 +1,10 @@
 """The HTML report: one self-contained page a school leader opens, reads and prints.
 
-:func:`render_html` shows what the text report shows (:func:`mandaat._present.present`:
+:func:`render_html` shows what the text report shows (:func:`mandaat.report._present.present`:
 counts in words, what to do first, the numbered findings with why, what to do, the source
-and related findings), then the school's RACI matrix (:mod:`mandaat.matrix`) with the cells
+and related findings), then the school's RACI matrix (:mod:`mandaat.graph.matrix`) with the cells
 that findings are about marked and linked, and the responsibility picture
-(:mod:`mandaat.picture`). :func:`render_matrix_html` is the matrix alone.
+(:mod:`mandaat.report.picture`). :func:`render_matrix_html` is the matrix alone.
 
 The page is rendered by Jinja2 templates shipped in the package (``templates/``) with
 autoescaping on: every name, title and message from a school file or rule pack is text,

@@ -11,7 +11,7 @@ the page needs no Graphviz, no script and no network, and looks the same on ever
 Only what the matrix holds is drawn: a person without any task is in the matrix, not here.
 
 >>> from mandaat import load_school
->>> from mandaat.matrix import raci_matrix
+>>> from mandaat.graph.matrix import raci_matrix
 >>> school = load_school('''
 ... format: mandaat/1
 ... school: {name: X}
@@ -199,7 +199,7 @@ def layout(matrix: Matrix, marks: Mapping[tuple[str | None, str | None], list[in
            severities: Mapping[int, str], lang: str = "nl") -> Picture:
     """Lay out the picture of ``matrix``.
 
-    ``marks`` are the findings per cell (:func:`mandaat.matrix.findings_by_cell`) and
+    ``marks`` are the findings per cell (:func:`mandaat.graph.matrix.findings_by_cell`) and
     ``severities`` each finding's severity, by number.
     """
     words = _LEGEND[lang]

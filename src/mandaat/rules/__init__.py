@@ -1,9 +1,14 @@
 """Rule packs: mandaat's declarative rule language, its loader and its linter.
 
 A rule pack is YAML data (see ``docs/rules.md``): no Python, no ``eval``. Loading checks
-every rule against the fact kinds of :mod:`mandaat.facts` and the vocabulary, so a typo
+every rule against the fact kinds of :mod:`mandaat.rules.facts` and the vocabulary, so a typo
 fails at load time with file, line, field path and the closest valid name. ``lint`` runs
 the same loader and adds the checks that are advice rather than errors.
+
+The package holds everything a rule is evaluated with: :mod:`~mandaat.rules.facts` (the
+flat facts of a school that rules match on), :mod:`~mandaat.rules.sources` (the source
+texts rules cite), ``_prefilter`` (the facts that can take part in a match) and
+``_engine`` (the one module that imports durable_rules). It makes no report.
 """
 
 from __future__ import annotations
@@ -262,7 +267,7 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
     p = Path(path)
     if p.is_dir():
         head = p / "pack.yaml"
-        # sources.yaml is the registry of the source texts (mandaat.sources), not rules
+        # sources.yaml is the registry of the source texts (mandaat.rules.sources), not rules
         files = [head] + sorted(f for f in p.glob("*.yaml")
                                 if f.name not in ("pack.yaml", "sources.yaml"))
         if not head.exists():

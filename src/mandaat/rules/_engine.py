@@ -15,7 +15,7 @@ around (each has a regression test in ``tests/unit/test_engine.py``):
   fires: every rule starts with a trigger fact that is asserted last.
 - Native ``any`` fires on combinations of its branches: each branch is its own rule.
 - Every stored fact takes a fixed 6,840-byte node in a pool that grows by copying: only
-  the facts that can take part in a match are sent (:mod:`mandaat._prefilter`). A fact no
+  the facts that can take part in a match are sent (:mod:`mandaat.rules._prefilter`). A fact no
   pattern looks at is reported by the C API, which goes on with the rest of the batch.
 - Its JSON parser reads an exponent only after a decimal point (``1e-05`` corrupts the
   session, and fails a rule definition): such floats, in facts and in rules alike, are

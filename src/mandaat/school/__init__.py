@@ -5,6 +5,7 @@
 - ``_source``: YAML and JSON read within limits, and the line of every field path.
 - ``_references``: ids, cross-references and dates, checked on the raw data.
 - ``_validation``: pydantic's errors in words a school administrator can act on.
+- :mod:`~mandaat.school.files`: a school from YAML or JSON text, validated, and back.
 
 Nothing here knows the graph, the rules or the report.
 """

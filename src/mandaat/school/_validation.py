@@ -59,7 +59,7 @@ def _translate(err: Any, root: type[BaseModel], loc: Loc) -> tuple[str, str]:
             msg += f"; allowed: {', '.join(sorted(allowed))}"
         return "unknown_field", msg
     if kind == "unknown_value":
-        if {"what", "value", "hint"} <= ctx.keys():  # mandaat.model's vocabulary
+        if {"what", "value", "hint"} <= ctx.keys():  # mandaat.school.model's vocabulary
             return kind, f"unknown {ctx['what']} '{clip(ctx['value'])}'{ctx['hint']}"
         return kind, clip_msg(err["msg"])
     if kind == "literal_error":

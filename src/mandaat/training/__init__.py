@@ -10,6 +10,9 @@ source quote follow. A session over several cases ends with the score.
 Ctrl-C or end of input at any prompt ends the whole session with a goodbye (and the score
 so far); :func:`session` returns the exit status (see ``docs/trainers.md``). Input is read
 line by line from any stream, so piped input works: ``printf 'anna\\n' | mandaat oefen``.
+
+:mod:`~mandaat.training.scenarios` is the scenario format, its loader, and the runner
+that plays every scenario as a test of the rule packs (``mandaat scenarios run``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Schools make their werkverdeling in spreadsheets, so mandaat reads and writes th
   hours, as ``R 20``), ``Mandaten``, ``Signalen`` and ``Drempels``, with drop-down lists.
 - :func:`read_workbook` reads a filled-in ``.xlsx`` (or a planner's activity overview,
   ``layout="planner"``) and :func:`read_csv` a RACI matrix saved as CSV, each into a
-  :class:`~mandaat.model.School`; every problem is a :class:`~mandaat.errors.Problem`
+  :class:`~mandaat.school.model.School`; every problem is a :class:`~mandaat.errors.Problem`
   that names the sheet and cell (``Taken!D7``), checked by the same loader as YAML.
 - :func:`write_workbook` writes a school as a workbook; reading it back gives the same
   school, and what a workbook cannot hold is refused, never dropped.
