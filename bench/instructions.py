@@ -89,8 +89,8 @@ school = mandaat.load_school(text)
 mandaat.check(school).to_json()
 if stage in {tuple(PARTS)!r}:
     import importlib
-    from mandaat import _engine
-    checking = importlib.import_module("mandaat.check")
+    from mandaat.rules import _engine
+    checking = importlib.import_module("mandaat.evaluation")
     packs = checking._packs(None, False)
     compiled = checking._compiled(packs)
     params = checking._params(school, packs)

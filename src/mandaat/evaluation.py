@@ -560,7 +560,9 @@ class _Renderer:
         public = self._public
         items: list[Mapping[str, Any]] = []
         for m in group:
-            for _, fact in sorted(m.facts.items(), key=lambda kv: order[kv[0]]):
+            facts = m.facts
+            for alias in sorted(facts, key=order.__getitem__):
+                fact = facts[alias]
                 shown = public.get(id(fact))
                 if shown is None:
                     shown = public[id(fact)] = public_fact(fact)

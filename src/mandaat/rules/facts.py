@@ -165,8 +165,9 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     # person -> domain -> the hours of each task; summed with fsum, so list order never
     # changes a share in the last bit
     hours: dict[str, dict[str, list[float]]] = {}
+    domain_of = {t.id: t.task_domain for t in school.tasks}
     for task in school.tasks:
-        domain = task.task_domain
+        domain = domain_of[task.id]
         for holder in set(accountable[task.id][0]):
             if holder in n_accountable:
                 n_accountable[holder] += 1
@@ -190,13 +191,14 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             "has_deputy": bool(p.deputy) or p.id in standing_in,
         })
 
-    groups = {domain_set_key([d]) for d in V.DOMAINS} | set(workload_groups)
+    groups = [(group, group.split("+")) for group in
+              sorted({domain_set_key([d]) for d in V.DOMAINS} | set(workload_groups))]
     for person, per_domain in sorted(hours.items()) if "workload" in wanted else ():
         total = totals[person]
         if total <= 0:
             continue  # hour-based rules do not fire for a person with no hours
-        for group in sorted(groups):
-            h = math.fsum(x for d in group.split("+") for x in per_domain.get(d, ()))
+        for group, domains in groups:
+            h = math.fsum(x for d in domains for x in per_domain.get(d, ()))
             facts.append({"k": "workload", "person": person, "domains": group, "hours": h,
                           "task_hours": total, "share": h / total})
 
@@ -209,8 +211,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     no_holder = ("all_staff", *_NO_FLAGS.values())
     personnel_types = V.PERSONNEL_TASK_TYPES
     for task in tasks if want_tasks or want_assignments else ():
-        domain = task.task_domain
         task_id, task_type = task.id, task.type
+        domain = domain_of[task_id]
         personnel = task_type in personnel_types
         task_accountable, by_default = accountable[task_id]
         responsible = task.responsible
@@ -259,6 +261,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 })
 
     want_covers = "covers" in wanted
+    typed = [(t.id, t.type, domain_of[t.id]) for t in tasks] if want_covers else []
     chains = _mandate_chains(school, flags) if "mandate" in wanted else {}
     for m in by_id(school.mandates) if wanted & {"mandate", "covers", "scope"} else ():
         from_leader = flags.get(m.from_, _NO_FLAGS)["leader"]
@@ -270,10 +273,11 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                           "chain_to_leader": to_leader})
         if "scope" in wanted:
             facts.extend({"k": "scope", **base, "item": item} for item in sorted(set(m.scope)))
-        for task in tasks if want_covers else ():
-            if task.type in m.scope or task.task_domain in m.scope:
-                facts.append({"k": "covers", **base, "task": task.id,
-                              "task_type": task.type, "domain": task.task_domain})
+        scope = set(m.scope)
+        for task_id, task_type, domain in typed:
+            if task_type in scope or domain in scope:
+                facts.append({"k": "covers", **base, "task": task_id,
+                              "task_type": task_type, "domain": domain})
 
     signals = by_id(school.signals) if "signal" in wanted else []
     # one graph serves the supervising ib'ers, the walks and the route steps
