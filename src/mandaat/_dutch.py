@@ -420,8 +420,30 @@ _ROWS: list[tuple[str, str]] = [
      "geen Excel-werkmap (.xlsx): het is geen zip-archief"),
     (r"not an Excel workbook \(\.xlsx\): the zip holds no workbook",
      "geen Excel-werkmap (.xlsx): het zip-archief bevat geen werkmap"),
+    (r"not an Excel workbook \(\.xlsx\): damaged \(part '(?P<part>.*)' is listed twice\)",
+     "geen Excel-werkmap (.xlsx): beschadigd (onderdeel '{part}' staat er twee keer in)"),
+    (r"not an Excel workbook \(\.xlsx\): damaged \(part '(?P<part>.*)' is packed in a way "
+     r"Excel does not use\)",
+     "geen Excel-werkmap (.xlsx): beschadigd (onderdeel '{part}' is ingepakt op een manier "
+     "die Excel niet gebruikt)"),
+    (r"not an Excel workbook \(\.xlsx\): damaged \(part '(?P<part>.*)' is written in "
+     r"(?P<encoding>.*), an encoding Excel does not use\)",
+     "geen Excel-werkmap (.xlsx): beschadigd (onderdeel '{part}' is geschreven in "
+     "{encoding}, een codering die Excel niet gebruikt)"),
     (r"not an Excel workbook \(\.xlsx\): damaged \((?P<detail>.*)\)",
      "geen Excel-werkmap (.xlsx): beschadigd ({detail})"),
+    (r"the cell holds (?P<n>[\d,]+) characters; a cell holds at most (?P<limit>[\d,]+)",
+     "de cel bevat {n} tekens; een cel bevat er hoogstens {limit}"),
+    (r"part '(?P<part>.*)' holds more than (?P<n>[\d,]+) formats and styles; mandaat reads at "
+     r"most (?P<limit>[\d,]+)",
+     "onderdeel '{part}' bevat meer dan {n} opmaakprofielen; mandaat leest er hoogstens "
+     "{limit}"),
+    (r"part '(?P<part>.*)' holds more than (?P<n>[\d,]+) shared texts; mandaat reads at most "
+     r"(?P<limit>[\d,]+)",
+     "onderdeel '{part}' bevat meer dan {n} gedeelde teksten; mandaat leest er hoogstens "
+     "{limit}"),
+    (r"'(?P<text>.*)' is the first name of more than one: (?P<names>.*); write the whole name",
+     "'{text}' is de voornaam van meer dan één persoon: {names}; schrijf de hele naam"),
     (r"the workbook holds (?P<n>\d+) parts; mandaat reads at most (?P<limit>\d+)",
      "het werkboek bestaat uit {n} delen; mandaat leest er hoogstens {limit}"),
     (r"the workbook unpacks to (?P<size>.*); mandaat reads at most (?P<limit>.*)",

@@ -824,6 +824,18 @@ def test_every_workbook_problem_reads_as_dutch(tmp_path):
         "cannot be written in a cell: it is longer than a cell holds (32767 characters)",
         "the workbook would not read back as the same school; keep this school as YAML or JSON",
         "cannot write: Permission denied",
+        "not an Excel workbook (.xlsx): damaged (part 'a.xml' is listed twice)",
+        "not an Excel workbook (.xlsx): damaged (part 'a.xml' is packed in a way Excel does not "
+        "use)",
+        "not an Excel workbook (.xlsx): damaged (part 'a.xml' is written in cp037, an encoding "
+        "Excel does not use)",
+        "the cell holds 60,000,000 characters; a cell holds at most 32,767",
+        "part 'xl/styles.xml' holds more than 100,000 formats and styles; mandaat reads at most "
+        "100,000",
+        "part 'xl/sharedStrings.xml' holds more than 1,000,000 shared texts; mandaat reads at "
+        "most 1,000,000",
+        "'Marieke' is the first name of more than one: 'Marieke Jansen', 'Marieke Bakker'; "
+        "write the whole name",
         "unknown step role 'ib'er' (did you mean 'ib'?)",
     ]
     for msg in samples:
@@ -861,3 +873,70 @@ def test_writing_into_a_folder_that_does_not_exist(tmp_path):
     with pytest.raises(MandaatInputError) as info:
         W.write_template(tmp_path / "nergens" / "w.xlsx")
     assert info.value.render("nl").endswith("kan niet schrijven: de map bestaat niet")
+
+
+def _edited_example(tmp_path, edit) -> Path:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(W.example_workbook_path())
+    edit(wb)
+    path = tmp_path / "school.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_first_name_one_person_has_is_that_person(tmp_path):
+    def edit(wb):
+        wb["Mandaten"]["B2"] = "Anna"
+        wb["Mandaten"]["C2"] = "ilse bakker"
+        wb["Teams"]["D2"] = "Lisa, Wendy Peters, Fatima, Noah Hendriks, Yara"
+
+    school = mandaat.load_school(_edited_example(tmp_path, edit))
+    mandate = next(m for m in school.mandates if m.id == "m-kwaliteit")
+    assert (mandate.from_, mandate.to) == ("anna", "ilse")
+    team = next(t for t in school.teams if t.id == "lt-onder")
+    assert sorted(team.members) == ["fatima", "lisa", "noah", "wendy", "yara"]
+
+
+def test_a_first_name_two_people_have_is_refused_with_both_names(tmp_path):
+    def edit(wb):
+        wb["Personen"].append(["s-vos", "Sanne Vos", "leraar"])
+        wb["Personen"].append(["s-bos", "Sanne Bos", "leraar"])
+        wb["Mandaten"]["C2"] = "Sanne"
+
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(_edited_example(tmp_path, edit))
+    (problem,) = [p for p in info.value.problems if p.loc == ("Mandaten!C2",)]
+    assert problem.type == "ambiguous_name"
+    assert problem.msg == ("'Sanne' is the first name of more than one: 'Sanne Vos', "
+                           "'Sanne Bos'; write the whole name")
+
+
+def test_a_suggestion_names_a_name_from_the_sheet_not_an_id_made_from_it(tmp_path):
+    def edit(wb):
+        wb["Personen"]["A2"] = None  # anna's id is made from her name: anna-jansen
+        wb["Mandaten"]["B2"] = "anna-janse"
+
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(_edited_example(tmp_path, edit))
+    (problem,) = [p for p in info.value.problems if p.loc == ("Mandaten!B2",)]
+    assert problem.msg.endswith("(did you mean 'Anna Jansen'?)")
+
+
+def test_thousands_of_unknown_names_among_thousands_of_people_stay_fast(tmp_path):
+    import time
+
+    def edit(wb):
+        for n in range(3000):
+            wb["Personen"].append([f"p{n:04d}", f"Persoon {n:04d}", "leraar"])
+        wb["Teams"]["D2"] = ", ".join(f"Persoon {n:04d}x" for n in range(1000))
+
+    path = _edited_example(tmp_path, edit)
+    start = time.perf_counter()
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(path)
+    assert time.perf_counter() - start < 5
+    unknown = [p for p in info.value.problems if p.loc == ("Teams!D2",)]
+    assert len(unknown) == 1000
+    hinted = [p for p in unknown if "did you mean" in p.msg]
+    assert 0 < len(hinted) < len(unknown)

@@ -57,7 +57,7 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 #: Known ids compared with unknown ones for "did you mean", in all, per file.
-_SUGGESTION_BUDGET = 200_000
+_SUGGESTION_BUDGET = 50_000
 #: An id longer than this is compared by its beginning (a valid id has at most 64).
 _SUGGESTED_CHARS = 80
 

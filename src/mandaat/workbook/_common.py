@@ -21,6 +21,8 @@ LIMITS: dict[str, int] = {
     "columns": 1_000,                # columns of a sheet mandaat reads
     "cells": 250_000,                # cells of a sheet mandaat reads (rows x their width)
     "text": 32_767,                  # characters in one cell (Excel's own limit)
+    "styles": 100_000,               # formats, fonts, fills, borders in xl/styles.xml
+    "strings": 1_000_000,            # shared texts in xl/sharedStrings.xml
 }
 
 

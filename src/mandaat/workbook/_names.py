@@ -22,6 +22,12 @@ _KINDS_WHAT: dict[frozenset[str], str] = {
 }
 
 
+#: How many name comparisons the suggestions of one workbook may cost together (each
+#: suggestion costs as many as it has candidates), as the YAML loader's references have:
+#: thousands of unknown names among thousands of people stay fast; the first get a hint.
+_SUGGESTION_BUDGET = 50_000
+
+
 class _Names:
     """The people, teams and external parties of a workbook, by id and by name."""
 
@@ -29,20 +35,27 @@ class _Names:
         self.kind: dict[str, str] = {}
         self.name: dict[str, str | None] = {}
         self._by_name: dict[str, list[str]] = {}
+        self._by_first: dict[str, list[str]] = {}
+        self._budget = _SUGGESTION_BUDGET
+        self._candidates: dict[frozenset[str], list[str]] = {}
 
     def add(self, ident: str, kind: str, name: str | None) -> None:
         if ident in self.kind:
             return
         self.kind[ident] = kind
         self.name[ident] = name
+        self._candidates.clear()
         if name and V.fold(name):
             self._by_name.setdefault(V.fold(name), []).append(ident)
+            if kind == "person" and len(V.fold(name).split()) > 1:
+                self._by_first.setdefault(V.fold(name).split()[0], []).append(ident)
 
     def resolve(self, text: str, kinds: Iterable[str]) -> tuple[str | None, str, str]:
         """``(id, problem type, message)``: the id ``text`` names, or why there is none.
 
         An id wins over a name; ``Naam (id)`` names the id; then ``Hele team`` and
-        ``Ouders`` (where allowed); then a name, compared without case or accents.
+        ``Ouders`` (where allowed); then a name, compared without case or accents; then a
+        first name that one person of the workbook has (``Marieke`` for Marieke de Vries).
         """
         allowed = set(kinds)
         text = text.strip()
@@ -64,16 +77,39 @@ class _Names:
                                             "write the id instead")
         if self.kind.get(plain) in allowed:
             return plain, "", ""
-        candidates = [i for i, k in self.kind.items() if k in allowed]
-        candidates += [n for i in candidates if (n := self.name.get(i))]
-        if "all_staff" in allowed:
-            candidates.append(ALL_STAFF_HEADER)
-        if "parents" in allowed:
-            candidates.append(PARENTS_HEADER)
+        first = [i for i in self._by_first.get(plain, []) if self.kind[i] in allowed]
+        if len(first) == 1 and " " not in plain:
+            return first[0], "", ""
+        if len(first) > 1 and " " not in plain:
+            names = ", ".join(f"'{self.name[i]}'" for i in first)
+            return None, "ambiguous_name", (f"'{text}' is the first name of more than one: "
+                                            f"{names}; write the whole name")
         staff = allowed & {"person", "team", "external"}
         what = _KINDS_WHAT.get(frozenset(staff), "person, team or external party")
         return None, "unknown_reference", (f"no {what} with name or id '{text}'"
-                                           f"{_close(text, candidates)}")
+                                           f"{self.close(text, self.candidates(allowed))}")
+
+    def candidates(self, kinds: Iterable[str]) -> list[str]:
+        """What a suggestion may name for these kinds: each one's name as the workbook
+        writes it (an id only where there is no name: an id made from a name is one
+        nobody typed), and ``Hele team`` and ``Ouders`` where allowed."""
+        key = frozenset(kinds)
+        found = self._candidates.get(key)
+        if found is None:
+            found = [self.name.get(i) or i for i, k in self.kind.items() if k in key]
+            if "all_staff" in key:
+                found.append(ALL_STAFF_HEADER)
+            if "parents" in key:
+                found.append(PARENTS_HEADER)
+            self._candidates[key] = found
+        return found
+
+    def close(self, text: str, candidates: Sequence[str]) -> str:
+        """:func:`_close`, while the workbook's budget of comparisons lasts; ``""`` after."""
+        if self._budget <= 0:
+            return ""
+        self._budget -= len(candidates)
+        return _close(text, candidates)
 
     def label(self, ident: str, kinds: Iterable[str], *, in_list: bool = False,
               avoid: Iterable[str] = ()) -> str:

@@ -401,7 +401,7 @@ class _TasksSheet:
             if ident is None:
                 extra = [c.header for c in self.columns]
                 if type_ == "unknown_reference" and "did you mean" not in msg:
-                    msg += _close(text, extra)
+                    msg += reading.names.close(text, extra)
                 reading.add(grid, 1, col, type_, msg)
                 continue
             if ident in seen:
@@ -739,11 +739,11 @@ class _RoutesSheet:
         elif type_ == "ambiguous_name":
             reading.add(grid, r, col, type_, msg, path)
         else:
-            candidates = list(V.STEP_ROLES) + [i for i in reading.names.kind] + [
-                n for n in reading.names.name.values() if n]
+            candidates = [*V.STEP_ROLES, *reading.names.candidates(("person", "team",
+                                                                    "external"))]
             reading.add(grid, r, col, "unknown_reference",
                         f"no step role, person, team or external party with name or id "
-                        f"'{text.strip()}'{_close(text, candidates)}", path)
+                        f"'{text.strip()}'{reading.names.close(text, candidates)}", path)
         return None, text
 
     @staticmethod

@@ -4,10 +4,12 @@ DTDs and macros are checked before openpyxl parses a byte of it."""
 from __future__ import annotations
 
 import io
+import itertools
 import posixpath
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -50,10 +52,69 @@ _MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]
                     rb"(?::([A-Za-z]+\d+))?[\"']")
 
 
-def _inspect_zip(data: bytes, file: str) -> tuple[zipfile.ZipFile, dict[str, str]]:
-    """Check the limits of an xlsx zip before anything parses it.
+#: The ways Excel packs a part. Any other (bzip2, lzma, ...) is refused before a byte of it
+#: is unpacked: Python's zipfile unpacks those without a bound on what comes out.
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+#: Bytes unpacked at a time: a part never takes more memory than it declares.
+_CHUNK = 1 << 16
+#: ``<!DOCTYPE`` and ``<!ENTITY`` in every encoding an XML parser reads without being told
+_DTD_MARKS = tuple(mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY")
+                   for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+_ENCODING = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]*)["']""")
+#: The encodings an xlsx part may declare: what Excel writes, and what expat reads itself.
+_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1",
+              "latin1"}
 
-    Returns the open zip and, per sheet name, the path of the sheet's part.
+
+def _damaged(file: str, detail: object) -> _Refused:
+    return _refuse(file, "not_a_workbook", f"not an Excel workbook (.xlsx): damaged ({detail})")
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
+    """A part's bytes, unpacked a chunk at a time and never beyond the size the zip
+    declares for it: a part that says it is small stays small, whatever its stream holds."""
+    out = bytearray()
+    try:
+        with archive.open(info) as stream:
+            while len(out) < info.file_size:
+                chunk = stream.read(min(_CHUNK, info.file_size - len(out)))
+                if not chunk:
+                    break
+                out += chunk
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError,
+            NotImplementedError, zlib.error) as exc:
+        raise _damaged(file, exc) from None
+    return bytes(out)
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """Whether an XML part declares a DTD or entities, in whatever encoding it is written."""
+    return any(mark in data for mark in _DTD_MARKS)
+
+
+def _encoding(data: bytes) -> str | None:
+    """The encoding a part's XML declaration names, read in UTF-8 or UTF-16."""
+    head = data[:400]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:2] == b"\0" or head[:1] == b"\0":
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                head = head.decode(encoding).lstrip("\ufeff").encode("ascii", "replace")
+            except UnicodeDecodeError:
+                continue
+            if head.startswith(b"<"):
+                break
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    m = _ENCODING.match(head)
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def _inspect_zip(data: bytes, file: str) -> tuple[bytes, dict[str, str], dict[str, bytes]]:
+    """Check the limits of an xlsx zip before anything parses it, and pack it anew.
+
+    Every part is unpacked here, within the limits, and checked; what openpyxl opens is a
+    zip of exactly those bytes (stored, not compressed), so it never meets a part that lies
+    about its size, a stream listed twice, or a way of packing Excel does not use.
+    Returns that zip, the path of each sheet's part by sheet name, and the parts.
     """
     if data.startswith(_OLE2):
         raise _refuse(file, "not_a_workbook",
@@ -65,8 +126,7 @@ def _inspect_zip(data: bytes, file: str) -> tuple[zipfile.ZipFile, dict[str, str
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise _refuse(file, "not_a_workbook",
-                      f"not an Excel workbook (.xlsx): damaged ({exc})") from None
+        raise _damaged(file, exc) from None
     if len(infos) > LIMITS["zip_entries"]:
         raise _refuse(file, "workbook_too_large",
                       f"the workbook holds {len(infos)} parts; mandaat reads at most "
@@ -76,6 +136,10 @@ def _inspect_zip(data: bytes, file: str) -> tuple[zipfile.ZipFile, dict[str, str
         raise _refuse(file, "workbook_too_large",
                       f"the workbook unpacks to {_mb(total)}; mandaat reads at most "
                       f"{_mb(LIMITS['unpacked_bytes'])}")
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise _damaged(file, f"part '{twice}' is listed twice")
     for info in infos:
         if info.file_size > LIMITS["ratio_from_bytes"]:
             ratio = info.file_size / max(info.compress_size, 1)
@@ -92,25 +156,54 @@ def _inspect_zip(data: bytes, file: str) -> tuple[zipfile.ZipFile, dict[str, str
         if lower.endswith("vbaproject.bin") or lower.endswith("vbaprojectsignature.bin"):
             raise _refuse(file, "macros", "a workbook with macros (.xlsm, vbaProject.bin): "
                           "mandaat runs no macros; save it as an Excel workbook (.xlsx)")
+        if info.compress_type not in _METHODS:
+            raise _damaged(file, f"part '{info.filename}' is packed in a way Excel does not "
+                           "use")
     parts: dict[str, bytes] = {}
     for info in infos:
-        if not info.filename.lower().endswith((".xml", ".rels")):
-            continue
-        try:
-            text = archive.read(info)
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError,
-                NotImplementedError) as exc:
-            raise _refuse(file, "not_a_workbook",
-                          f"not an Excel workbook (.xlsx): damaged ({exc})") from None
-        if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+        part = _unpack(archive, info, file)
+        if _declares_dtd(part):
             raise _refuse(file, "xml_dtd", f"part '{info.filename}' declares a DTD (<!DOCTYPE "
                           "or <!ENTITY); a workbook needs none, and mandaat reads none")
-        parts[info.filename] = text
+        encoding = _encoding(part)
+        if encoding is not None and encoding not in _ENCODINGS:
+            raise _damaged(file, f"part '{info.filename}' is written in {encoding}, an encoding "
+                           "Excel does not use")
+        parts[info.filename] = part
+    archive.close()
     types = parts.get("[Content_Types].xml", b"")
     if b"macroEnabled" in types or b"vbaProject" in types:
         raise _refuse(file, "macros", "a workbook with macros (.xlsm, vbaProject.bin): "
                       "mandaat runs no macros; save it as an Excel workbook (.xlsx)")
-    return archive, _sheet_parts(parts, file)
+    _count_entries(parts, file)
+    sheets = _sheet_parts(parts, file)
+    for part in set(sheets.values()) & parts.keys():
+        parts[part] = _without_far_empty_cells(parts[part])
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as clean:
+        for name, part in parts.items():
+            clean.writestr(name, part)
+    return packed.getvalue(), sheets, parts
+
+
+#: What openpyxl builds an object for while it opens a workbook, before any sheet is read:
+#: each part, the element it counts, and the most mandaat lets it build.
+_ENTRIES = (("xl/styles.xml", re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|numFmt|dxf)\b"),
+             "styles", "formats and styles"),
+            ("xl/sharedStrings.xml", re.compile(rb"<(?:\w+:)?si\b"), "strings",
+             "shared texts"))
+
+
+def _count_entries(parts: Mapping[str, bytes], file: str) -> None:
+    for name, element, limit, what in _ENTRIES:
+        part = parts.get(name)
+        if part is None:
+            continue
+        n = sum(1 for _ in itertools.islice(element.finditer(part), LIMITS[limit] + 1))
+        if n > LIMITS[limit]:
+            raise _refuse(file, "workbook_too_large",
+                          f"part '{name}' holds more than {LIMITS[limit]:,} {what}; mandaat "
+                          f"reads at most {LIMITS[limit]:,}")
 
 
 def _sheet_parts(parts: Mapping[str, bytes], file: str) -> dict[str, str]:
@@ -153,13 +246,13 @@ class _Book:
 
     def __init__(self, data: bytes, file: str):
         self.file = file
-        self._archive, self._parts = _inspect_zip(data, file)
+        clean, self._parts, self._bytes = _inspect_zip(data, file)
         import openpyxl
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                self._wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True,
+                self._wb = openpyxl.load_workbook(io.BytesIO(clean), read_only=True,
                                                   data_only=False, keep_links=False)
             except Exception as exc:  # openpyxl raises many kinds on a damaged file
                 raise _refuse(file, "not_a_workbook",
@@ -168,46 +261,32 @@ class _Book:
 
     def close(self) -> None:
         self._wb.close()
-        self._archive.close()
 
     def grid(self, name: str) -> _Grid:
         """Read a sheet's values within :data:`LIMITS`; formulas and errors are marked."""
         rows: list[list[Any]] = []
         special: dict[tuple[int, int], tuple[str, str]] = {}
         cells = 0
+        far = _beyond(self._bytes.get(self._parts.get(name, ""), b""))
+        if far is not None:
+            r, c = far
+            what = (f"row {LIMITS['rows']}; mandaat reads at most {LIMITS['rows']} rows"
+                    if r > LIMITS["rows"] else
+                    f"column {_column_letter(LIMITS['columns'])}; mandaat reads at most "
+                    f"{LIMITS['columns']} columns")
+            raise _refuse(self.file, "workbook_too_large", f"the sheet has values beyond {what}",
+                          f"{name}!{_cell_name(r, c)}")
         ws = self._wb[name]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 ws.reset_dimensions()
-                for r, row in enumerate(ws.iter_rows(), start=1):
+                # only the rows within the limit: openpyxl would make an empty row for every
+                # number a row element skips, up to 10**12 of them
+                for r, row in enumerate(ws.iter_rows(max_row=LIMITS["rows"]), start=1):
                     if not row:
-                        if r <= LIMITS["rows"]:
-                            rows.append([])
+                        rows.append([])
                         continue
-                    if len(row) > LIMITS["columns"] and any(
-                            c.value is not None for c in row[LIMITS["columns"]:]):
-                        far = next(c for c in row[LIMITS["columns"]:] if c.value is not None)
-                        raise _refuse(self.file, "workbook_too_large",
-                                      f"the sheet has values beyond column "
-                                      f"{_column_letter(LIMITS['columns'])}; mandaat reads at "
-                                      f"most {LIMITS['columns']} columns",
-                                      f"{name}!{_cell_name(r, far.column)}")
-                    row = row[:LIMITS["columns"]]
-                    if r > LIMITS["rows"]:
-                        far = next((c for c in row if c.value is not None), None)
-                        if far is not None:
-                            raise _refuse(self.file, "workbook_too_large",
-                                          f"the sheet has values beyond row {LIMITS['rows']}; "
-                                          f"mandaat reads at most {LIMITS['rows']} rows",
-                                          f"{name}!{_cell_name(r, far.column)}")
-                        continue
-                    cells += len(row)
-                    if cells > LIMITS["cells"]:
-                        raise _refuse(self.file, "workbook_too_large",
-                                      f"the sheet holds more than {LIMITS['cells']} cells; "
-                                      f"mandaat reads at most {LIMITS['cells']}",
-                                      f"{name}!{_cell_name(r, 1)}")
                     values = []
                     for c, cell in enumerate(row, start=1):
                         value = cell.value
@@ -215,9 +294,20 @@ class _Book:
                             special[(r, c)] = ("formula", str(value))
                         elif cell.data_type == "e":
                             special[(r, c)] = ("error", str(value))
+                        elif isinstance(value, str) and len(value) > LIMITS["text"]:
+                            raise _refuse(self.file, "workbook_too_large",
+                                          f"the cell holds {len(value):,} characters; a cell "
+                                          f"holds at most {LIMITS['text']:,}",
+                                          f"{name}!{_cell_name(r, c)}")
                         values.append(value)
                     while values and values[-1] is None:
                         values.pop()
+                    cells += len(values)
+                    if cells > LIMITS["cells"]:
+                        raise _refuse(self.file, "workbook_too_large",
+                                      f"the sheet holds more than {LIMITS['cells']} cells; "
+                                      f"mandaat reads at most {LIMITS['cells']}",
+                                      f"{name}!{_cell_name(r, 1)}")
                     rows.append(values)
             except _Refused:
                 raise
@@ -232,7 +322,7 @@ class _Book:
         part = self._parts.get(name)
         if part is None:
             return []
-        text = self._archive.read(part)
+        text = self._bytes.get(part, b"")
         found = []
         for m in _MERGE.finditer(text):
             first = _parse_ref(m.group(1).decode())
@@ -241,6 +331,38 @@ class _Book:
                 found.append((min(first[0], last[0]), min(first[1], last[1]),
                               max(first[0], last[0]), max(first[1], last[1])))
         return found
+
+
+#: A cell element with its reference, and whether it holds anything (``<c r="B7"/>`` holds
+#: nothing: a cell with only a format)
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,15})[\"'][^>]*?(/?)>")
+
+
+def _column(letters: bytes) -> int:
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ch - 64
+    return col
+
+
+def _beyond(part: bytes) -> tuple[int, int] | None:
+    """The first cell with content beyond the rows or columns mandaat reads, if any."""
+    for m in _CELL.finditer(part):
+        if m.group(3):
+            continue
+        row, col = int(m.group(2)), _column(m.group(1))
+        if row > LIMITS["rows"] or col > LIMITS["columns"]:
+            return row, col
+    return None
+
+
+def _without_far_empty_cells(part: bytes) -> bytes:
+    """The sheet without the empty cells (a format and nothing else) beyond the columns
+    mandaat reads: openpyxl would make an empty cell for every column up to each of them."""
+    def keep(m: re.Match[bytes]) -> bytes:
+        return b"" if m.group(3) and _column(m.group(1)) > LIMITS["columns"] else m.group(0)
+
+    return _CELL.sub(keep, part)
 
 
 def _parse_ref(ref: str) -> tuple[int, int] | None:
