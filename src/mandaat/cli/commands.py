@@ -215,7 +215,8 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
 
         text = render_matrix_html(school, args.lang)
     elif args.format == "csv":
-        text = matrix_csv(raci_matrix(school), args.lang)
+        # each cell made visible before it is made safe for a spreadsheet (docs/cli.md)
+        text = matrix_csv(raci_matrix(school), args.lang, clean=safe_text)
     else:
         text = matrix_text(raci_matrix(school), args.lang)
     if args.format != "html":
