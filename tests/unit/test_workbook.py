@@ -556,6 +556,29 @@ def test_a_quote_typed_in_front_of_other_text_stays(tmp_path):
     assert school.tasks[0].title == "'s Morgens"
 
 
+def test_an_exported_workbook_holds_no_formula_whatever_the_names(tmp_path):
+    """Every text is written as a string cell (data type 's'), so a name that starts with
+    '=' stays a name in Excel; only the drop-down lists of the template are formulas."""
+    data = copy.deepcopy(BASE)
+    people = {p["id"]: p for p in data["people"]}
+    for person, formula in zip(people.values(), FORMULAS):
+        person["name"] = formula
+    data["school"]["name"] = FORMULAS[4]
+    data["tasks"][0]["title"] = FORMULAS[2]
+    school = mandaat.load_school(data)
+    path = tmp_path / "w.xlsx"
+    W.write_workbook(school, path)
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not [n for n in sheets if b"<f>" in z.read(n) or b"<f " in z.read(n)]
+    book = openpyxl.load_workbook(path)
+    assert not [(ws.title, c.coordinate) for ws in book for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    texts = {c.value for ws in book for row in ws.iter_rows() for c in row}
+    assert set(FORMULAS[:len(people)]) <= texts
+    assert W.read_workbook(path) == school
+
+
 # --- the planner layout: activities down, team members across, hours in the cells ----------
 
 
