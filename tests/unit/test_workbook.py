@@ -822,6 +822,35 @@ def test_writing_is_atomic_and_never_over_a_file_unless_asked(tmp_path, monkeypa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.xlsx"]  # no temporary file left
 
 
+def test_write_file_writes_only_a_regular_file_with_a_name_that_fits(tmp_path):
+    fifo = tmp_path / "fifo.xlsx"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)   # so that a wrong open cannot hang
+    try:
+        with pytest.raises(MandaatInputError) as info:
+            W.write_template(fifo, overwrite=True)
+        assert [p.type for p in info.value.problems] == ["not_a_regular_file"]
+        assert os.read(reader, 10) == b""
+    finally:
+        os.close(reader)
+    school = mandaat.load_school(BASE)
+    for name, fits in (("school.yaml", "school.xlsx"), ("w.xlsm", "w.xlsx"), ("w", "w.xlsx")):
+        with pytest.raises(MandaatInputError) as info:
+            W.write_workbook(school, tmp_path / name)
+        (problem,) = info.value.problems
+        assert problem.type == "wrong_suffix" and problem.msg.endswith(f"name it '{fits}'")
+    for name, suffix in (("w.xlsx", ".yaml"), ("w.XLTX", ".json"), ("w.csv", ".yaml"),
+                         ("w.xlsm", ".csv")):
+        with pytest.raises(MandaatInputError) as info:
+            W.write_file(tmp_path / name, "x", suffix=suffix)
+        assert info.value.problems[0].type == "wrong_suffix"
+    W.write_file(tmp_path / "m.csv", "x", suffix=".csv")    # CSV text to a .csv name
+    W.write_file(tmp_path / "s.yml", "x", suffix=".yaml")
+    W.write_file(tmp_path / "any.xlsx", "x")                # no suffix given: any name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["any.xlsx", "fifo.xlsx", "m.csv",
+                                                          "s.yml"]
+
+
 # --- the library's door, and what stays as it was ----------------------------------------------
 
 
@@ -892,6 +921,18 @@ def test_every_workbook_problem_reads_as_dutch(tmp_path):
         "cannot be written in a cell: it is longer than a cell holds (32767 characters)",
         "the workbook would not read back as the same school; keep this school as YAML or JSON",
         "cannot write: Permission denied",
+        "is a named pipe (FIFO), not a regular file; mandaat writes only to a regular file, "
+        "also with --force: choose another name",
+        "is a device, not a regular file; mandaat writes only to a regular file, also with "
+        "--force: choose another name",
+        "mandaat writes a workbook only to a name ending in .xlsx; name it 'w.xlsx'",
+        "is a link to '/tmp/school.yaml'; mandaat writes a workbook only to a name ending in "
+        ".xlsx; name it 'school.xlsx'",
+        "a name ending in .xlsx is read as a workbook, and this is a school file; name it "
+        "'w.yaml'",
+        "a name ending in .csv is read as CSV, and this is JSON; name it 'w.json'",
+        "a name ending in .xlsm is read as a workbook, and this is a web page; name it "
+        "'w.html'",
         "unknown step role 'ib'er' (did you mean 'ib'?)",
     ]
     for msg in samples:
