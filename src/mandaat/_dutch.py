@@ -302,7 +302,18 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "os": _detail(_OS),
     "pydantic": _detail(_PYDANTIC),
     "count": lambda n: (n or "").replace(",", "."),  # 10,000 -> 10.000
+    "node": lambda kind: _NODE[kind or ""],
+    "link": lambda text: ("is een koppeling naar " + text[len("is a link to "):]) if text else "",
+    "reads": lambda what: {"CSV": "CSV", "a workbook": "werkboek"}[what or ""],
+    "written": lambda what: _WRITTEN[what or ""],
 }
+
+#: What a name that is not a regular file is (mandaat.workbook.write_file).
+_NODE = {"a named pipe (FIFO)": "een named pipe (FIFO)", "a socket": "een socket",
+         "a device": "een apparaat", "something else": "iets anders"}
+#: What is written, for a name whose suffix does not fit it (mandaat.workbook.write_file).
+_WRITTEN = {"a school file": "een schoolbestand", "JSON": "JSON", "CSV": "CSV",
+            "a web page": "een webpagina", "text": "tekst"}
 
 
 def _alternatives(words: Mapping[str, str]) -> str:
@@ -544,6 +555,18 @@ _ROWS: list[tuple[str, str]] = [
     (r"already exists; mandaat overwrites a file only with --force",
      "bestaat al; mandaat overschrijft een bestand alleen met --force"),
     (r"cannot write: (?P<os>.*)", "kan niet schrijven: {os}"),
+    (r"is (?P<node>a named pipe \(FIFO\)|a socket|a device|something else), not a regular "
+     r"file; mandaat writes only to a regular file, also with --force: choose another name",
+     "is {node}, geen gewoon bestand; mandaat schrijft alleen naar een gewoon bestand, ook "
+     "met --force: kies een andere naam"),
+    (r"(?P<link>is a link to '.*'; )?mandaat writes a workbook only to a name ending in "
+     r"\.xlsx; name it '(?P<name>.*)'",
+     "{link}mandaat schrijft een werkboek alleen naar een naam die eindigt op .xlsx; noem "
+     "het '{name}'"),
+    (r"(?P<link>is a link to '.*'; )?a name ending in (?P<got>\.\S+) is read as "
+     r"(?P<reads>CSV|a workbook), and this is (?P<written>.*); name it '(?P<name>.*)'",
+     "{link}een naam die eindigt op {got} wordt gelezen als {reads}, en dit is {written}; "
+     "noem het '{name}'"),
 ]
 
 @functools.cache

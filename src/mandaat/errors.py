@@ -147,6 +147,8 @@ ERROR_TYPES: dict[str, str] = {
     "cannot_export": "a school a workbook cannot hold without changing it",
     "file_exists": "the output file exists and --force was not given",
     "unwritable": "the output file cannot be written",
+    "not_a_regular_file": "the output name is a named pipe, device or socket, not a file",
+    "wrong_suffix": "the output name's suffix does not fit what is written (.xlsx for a workbook)",
 }
 
 

@@ -497,3 +497,101 @@ def test_terminal_escapes_in_names_are_shown_never_sent(tmp_path):
     # JSON stays JSON: the escape is in the data, written the JSON way
     code, out, _ = run("check", str(school), "--format", "json")
     assert "\x1b" not in out and json.loads(out)["school"] == f"OBS {evil}"
+
+
+# --- -o FILE: only a regular file, and a name that fits what is written (issue 24) ----------
+
+
+def test_output_to_a_named_pipe_a_socket_or_a_folder_is_refused_and_never_opened(
+        tmp_path, school_file):
+    import os
+    import socket
+    import stat
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    # a reader on the pipe, so that a write that opened it would not hang the test
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    sock_path = tmp_path / "s.sock"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(sock_path))
+        for command in (["check", str(school_file), "--format", "json"],
+                        ["matrix", str(school_file), "--format", "csv"],
+                        ["example", "--format", "json"]):
+            for target, kind in ((fifo, "een named pipe (FIFO)"), (sock_path, "een socket")):
+                code, out, err = run(*command, "-o", str(target), "--force")
+                assert (code, out) == (2, ""), (command, target)
+                assert err == (f"{target}: (bestand): is {kind}, geen gewoon bestand; mandaat "
+                               "schrijft alleen naar een gewoon bestand, ook met --force: kies "
+                               "een andere naam\n")
+        assert os.read(reader, 10) == b""                    # nothing was written to it
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and stat.S_ISSOCK(os.lstat(sock_path).st_mode)
+        code, _, err = run("template", "-o", str(fifo), "--force", "--lang", "en")
+        assert code == 2 and err == (f"{fifo}: (file): is a named pipe (FIFO), not a regular "
+                                     "file; mandaat writes only to a regular file, also with "
+                                     "--force: choose another name\n")
+        code, _, err = run("check", str(school_file), "-o", str(tmp_path), "--force")
+        assert code == 2 and err.endswith("dit is een map, geen bestand\n")
+    finally:
+        os.close(reader)
+        sock.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "s.sock", "school.json"]
+
+
+def test_output_through_a_link_writes_the_file_it_points_to_and_keeps_the_link(
+        tmp_path, school_file):
+    target = tmp_path / "target.txt"
+    target.write_text("original\n", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to("target.txt")
+    code, _, err = run("check", str(school_file), "-o", str(link))
+    assert code == 2 and "--force" in err and target.read_text(encoding="utf-8") == "original\n"
+    code, out, _ = run("check", str(school_file), "-o", str(link), "--force")
+    assert code in (0, 1) and out == f"Geschreven: {link}\n"
+    assert link.is_symlink() and link.readlink() == Path("target.txt")
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "mandaat-report/1"
+    dangling = tmp_path / "nieuw.json"
+    dangling.symlink_to("nog-niet.json")                    # a link to a file not yet there
+    assert run("example", "--format", "json", "-o", str(dangling))[0] == 0
+    assert dangling.is_symlink() and json.loads((tmp_path / "nog-niet.json").read_text(
+        encoding="utf-8"))["format"] == "mandaat/1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "link.json", "nieuw.json", "nog-niet.json", "school.json", "target.txt"]
+
+
+def test_a_workbook_goes_only_to_an_xlsx_name_and_text_never_to_one(tmp_path, school_file):
+    import zipfile
+
+    other = tmp_path / "other.yaml"
+    other.write_text(GOOD, encoding="utf-8")
+    code, out, err = run("export", str(school_file), "-o", str(other), "--force")
+    assert (code, out) == (2, "") and other.read_text(encoding="utf-8") == GOOD
+    assert err == (f"{other}: (bestand): mandaat schrijft een werkboek alleen naar een naam "
+                   "die eindigt op .xlsx; noem het 'other.xlsx'\n")
+    for command in (["template"], ["example", "--format", "xlsx"]):
+        code, _, err = run(*command, "-o", str(tmp_path / "werkboek"), "--force")
+        assert code == 2 and err.endswith("noem het 'werkboek.xlsx'\n")
+    workbook = tmp_path / "w.xlsx"
+    assert run("export", str(school_file), "-o", str(workbook))[0] == 0
+    before = workbook.read_bytes()
+    code, _, err = run("import", str(workbook), "-o", str(workbook), "--force", "--lang", "en")
+    assert code == 2 and err == (f"{workbook}: (file): a name ending in .xlsx is read as a "
+                                 "workbook, and this is a school file; name it 'w.yaml'\n")
+    for command, fits in ((["check", str(school_file)], "w.txt"),
+                          (["check", str(school_file), "--format", "html"], "w.html"),
+                          (["matrix", str(school_file), "--format", "csv"], "w.csv"),
+                          (["example", "--format", "json"], "w.json")):
+        code, _, err = run(*command, "-o", str(workbook), "--force")
+        assert code == 2 and err.endswith(f"noem het '{fits}'\n"), command
+    assert workbook.read_bytes() == before and zipfile.is_zipfile(workbook)
+    code, _, err = run("import", str(workbook), "-o", str(tmp_path / "school.csv"))
+    assert code == 2 and err.endswith("wordt gelezen als CSV, en dit is een schoolbestand; "
+                                      "noem het 'school.yaml'\n")
+    link = tmp_path / "link.xlsx"                            # a workbook name, a YAML file
+    link.symlink_to("other.yaml")
+    code, _, err = run("export", str(school_file), "-o", str(link), "--force")
+    assert code == 2 and f"is een koppeling naar '{other}'" in err
+    assert other.read_text(encoding="utf-8") == GOOD
+    assert run("import", str(workbook), "-o", str(tmp_path / "school.yml"))[0] == 0
+    assert run("matrix", str(school_file), "-o", str(tmp_path / "matrix.txt"))[0] == 0

