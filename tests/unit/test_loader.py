@@ -351,3 +351,19 @@ def test_a_rule_pack_in_json_is_told_the_same_line(tmp_path):
     with pytest.raises(mandaat.RulePackError) as info:
         mandaat.load_rules(path)
     assert [(p.line, p.type) for p in info.value.problems] == [(2, "not_json")]
+
+
+@pytest.mark.parametrize(("change", "loc"), [
+    ({"params": {"dev_lag_weeks": 10**400}}, ("params", "dev_lag_weeks")),
+    ({"signals": [{"id": "s", "type": "eigen_koers", "about": "tom", "count": 10**400}]},
+     ("signals", 0, "count")),
+    ({"people": [dict(BASE["people"][0], hours_per_week=-(10**400)), *BASE["people"][1:]]},
+     ("people", 0, "hours_per_week"))])
+def test_a_whole_number_beyond_a_float_in_a_school_is_located_bad_input(tmp_path, change, loc):
+    """A number a float cannot hold is refused where it is, as the rule packs refuse it."""
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(BASE | change, indent=1), encoding="utf-8")
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(path)
+    (problem,) = info.value.problems
+    assert problem.loc == loc and problem.line and "~2**1328" in problem.msg
