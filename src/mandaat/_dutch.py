@@ -316,6 +316,8 @@ _ROWS: list[tuple[str, str]] = [
     # reading a file (_source.py, and the command line's standard input)
     (r"no such file", "dit bestand bestaat niet"),
     (r"is a folder, not a file", "dit is een map, geen bestand"),
+    (r"not a regular file \(a FIFO, device or socket\); mandaat reads files only",
+     "geen gewoon bestand (een pipe, apparaat of socket); mandaat leest alleen bestanden"),
     (r"not UTF-8 text \((?P<utf8>.*)\)",
      "de tekst is niet als UTF-8 opgeslagen ({utf8}); sla het bestand opnieuw op als UTF-8"),
     (r"cannot read: (?P<os>.*)", "het bestand kan niet worden gelezen: {os}"),

@@ -54,6 +54,7 @@ ERROR_TYPES: dict[str, str] = {
     # reading a file
     "file_not_found": "the file does not exist",
     "is_a_directory": "a folder was given where a file is expected",
+    "not_a_regular_file": "a FIFO, device or socket was given where a file is expected",
     "not_utf8": "the file is not UTF-8 text",
     "unreadable": "the file cannot be read",
     "not_yaml": "the text is not valid YAML",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -497,3 +498,23 @@ def test_terminal_escapes_in_names_are_shown_never_sent(tmp_path):
     # JSON stays JSON: the escape is in the data, written the JSON way
     code, out, _ = run("check", str(school), "--format", "json")
     assert "\x1b" not in out and json.loads(out)["school"] == f"OBS {evil}"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe")
+def test_a_named_pipe_alone_or_in_a_board_folder_is_refused_and_never_waited_for(board):
+    """`mandaat check pipe.yaml`, and a board folder holding one, waited forever for a
+    writer."""
+    os.mkfifo(board / "pipe.yaml")
+    os.mkfifo(board / "pipe.xlsx")
+    for args in (["check", str(board / "pipe.yaml")], ["check", str(board / "pipe.xlsx")],
+                 ["check", str(board), "--format", "json", "--jobs", "1"]):
+        done = subprocess.run([sys.executable, "-m", "mandaat", *args, "--lang", "en"],
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        said = done.stderr + done.stdout
+        assert "not a regular file (a FIFO, device or socket); mandaat reads files only" in said
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["file"] for r in records] == sorted(str(p) for p in board.iterdir()
+                                                  if p.suffix in (".yaml", ".json"))
+    assert [e["type"] for r in records if r["file"].endswith("pipe.yaml")
+            for e in r["errors"]] == ["not_a_regular_file"]

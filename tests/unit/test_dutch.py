@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -176,6 +177,9 @@ def _corpus(tmp: Path) -> list[tuple[str, Problem]]:
     # files
     add("no such file", problems_of(tmp / "nope.yaml"))
     add("a folder", problems_of(tmp))
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp / "pipe.yaml")
+        add("a named pipe", problems_of(tmp / "pipe.yaml"))
     latin = tmp / "latin.yaml"
     latin.write_bytes("school: {name: caf\xe9}\n".encode("latin-1"))
     add("not UTF-8", problems_of(latin))

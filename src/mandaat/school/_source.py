@@ -13,14 +13,17 @@ along the field path (as deep as the path, whatever the size of the file).
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import reprlib
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import yaml
 from yaml.events import (
@@ -326,17 +329,51 @@ def is_workbook_path(path: str | Path) -> bool:
 
 
 
+#: The message of ``not_a_regular_file``: a FIFO, a device or a socket is never opened.
+NOT_A_REGULAR_FILE = "not a regular file (a FIFO, device or socket); mandaat reads files only"
+
+
+class NotARegularFile(OSError):
+    """A path that names a FIFO, a device or a socket (raised by :func:`open_regular`)."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file to read bytes; anything else raises :class:`NotARegularFile`
+    before it is opened, so a pipe nobody writes to never blocks and ``/dev/zero`` is not
+    read. What ``os.stat`` and ``open`` raise (no such file, a folder) is raised as it is.
+
+    The open file is checked again (non-blocking), in case the path changed in between.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(str(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_source(path: str | Path) -> Source:
     """Read a file as UTF-8 text; an unreadable or too large file is a ``ParseFailure``.
 
-    At most ``LIMITS["file_bytes"]`` bytes and one more are read, so an endless file
-    (``/dev/zero``, a pipe) is refused as soon as it is known to be too large.
+    Only a regular file is opened (a FIFO, device or socket is ``not_a_regular_file``),
+    and at most ``LIMITS["file_bytes"]`` bytes and one more are read of it.
     """
     p = Path(path)
     limit = LIMITS["file_bytes"]
     try:
-        with p.open("rb") as f:
+        with open_regular(p) as f:
             raw = f.read(limit + 1)
+    except NotARegularFile:
+        raise ParseFailure(
+            Problem(str(p), None, (), "not_a_regular_file", NOT_A_REGULAR_FILE)) from None
     except FileNotFoundError:
         raise ParseFailure(Problem(str(p), None, (), "file_not_found", "no such file")) from None
     except IsADirectoryError:

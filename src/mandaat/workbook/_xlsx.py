@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..school._source import NOT_A_REGULAR_FILE, NotARegularFile, open_regular
 from ._common import LIMITS, _cell_name, _column_letter, _mb
 from ._grid import _Grid, _refuse, _Refused
 
@@ -27,8 +28,10 @@ def _read_file(path: Path, file: str) -> bytes:
             raise _refuse(file, "workbook_too_large",
                           f"the file is {_mb(size)}; mandaat reads files up to "
                           f"{_mb(LIMITS['file_bytes'])}")
-        with path.open("rb") as f:
+        with open_regular(path) as f:
             data = f.read(LIMITS["file_bytes"] + 1)
+    except NotARegularFile:
+        raise _refuse(file, "not_a_regular_file", NOT_A_REGULAR_FILE) from None
     except FileNotFoundError:
         raise _refuse(file, "file_not_found", "no such file") from None
     except IsADirectoryError:
