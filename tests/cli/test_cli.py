@@ -518,3 +518,16 @@ def test_a_named_pipe_alone_or_in_a_board_folder_is_refused_and_never_waited_for
                                                   if p.suffix in (".yaml", ".json"))
     assert [e["type"] for r in records if r["file"].endswith("pipe.yaml")
             for e in r["errors"]] == ["not_a_regular_file"]
+
+
+def test_school_suffixes_in_capitals_are_school_files_and_json_is_read_as_json(board):
+    """A board folder skipped .YAML, .Yml and .JSON; a .JSON file was parsed as YAML."""
+    for old, new in (("a.yaml", "A.YAML"), ("b.json", "B.JSON")):
+        (board / old).rename(board / new)
+    (board / "c.Yml").write_text(json.dumps(BASE), encoding="utf-8")
+    (board / "d.Json").write_text('{"format": "mandaat/1",\n "school": }', encoding="utf-8")
+    code, out, _ = run("check", str(board), "--format", "json", "--jobs", "1")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [Path(r["file"]).name for r in records] == ["A.YAML", "B.JSON", "c.Yml", "d.Json"]
+    assert code == 2 and [e["type"] for e in records[3]["errors"]] == ["not_json"]
+    assert records[3]["errors"][0]["line"] == 2

@@ -405,7 +405,8 @@ def _too_large(name: str) -> Problem:
 
 
 def parse(source: Source) -> Any:
-    """Parse YAML (or JSON, which is read as JSON when the name ends in ``.json``).
+    """Parse YAML (or JSON, which is read as JSON when the name ends in ``.json``, in
+    any case).
 
     The input is held to :data:`mandaat.limits.LIMITS`; beyond one, or not plain data, it
     is a :class:`ParseFailure` with the line and field path where it went too far.
@@ -415,7 +416,7 @@ def parse(source: Source) -> Any:
             4 * len(text) > LIMITS["file_bytes"]
             and len(text.encode("utf-8", "surrogatepass")) > LIMITS["file_bytes"]):
         raise ParseFailure(_too_large(source.name))
-    if source.name.endswith(".json"):
+    if source.name.lower().endswith(".json"):
         return _parse_json(source)
     return _YamlReader(source).read()
 
