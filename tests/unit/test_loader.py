@@ -367,3 +367,20 @@ def test_a_whole_number_beyond_a_float_in_a_school_is_located_bad_input(tmp_path
         mandaat.load_school(path)
     (problem,) = info.value.problems
     assert problem.loc == loc and problem.line and "~2**1328" in problem.msg
+
+
+@pytest.mark.parametrize(("text", "line", "msg"), [
+    ('{"format": "mandaat/1",\n "as_of": "2026-11-22",\n "as_of": "2026-11-21"}',
+     3, "duplicate key 'as_of' (first on line 2)"),
+    ('{"format": "mandaat/1", "people": [\n {"id": "anna", "roles": [],\n'
+     '  "name": "{\\"id\\": 1}", "r\\u006fles": ["leraar"]}]}',
+     3, "duplicate key 'roles' (first on line 2)"),
+])
+def test_a_duplicate_key_in_a_json_school_is_refused_with_its_line(tmp_path, text, line, msg):
+    """The last of two equal keys silently won; YAML refuses them, and so does JSON now."""
+    path = tmp_path / "school.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.type, problem.msg) == (line, "not_json", msg)

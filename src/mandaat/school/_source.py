@@ -423,7 +423,10 @@ def parse(source: Source) -> Any:
 
 def _parse_json(source: Source) -> Any:
     try:
-        data = json.loads(source.text, parse_constant=_refuse_constant)
+        data = json.loads(source.text, parse_constant=_refuse_constant,
+                          object_pairs_hook=_json_object)
+    except _DuplicateKey as exc:
+        raise ParseFailure(_duplicate_json_key(source, exc.key)) from None
     except json.JSONDecodeError as exc:
         # nested past the limit before the mistake: mandaat's limit decides first, as it
         # does for YAML
@@ -456,6 +459,53 @@ def _parse_json(source: Source) -> Any:
     return data
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object holds a key twice (the key is ``key``)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a key given twice is refused, as YAML refuses it."""
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def _duplicate_json_key(source: Source, key: str) -> Problem:
+    """The problem of a JSON text with a key twice in one object: the first such key in
+    the text, on its line, with the line of the first.
+
+    >>> str(_duplicate_json_key(Source("s.json", '{"a": {"b": 1,\\n "b": "{"}}'), "b"))
+    "s.json:2: (file): duplicate key 'b' (first on line 1)"
+    """
+    text = source.text
+    objects: list[dict[str, int] | None] = []  # per open object its keys' lines; None: list
+    line, at = 1, 0
+    for token in _JSON_KEY.finditer(text):
+        kind = token.group()
+        if kind in ("{", "["):
+            objects.append({} if kind == "{" else None)
+        elif kind in ("}", "]"):
+            if objects:
+                objects.pop()
+        elif token.group("colon") is not None and objects and objects[-1] is not None:
+            line, at = line + text.count("\n", at, token.start()), token.start()
+            name, keys = json.loads(token.group("key")), objects[-1]
+            if name in keys:
+                return Problem(source.name, line, (), "not_json",
+                               f"duplicate key '{clip(name)}' (first on line {keys[name]})")
+            keys[name] = line
+    return Problem(source.name, None, (), "not_json", f"duplicate key '{clip(key)}'")
+
+
 def _constant_line(text: str) -> int | None:
     """The line of the first ``NaN``, ``Infinity`` or ``-Infinity`` outside a string.
 
@@ -472,6 +522,8 @@ def _constant_line(text: str) -> int | None:
 #: Python's ``json`` reads as a number
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
 _CONSTANTS = frozenset(("NaN", "Infinity", "-Infinity"))
+#: a string (a key when a colon follows) or a bracket, for the scan of duplicate keys
+_JSON_KEY = re.compile(r'(?P<key>"(?:[^"\\]|\\.)*")(?P<colon>\s*:)?|[\[\]{}]')
 
 
 def _deep_line(text: str, tokens: re.Pattern[str] = _JSON_TOKEN, start: int = 0,
