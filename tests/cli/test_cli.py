@@ -531,3 +531,18 @@ def test_school_suffixes_in_capitals_are_school_files_and_json_is_read_as_json(b
     assert [Path(r["file"]).name for r in records] == ["A.YAML", "B.JSON", "c.Yml", "d.Json"]
     assert code == 2 and [e["type"] for e in records[3]["errors"]] == ["not_json"]
     assert records[3]["errors"][0]["line"] == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes")
+def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(board):
+    """The name's bytes went into JSON Lines as they were: the output was not UTF-8."""
+    (board / "a.yaml").rename(board / os.fsdecode(b"caf\xe9.yaml"))
+    (board / "b.json").rename(board / os.fsdecode(b"b\xff.json"))
+    (board / os.fsdecode(b"c\xff.yaml")).write_text("format: x\n", encoding="utf-8")
+    code, out, _ = run("check", str(board), "--format", "json", "--jobs", "1")
+    records = [json.loads(line) for line in out.encode("utf-8").decode("utf-8").splitlines()]
+    names = [Path(r["file"]).name for r in records]
+    assert code == 2 and names == ["b\ufffd.json", "caf\ufffd.yaml", "c\ufffd.yaml"]
+    assert {Path(e["file"]).name for e in records[2]["errors"]} == {"c\ufffd.yaml"}
+    code, out, _ = run("check", str(board), "--format", "text", "--jobs", "1")
+    assert "caf\ufffd.yaml" in out.encode("utf-8").decode("utf-8")
