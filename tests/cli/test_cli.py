@@ -350,12 +350,14 @@ def one_json(board: Path) -> list[str]:
     return run("check", str(board), "--format", "json", "--jobs", "3")[1].splitlines()
 
 
-def test_jobs_is_a_whole_number_of_at_least_one(capsys):
-    for bad in ("0", "-2", "two", "1.5"):
+def test_jobs_is_a_whole_number_of_at_least_one_and_at_most_64(capsys):
+    """--jobs 100000 started as many worker processes as there were schools."""
+    for bad in ("0", "-2", "two", "1.5", "65", "100000", "9" * 5000):
         with pytest.raises(SystemExit) as info:
             main(["check", ".", "--jobs", bad])
         assert info.value.code == 2
-        assert f"expected a whole number of at least 1, not '{bad}'" in capsys.readouterr().err
+        assert (f"expected a whole number from 1 to 64, not '{bad[:40]}"
+                in capsys.readouterr().err)
 
 
 def test_an_empty_board_folder_is_bad_input(tmp_path):
