@@ -418,6 +418,10 @@ _ROWS: list[tuple[str, str]] = [
      r"password; save it as an Excel workbook \(\.xlsx\) without a password",
      "geen Excel-werkmap (.xlsx): een oud .xls-bestand of een werkmap met een wachtwoord; sla "
      "het op als Excel-werkmap (.xlsx) zonder wachtwoord"),
+    (r"an OpenDocument spreadsheet \(\.ods\): mandaat reads Excel workbooks; save it as an "
+     r"Excel workbook \(\.xlsx\)",
+     "een OpenDocument-rekenblad (.ods): mandaat leest Excel-werkmappen; sla het op als "
+     "Excel-werkmap (.xlsx)"),
     (r"not an Excel workbook \(\.xlsx\): not a zip archive",
      "geen Excel-werkmap (.xlsx): het is geen zip-archief"),
     (r"not an Excel workbook \(\.xlsx\): the zip holds no workbook",

@@ -313,7 +313,8 @@ def is_workbook_path(path: str | Path) -> bool:
     ----------
     path
         A file name; only its suffix counts (``.xlsx``, ``.xltx``, ``.csv``, and the
-        macro-enabled ``.xlsm``, ``.xltm``, ``.xlam`` and old ``.xls``, refused when read).
+        macro-enabled ``.xlsm``, ``.xltm``, ``.xlam``, the old ``.xls`` and the
+        OpenDocument ``.ods``, refused when read).
 
     Returns
     -------
@@ -325,7 +326,7 @@ def is_workbook_path(path: str | Path) -> bool:
     (True, False)
     """
     return Path(path).suffix.lower() in (*WORKBOOK_SUFFIXES, *MACRO_SUFFIXES, *CSV_SUFFIXES,
-                                         ".xls")
+                                         ".xls", ".ods")
 
 
 

@@ -46,6 +46,8 @@ def _read_file(path: Path, file: str) -> bytes:
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: An OpenDocument file's first zip entry, ``mimetype``, stored: this text at byte 38
+_ODF_SPREADSHEET = b"application/vnd.oasis.opendocument.spreadsheet"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -62,6 +64,10 @@ def _inspect_zip(data: bytes, file: str) -> tuple[zipfile.ZipFile, dict[str, str
         raise _refuse(file, "not_a_workbook",
                       "not an Excel workbook (.xlsx): an old .xls file or a workbook protected "
                       "with a password; save it as an Excel workbook (.xlsx) without a password")
+    if data[30:38] == b"mimetype" and data.startswith(_ODF_SPREADSHEET, 38):
+        raise _refuse(file, "not_a_workbook",
+                      "an OpenDocument spreadsheet (.ods): mandaat reads Excel workbooks; save "
+                      "it as an Excel workbook (.xlsx)")
     if not data.startswith(b"PK"):
         raise _refuse(file, "not_a_workbook", "not an Excel workbook (.xlsx): not a zip archive")
     try:
