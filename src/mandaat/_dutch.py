@@ -327,6 +327,8 @@ _ROWS: list[tuple[str, str]] = [
     # reading a file (_source.py, and the command line's standard input)
     (r"no such file", "dit bestand bestaat niet"),
     (r"is a folder, not a file", "dit is een map, geen bestand"),
+    (r"not a regular file \(a FIFO, device or socket\); mandaat reads files only",
+     "geen gewoon bestand (een pipe, apparaat of socket); mandaat leest alleen bestanden"),
     (r"not UTF-8 text \((?P<utf8>.*)\)",
      "de tekst is niet als UTF-8 opgeslagen ({utf8}); sla het bestand opnieuw op als UTF-8"),
     (r"cannot read: (?P<os>.*)", "het bestand kan niet worden gelezen: {os}"),
@@ -427,6 +429,10 @@ _ROWS: list[tuple[str, str]] = [
      r"password; save it as an Excel workbook \(\.xlsx\) without a password",
      "geen Excel-werkmap (.xlsx): een oud .xls-bestand of een werkmap met een wachtwoord; sla "
      "het op als Excel-werkmap (.xlsx) zonder wachtwoord"),
+    (r"an OpenDocument spreadsheet \(\.ods\): mandaat reads Excel workbooks; save it as an "
+     r"Excel workbook \(\.xlsx\)",
+     "een OpenDocument-rekenblad (.ods): mandaat leest Excel-werkmappen; sla het op als "
+     "Excel-werkmap (.xlsx)"),
     (r"not an Excel workbook \(\.xlsx\): not a zip archive",
      "geen Excel-werkmap (.xlsx): het is geen zip-archief"),
     (r"not an Excel workbook \(\.xlsx\): the zip holds no workbook",

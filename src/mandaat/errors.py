@@ -54,6 +54,7 @@ ERROR_TYPES: dict[str, str] = {
     # reading a file
     "file_not_found": "the file does not exist",
     "is_a_directory": "a folder was given where a file is expected",
+    "not_a_regular_file": "a FIFO, device or socket where a file is read or written",
     "not_utf8": "the file is not UTF-8 text",
     "unreadable": "the file cannot be read",
     "not_yaml": "the text is not valid YAML",
@@ -147,7 +148,6 @@ ERROR_TYPES: dict[str, str] = {
     "cannot_export": "a school a workbook cannot hold without changing it",
     "file_exists": "the output file exists and --force was not given",
     "unwritable": "the output file cannot be written",
-    "not_a_regular_file": "the output name is a named pipe, device or socket, not a file",
     "wrong_suffix": "the output name's suffix does not fit what is written (.xlsx for a workbook)",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -349,12 +350,14 @@ def one_json(board: Path) -> list[str]:
     return run("check", str(board), "--format", "json", "--jobs", "3")[1].splitlines()
 
 
-def test_jobs_is_a_whole_number_of_at_least_one(capsys):
-    for bad in ("0", "-2", "two", "1.5"):
+def test_jobs_is_a_whole_number_of_at_least_one_and_at_most_64(capsys):
+    """--jobs 100000 started as many worker processes as there were schools."""
+    for bad in ("0", "-2", "two", "1.5", "65", "100000", "9" * 5000):
         with pytest.raises(SystemExit) as info:
             main(["check", ".", "--jobs", bad])
         assert info.value.code == 2
-        assert f"expected a whole number of at least 1, not '{bad}'" in capsys.readouterr().err
+        assert (f"expected a whole number from 1 to 64, not '{bad[:40]}"
+                in capsys.readouterr().err)
 
 
 def test_an_empty_board_folder_is_bad_input(tmp_path):
@@ -595,3 +598,51 @@ def test_a_workbook_goes_only_to_an_xlsx_name_and_text_never_to_one(tmp_path, sc
     assert other.read_text(encoding="utf-8") == GOOD
     assert run("import", str(workbook), "-o", str(tmp_path / "school.yml"))[0] == 0
     assert run("matrix", str(school_file), "-o", str(tmp_path / "matrix.txt"))[0] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe")
+def test_a_named_pipe_alone_or_in_a_board_folder_is_refused_and_never_waited_for(board):
+    """`mandaat check pipe.yaml`, and a board folder holding one, waited forever for a
+    writer."""
+    os.mkfifo(board / "pipe.yaml")
+    os.mkfifo(board / "pipe.xlsx")
+    for args in (["check", str(board / "pipe.yaml")], ["check", str(board / "pipe.xlsx")],
+                 ["check", str(board), "--format", "json", "--jobs", "1"]):
+        done = subprocess.run([sys.executable, "-m", "mandaat", *args, "--lang", "en"],
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        said = done.stderr + done.stdout
+        assert "not a regular file (a FIFO, device or socket); mandaat reads files only" in said
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["file"] for r in records] == sorted(str(p) for p in board.iterdir()
+                                                  if p.suffix in (".yaml", ".json"))
+    assert [e["type"] for r in records if r["file"].endswith("pipe.yaml")
+            for e in r["errors"]] == ["not_a_regular_file"]
+
+
+def test_school_suffixes_in_capitals_are_school_files_and_json_is_read_as_json(board):
+    """A board folder skipped .YAML, .Yml and .JSON; a .JSON file was parsed as YAML."""
+    for old, new in (("a.yaml", "A.YAML"), ("b.json", "B.JSON")):
+        (board / old).rename(board / new)
+    (board / "c.Yml").write_text(json.dumps(BASE), encoding="utf-8")
+    (board / "d.Json").write_text('{"format": "mandaat/1",\n "school": }', encoding="utf-8")
+    code, out, _ = run("check", str(board), "--format", "json", "--jobs", "1")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [Path(r["file"]).name for r in records] == ["A.YAML", "B.JSON", "c.Yml", "d.Json"]
+    assert code == 2 and [e["type"] for e in records[3]["errors"]] == ["not_json"]
+    assert records[3]["errors"][0]["line"] == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes")
+def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(board):
+    """The name's bytes went into JSON Lines as they were: the output was not UTF-8."""
+    (board / "a.yaml").rename(board / os.fsdecode(b"caf\xe9.yaml"))
+    (board / "b.json").rename(board / os.fsdecode(b"b\xff.json"))
+    (board / os.fsdecode(b"c\xff.yaml")).write_text("format: x\n", encoding="utf-8")
+    code, out, _ = run("check", str(board), "--format", "json", "--jobs", "1")
+    records = [json.loads(line) for line in out.encode("utf-8").decode("utf-8").splitlines()]
+    names = [Path(r["file"]).name for r in records]
+    assert code == 2 and names == ["b\ufffd.json", "caf\ufffd.yaml", "c\ufffd.yaml"]
+    assert {Path(e["file"]).name for e in records[2]["errors"]} == {"c\ufffd.yaml"}
+    code, out, _ = run("check", str(board), "--format", "text", "--jobs", "1")
+    assert "caf\ufffd.yaml" in out.encode("utf-8").decode("utf-8")

@@ -154,3 +154,26 @@ def test_a_hostile_workbook_exits_2_without_a_traceback(tmp_path):
                               "uitgepakt"), err
         assert "Traceback" not in err
     assert not Path(tmp_path / "x.xlsx").exists()
+
+
+ODS = "an OpenDocument spreadsheet (.ods): mandaat reads Excel workbooks; save it as an " \
+      "Excel workbook (.xlsx)"
+
+
+def _ods(path: Path) -> Path:
+    """A minimal OpenDocument spreadsheet: its mimetype first and stored, as ODF requires."""
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_an_opendocument_spreadsheet_is_named_as_one_not_as_text_that_is_not_utf8(tmp_path):
+    """`mandaat check werkverdeling.ods` said "not UTF-8 text"."""
+    for name in ("werkverdeling.ods", "als-excel.xlsx"):
+        path = _ods(tmp_path / name)
+        for args in (["check", str(path)], ["import", str(path)]):
+            code, out, err = run(*args, "--lang", "en")
+            assert (code, out, err) == (2, "", f"{path}: (file): {ODS}\n"), args
+    code, _, err = run("check", str(tmp_path / "werkverdeling.ods"))
+    assert "een OpenDocument-rekenblad (.ods)" in err

@@ -388,3 +388,57 @@ def test_a_session_of_several_cases_ends_with_a_score(tmp_path):
     done = oefen(str(tmp_path), answers="ilse\n")  # the input ends in the second case
     assert "Score: 1 van 1 goed (niet beantwoord: 1 van 2 casussen)\nTot ziens!" in done.stdout
     assert done.returncode == 1 and done.stderr == ""
+
+
+class _Endless(io.TextIOBase):
+    """Standard input from /dev/zero: NUL characters without end, never a line end."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int | None = -1) -> str:
+        assert size is not None and 0 <= size <= 1 << 20, f"an unbounded read ({size})"
+        self.given += size
+        return "\0" * size
+
+
+def test_an_answer_without_a_line_end_is_read_in_bounded_pieces_and_ends_the_session():
+    """`mandaat oefen < /dev/zero` read one endless line: 4 GB, then a MemoryError."""
+    items = {i.scenario.id: i for i in load_scenarios(bundled_scenarios_path())}
+    endless, out = _Endless(), io.StringIO()
+    assert exercise(items["kijkwijzer-langs-de-klassen"], stdin=endless, stdout=out) is False
+    assert endless.given <= 2_000_000
+    assert out.getvalue().rstrip().endswith("Geen antwoord meer; de oefening stopt.")
+    assert "Het antwoord is" not in out.getvalue()
+
+
+def test_a_line_longer_than_an_answer_is_asked_again_without_a_hint():
+    items = {i.scenario.id: i for i in load_scenarios(bundled_scenarios_path())}
+    out = io.StringIO()
+    assert exercise(items["kijkwijzer-langs-de-klassen"],
+                    stdin=io.StringIO("nee " * 5000 + "\nnee\n"), stdout=out) is True
+    text = out.getvalue()
+    assert "Je antwoord: …\nDat antwoord is te lang (meer dan 1000 tekens).\n" in text
+    assert "nee nee" not in text and "Je antwoord: nee\nGoed!" in text
+    assert "Hint 1:" not in text
+
+
+def _one_gigabyte() -> None:
+    import resource
+
+    # the unbounded read took 4 GB of address space before it failed
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_oefen_reading_dev_zero_ends_at_once_in_little_memory():
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run(
+            [sys.executable, "-m", "mandaat", "oefen", "--scenario",
+             "kijkwijzer-langs-de-klassen"], stdin=zero, capture_output=True, timeout=60,
+            check=False, preexec_fn=_one_gigabyte)
+    assert done.returncode == 1 and done.stderr == b""
+    assert done.stdout.decode().rstrip().endswith("Tot ziens!")

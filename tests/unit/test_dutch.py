@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -176,6 +177,9 @@ def _corpus(tmp: Path) -> list[tuple[str, Problem]]:
     # files
     add("no such file", problems_of(tmp / "nope.yaml"))
     add("a folder", problems_of(tmp))
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp / "pipe.yaml")
+        add("a named pipe", problems_of(tmp / "pipe.yaml"))
     latin = tmp / "latin.yaml"
     latin.write_bytes("school: {name: caf\xe9}\n".encode("latin-1"))
     add("not UTF-8", problems_of(latin))
@@ -188,7 +192,8 @@ def _corpus(tmp: Path) -> list[tuple[str, Problem]]:
                         "json key without quotes": "{a: 1}", "json extra data": '{"a": 1} x',
                         "json unterminated": '{"a": "x', "json no comma": '{"a": 1 "b": 2}',
                         "json no colon": '{"a" 1}', "json escape": '{"a": "\\q"}',
-                        "json control character": '{"a": "x\ty"}'}.items():
+                        "json control character": '{"a": "x\ty"}',
+                        "json duplicate key": '{"a": 1,\n "a": 2}'}.items():
         add(label, problems_of(text, name="school.json"))
     # parsed data: no lines, other types than YAML gives
     add("data: a mapping of mappings", problems_of(with_changes(tasks=[[{"id": "x"}]])))
@@ -409,7 +414,8 @@ def test_the_rule_pack_forms_of_shared_messages_also_have_dutch():
 
 def test_a_json_school_file_reports_in_dutch_with_the_line(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(BASE)[:-1] + ', "as_of": 5}', encoding="utf-8")
+    without = {key: value for key, value in BASE.items() if key != "as_of"}
+    bad.write_text(json.dumps(without)[:-1] + ', "as_of": 5}', encoding="utf-8")
     with pytest.raises(SchoolFileError) as info:
         mandaat.load_school(bad)
     (problem,) = info.value.problems

@@ -351,3 +351,36 @@ def test_a_rule_pack_in_json_is_told_the_same_line(tmp_path):
     with pytest.raises(mandaat.RulePackError) as info:
         mandaat.load_rules(path)
     assert [(p.line, p.type) for p in info.value.problems] == [(2, "not_json")]
+
+
+@pytest.mark.parametrize(("change", "loc"), [
+    ({"params": {"dev_lag_weeks": 10**400}}, ("params", "dev_lag_weeks")),
+    ({"signals": [{"id": "s", "type": "eigen_koers", "about": "tom", "count": 10**400}]},
+     ("signals", 0, "count")),
+    ({"people": [dict(BASE["people"][0], hours_per_week=-(10**400)), *BASE["people"][1:]]},
+     ("people", 0, "hours_per_week"))])
+def test_a_whole_number_beyond_a_float_in_a_school_is_located_bad_input(tmp_path, change, loc):
+    """A number a float cannot hold is refused where it is, as the rule packs refuse it."""
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(BASE | change, indent=1), encoding="utf-8")
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(path)
+    (problem,) = info.value.problems
+    assert problem.loc == loc and problem.line and "~2**1328" in problem.msg
+
+
+@pytest.mark.parametrize(("text", "line", "msg"), [
+    ('{"format": "mandaat/1",\n "as_of": "2026-11-22",\n "as_of": "2026-11-21"}',
+     3, "duplicate key 'as_of' (first on line 2)"),
+    ('{"format": "mandaat/1", "people": [\n {"id": "anna", "roles": [],\n'
+     '  "name": "{\\"id\\": 1}", "r\\u006fles": ["leraar"]}]}',
+     3, "duplicate key 'roles' (first on line 2)"),
+])
+def test_a_duplicate_key_in_a_json_school_is_refused_with_its_line(tmp_path, text, line, msg):
+    """The last of two equal keys silently won; YAML refuses them, and so does JSON now."""
+    path = tmp_path / "school.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SchoolFileError) as info:
+        mandaat.load_school(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.type, problem.msg) == (line, "not_json", msg)

@@ -551,3 +551,23 @@ def test_many_rules_with_mistakes_are_each_located(tmp_path: Path):
     problems = _refused(tmp_path, a_pack(rules))
     assert len(problems) == 300
     assert len({p.line for p in problems}) == 300
+
+
+@pytest.mark.parametrize("where", [
+    {"n_accountable": 10**400}, {"n_accountable": {"gt": 10**400}},
+    {"n_accountable": {"lte": -(2**1024)}}, {"n_accountable": {"in": [1, 10**4000]}},
+    {"n_accountable": {"gt": 2**1024, "lt": 1}}])
+def test_a_whole_number_beyond_a_float_in_a_rule_is_refused_on_load(tmp_path: Path, where):
+    """10**400 made the loader convert it to a float: an OverflowError traceback."""
+    rule = a_rule("BIG", [{"fact": "person", "as": "p", "where": where}])
+    problems = _refused(tmp_path, a_pack([rule]))
+    assert [(p.loc[:6], p.type) for p in problems] == [
+        (("rules", 0, "when", 0, "where", "n_accountable"), "bad_value")], problems
+    assert problems[0].line and "~2**" in problems[0].msg
+
+
+def test_a_whole_number_within_a_float_in_a_rule_is_compared_as_it_is(tmp_path: Path):
+    big = load_rules(write_pack(tmp_path, a_pack([a_rule("BIG", [
+        {"fact": "person", "as": "p", "where": {"n_accountable": {"lt": 2**1000}}}])])))
+    report = mandaat.check(mandaat.load_school(BASE), rules=[big], rules_only=True)
+    assert report.summary["advice"] == len(BASE["people"])

@@ -102,6 +102,19 @@ def test_what_the_child_raises_arrives_as_itself():
     assert run_forked(lambda: {"answer": [42]}, 10) == {"answer": [42]}
 
 
+@pytest.mark.parametrize("timeout", [1e10, 1e300, 10**400])
+def test_any_finite_timeout_waits_for_the_answer(example, timeout):
+    """A wait longer than the clock can hold (select's limit is about 292 years) is a
+    wait without end, not an OverflowError."""
+    assert run_forked(lambda: 42, timeout) == 42
+    assert mandaat.check(example, timeout=timeout).to_json() == mandaat.check(example).to_json()
+
+
+def test_a_huge_timeout_option_checks_the_school(capsys):
+    assert main(["check", "--format", "json", "--timeout", "1e10"]) == 1
+    assert json.loads(capsys.readouterr().out)["format"] == "mandaat-report/1"
+
+
 def test_a_child_that_dies_is_an_engine_error():
     with pytest.raises(EngineError, match="signal 9"):
         run_forked(lambda: os.kill(os.getpid(), signal.SIGKILL), 10)

@@ -74,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="write the report to FILE (atomically) instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                   help="for several schools: check them in N worker processes (default: "
-                   "one per core; 1 checks them one by one in this process)")
+                   help="for several schools: check them in N worker processes, at most 64 "
+                   "(default: one per core; 1 checks them one by one in this process)")
 
     p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
                        description="Answer who acts now on one signal of a school file.")
@@ -196,16 +196,22 @@ def _seconds(text: str) -> float:
     return value
 
 
+#: The most worker processes ``--jobs`` starts (docs/cli.md)
+MAX_JOBS = 64
+
+
 def _jobs(text: str) -> int:
-    """``--jobs``: a whole number of workers, at least 1."""
+    """``--jobs``: a whole number of workers, from 1 to :data:`MAX_JOBS`."""
     import argparse
 
     try:
         n = int(text)
     except ValueError:
         n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    if not 1 <= n <= MAX_JOBS:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_JOBS}, not {shown!r}")
     return n
 
 

@@ -73,8 +73,26 @@ def default_jobs() -> int:
 def error_line(file: str | None, problems: Sequence[Problem]) -> str:
     """The JSON Lines record of a file with bad input (``file`` ``None``: the packs), in
     the shape of a report's record (:func:`mandaat.report.json_line`)."""
-    return json.dumps({"file": file, "errors": [p.as_dict() for p in problems]},
-                      ensure_ascii=False, separators=(",", ":")) + "\n"
+    return valid_utf8(json.dumps({"file": file, "errors": [p.as_dict() for p in problems]},
+                                 ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def valid_utf8(text: str) -> str:
+    """``text`` with the bytes of a file name that are not UTF-8 (which Python keeps as
+    lone surrogates) as U+FFFD, so that what mandaat writes is UTF-8.
+
+    >>> valid_utf8(os.fsdecode(b"caf\\xe9.yaml")), valid_utf8("café.yaml")
+    ('caf\ufffd.yaml', 'café.yaml')
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            raw = os.fsencode(text)
+        except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+            raw = text.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
 
 
 def check_one(path: str, settings: Settings) -> Outcome:
@@ -91,12 +109,14 @@ def check_one(path: str, settings: Settings) -> Outcome:
         if settings.as_json:
             return Outcome(EXIT_BAD_INPUT, tuple(notes), error_line(path, exc.problems), None)
         notes.append(exc.render(settings.lang))
-        return Outcome(EXIT_BAD_INPUT, tuple(notes), None, (path, "-", len(exc.problems)))
+        return Outcome(EXIT_BAD_INPUT, tuple(notes), None,
+                       (valid_utf8(path), "-", len(exc.problems)))
     if settings.as_json:
-        return Outcome(report.exit_code, tuple(notes), json_line(report, path), None)
+        return Outcome(report.exit_code, tuple(notes), valid_utf8(json_line(report, path)),
+                       None)
     counts = report.summary
     return Outcome(report.exit_code, tuple(notes), None, (
-        path, report.school, (counts["violation"], counts["warning"], counts["advice"])))
+        valid_utf8(path), report.school, (counts["violation"], counts["warning"], counts["advice"])))
 
 
 def ignored_note(where: str, ignored: Sequence[str], lang: str) -> str:

@@ -147,6 +147,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 
+#: A board folder's school files, by suffix in any case (``.YAML`` too)
 SCHOOL_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -155,7 +156,7 @@ def _school_files(paths: Sequence[str]) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = sorted(f for f in path.iterdir() if f.suffix in SCHOOL_SUFFIXES)
+            found = sorted(f for f in path.iterdir() if f.suffix.lower() in SCHOOL_SUFFIXES)
             if not found:
                 raise MandaatInputError([Problem(str(path), None, (), "empty",
                                                  "no .yaml, .yml or .json school files here")])

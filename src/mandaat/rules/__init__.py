@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .._data import bundled_rules_path
 from ..errors import Loc, Problem, RulePackError, format_loc
 from ..school import vocabulary as V
-from ..school._source import ParseFailure, Source, parse, read_source
+from ..school._source import ParseFailure, Source, parse, read_source, show
 from ..school._validation import problems_from
 from ..school.model import ParamRef, SignalType, Step
 from . import facts as F
@@ -751,8 +751,9 @@ class _RuleChecker:
             ok = isinstance(value, bool)
         elif ftype == "number":
             ok = isinstance(value, int | float) and not isinstance(value, bool) and value == value
-            if ok and not math.isfinite(value):
-                self.add(loc, "bad_value", f"a number in a rule must be finite, not {value}")
+            if ok and not _finite(value):
+                self.add(loc, "bad_value", f"a number in a rule must be finite (at most about "
+                         f"1.8e308, as the rule engine counts), not {show(value)}")
                 return
         elif ftype == "domain_set":
             ok = isinstance(value, list) and all(v in V.DOMAINS for v in value) and bool(value)
@@ -907,6 +908,19 @@ def never_holds(conds: Sequence[tuple[str, Any]], ftype: str) -> bool:
                 and (low[0] > high[0] or (low[0] == high[0] and (low[1] or high[1]))))
     return not any(k not in excluded and (allowed is None or k in allowed) and in_range(v)
                    for k, v in candidates.items())
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is one the engine can hold: finite, and a whole number no larger
+    than the largest float (10**400 cannot be converted to one).
+
+    >>> _finite(2 ** 1000), _finite(10 ** 400), _finite(float("inf")), _finite(-1.5)
+    (True, False, False, True)
+    """
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _is_number(value: Any) -> bool:

@@ -911,6 +911,11 @@ def keep_pools_in_the_heap() -> bool:
 # --- a time budget ------------------------------------------------------------------------------
 
 
+#: The longest wait of :func:`run_forked`, in seconds (about 31 years): a longer timeout
+#: waits as long as this.
+_LONGEST_WAIT = 1e9
+
+
 def run_forked(work: Callable[[], T], timeout: float) -> T:
     """Run ``work`` in a forked child process and return its result, or raise
     ``TimeoutError`` after ``timeout`` seconds, when the child is killed.
@@ -923,6 +928,9 @@ def run_forked(work: Callable[[], T], timeout: float) -> T:
     """
     if not hasattr(os, "fork"):
         raise NotImplementedError("a timeout needs os.fork (Linux or macOS)")
+    # a longer wait than the clock and select() can hold (about 292 years) is waiting
+    # until the answer comes
+    timeout = min(timeout, _LONGEST_WAIT)
     deadline = time.monotonic() + timeout
     read_end, write_end = os.pipe()
     with _ENGINE._lock, warnings.catch_warnings():

@@ -13,14 +13,17 @@ along the field path (as deep as the path, whatever the size of the file).
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import reprlib
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import yaml
 from yaml.events import (
@@ -310,7 +313,8 @@ def is_workbook_path(path: str | Path) -> bool:
     ----------
     path
         A file name; only its suffix counts (``.xlsx``, ``.xltx``, ``.csv``, and the
-        macro-enabled ``.xlsm``, ``.xltm``, ``.xlam`` and old ``.xls``, refused when read).
+        macro-enabled ``.xlsm``, ``.xltm``, ``.xlam``, the old ``.xls`` and the
+        OpenDocument ``.ods``, refused when read).
 
     Returns
     -------
@@ -322,21 +326,55 @@ def is_workbook_path(path: str | Path) -> bool:
     (True, False)
     """
     return Path(path).suffix.lower() in (*WORKBOOK_SUFFIXES, *MACRO_SUFFIXES, *CSV_SUFFIXES,
-                                         ".xls")
+                                         ".xls", ".ods")
 
+
+
+#: The message of ``not_a_regular_file``: a FIFO, a device or a socket is never opened.
+NOT_A_REGULAR_FILE = "not a regular file (a FIFO, device or socket); mandaat reads files only"
+
+
+class NotARegularFile(OSError):
+    """A path that names a FIFO, a device or a socket (raised by :func:`open_regular`)."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file to read bytes; anything else raises :class:`NotARegularFile`
+    before it is opened, so a pipe nobody writes to never blocks and ``/dev/zero`` is not
+    read. What ``os.stat`` and ``open`` raise (no such file, a folder) is raised as it is.
+
+    The open file is checked again (non-blocking), in case the path changed in between.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(str(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_source(path: str | Path) -> Source:
     """Read a file as UTF-8 text; an unreadable or too large file is a ``ParseFailure``.
 
-    At most ``LIMITS["file_bytes"]`` bytes and one more are read, so an endless file
-    (``/dev/zero``, a pipe) is refused as soon as it is known to be too large.
+    Only a regular file is opened (a FIFO, device or socket is ``not_a_regular_file``),
+    and at most ``LIMITS["file_bytes"]`` bytes and one more are read of it.
     """
     p = Path(path)
     limit = LIMITS["file_bytes"]
     try:
-        with p.open("rb") as f:
+        with open_regular(p) as f:
             raw = f.read(limit + 1)
+    except NotARegularFile:
+        raise ParseFailure(
+            Problem(str(p), None, (), "not_a_regular_file", NOT_A_REGULAR_FILE)) from None
     except FileNotFoundError:
         raise ParseFailure(Problem(str(p), None, (), "file_not_found", "no such file")) from None
     except IsADirectoryError:
@@ -368,7 +406,8 @@ def _too_large(name: str) -> Problem:
 
 
 def parse(source: Source) -> Any:
-    """Parse YAML (or JSON, which is read as JSON when the name ends in ``.json``).
+    """Parse YAML (or JSON, which is read as JSON when the name ends in ``.json``, in
+    any case).
 
     The input is held to :data:`mandaat.limits.LIMITS`; beyond one, or not plain data, it
     is a :class:`ParseFailure` with the line and field path where it went too far.
@@ -378,14 +417,17 @@ def parse(source: Source) -> Any:
             4 * len(text) > LIMITS["file_bytes"]
             and len(text.encode("utf-8", "surrogatepass")) > LIMITS["file_bytes"]):
         raise ParseFailure(_too_large(source.name))
-    if source.name.endswith(".json"):
+    if source.name.lower().endswith(".json"):
         return _parse_json(source)
     return _YamlReader(source).read()
 
 
 def _parse_json(source: Source) -> Any:
     try:
-        data = json.loads(source.text, parse_constant=_refuse_constant)
+        data = json.loads(source.text, parse_constant=_refuse_constant,
+                          object_pairs_hook=_json_object)
+    except _DuplicateKey as exc:
+        raise ParseFailure(_duplicate_json_key(source, exc.key)) from None
     except json.JSONDecodeError as exc:
         # nested past the limit before the mistake: mandaat's limit decides first, as it
         # does for YAML
@@ -418,6 +460,53 @@ def _parse_json(source: Source) -> Any:
     return data
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object holds a key twice (the key is ``key``)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a key given twice is refused, as YAML refuses it."""
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def _duplicate_json_key(source: Source, key: str) -> Problem:
+    """The problem of a JSON text with a key twice in one object: the first such key in
+    the text, on its line, with the line of the first.
+
+    >>> str(_duplicate_json_key(Source("s.json", '{"a": {"b": 1,\\n "b": "{"}}'), "b"))
+    "s.json:2: (file): duplicate key 'b' (first on line 1)"
+    """
+    text = source.text
+    objects: list[dict[str, int] | None] = []  # per open object its keys' lines; None: list
+    line, at = 1, 0
+    for token in _JSON_KEY.finditer(text):
+        kind = token.group()
+        if kind in ("{", "["):
+            objects.append({} if kind == "{" else None)
+        elif kind in ("}", "]"):
+            if objects:
+                objects.pop()
+        elif token.group("colon") is not None and objects and objects[-1] is not None:
+            line, at = line + text.count("\n", at, token.start()), token.start()
+            name, keys = json.loads(token.group("key")), objects[-1]
+            if name in keys:
+                return Problem(source.name, line, (), "not_json",
+                               f"duplicate key '{clip(name)}' (first on line {keys[name]})")
+            keys[name] = line
+    return Problem(source.name, None, (), "not_json", f"duplicate key '{clip(key)}'")
+
+
 def _constant_line(text: str) -> int | None:
     """The line of the first ``NaN``, ``Infinity`` or ``-Infinity`` outside a string.
 
@@ -434,6 +523,8 @@ def _constant_line(text: str) -> int | None:
 #: Python's ``json`` reads as a number
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
 _CONSTANTS = frozenset(("NaN", "Infinity", "-Infinity"))
+#: a string (a key when a colon follows) or a bracket, for the scan of duplicate keys
+_JSON_KEY = re.compile(r'(?P<key>"(?:[^"\\]|\\.)*")(?P<colon>\s*:)?|[\[\]{}]')
 
 
 def _deep_line(text: str, tokens: re.Pattern[str] = _JSON_TOKEN, start: int = 0,

@@ -49,6 +49,7 @@ _WORDS = {
            "unknown": "'{answer}' ken ik niet in deze school.",
            "several": "Dat zijn er meer: {people}. Noem een naam.",
            "no_holder": "Niemand in deze school heeft die rol.",
+           "too_long": "Dat antwoord is te lang (meer dan {n} tekens).",
            "nobody": "niemand", "ended": "Geen antwoord meer; de oefening stopt.",
            "stopped": "De oefening is gestopt.", "bye": "Tot ziens!",
            "score": "Score: {right} van {done} goed",
@@ -69,6 +70,7 @@ _WORDS = {
            "unknown": "There is nobody called '{answer}' in this school.",
            "several": "That is more than one person: {people}. Give a name.",
            "no_holder": "Nobody in this school holds that role.",
+           "too_long": "That answer is too long (more than {n} characters).",
            "nobody": "nobody", "ended": "No more answers; the exercise stops.",
            "stopped": "The exercise has stopped.", "bye": "Goodbye!",
            "score": "Score: {right} of {done} right",
@@ -210,7 +212,12 @@ def _play(item: LoadedScenario, *, stdin: TextIO, stdout: TextIO, lang: str,
     while True:
         out(w["answer"])
         stdout.flush()
-        line = stdin.readline()
+        line = _read_answer(stdin)
+        if line is None:  # longer than any answer: not read, asked again
+            if not stdin.isatty():
+                out("…\n")
+            out(w["too_long"].format(n=_ANSWER_CHARS) + "\n")
+            continue
         if not line:
             raise _InputEnded
         if not stdin.isatty():  # piped: show what was answered, as a terminal would
@@ -241,6 +248,35 @@ def _play(item: LoadedScenario, *, stdin: TextIO, stdout: TextIO, lang: str,
     if (s.source.text, s.source.quote) not in shown:
         out(f"\n{w['source']}: {s.source.text}: “{s.source.quote}”\n")
     return correct
+
+
+#: The most characters of one answer (a name, a role, ja/nee or a few numbers), and the
+#: most of a longer line that are skipped to find its end: input with no line end within
+#: that is not answers, and the session stops as at the end of input.
+_ANSWER_CHARS, _SKIP_CHARS = 1_000, 1_000_000
+
+
+def _read_answer(stdin: TextIO) -> str | None:
+    """The next line of ``stdin`` ("" at the end), or ``None`` for a line longer than
+    :data:`_ANSWER_CHARS`, skipped to its end; memory stays bounded however long it is.
+
+    >>> import io
+    >>> stdin = io.StringIO("x" * 5000 + "\\nanna\\n")
+    >>> _read_answer(stdin), _read_answer(stdin), _read_answer(stdin)
+    (None, 'anna\\n', '')
+    """
+    line = stdin.readline(_ANSWER_CHARS + 1)
+    if len(line) <= _ANSWER_CHARS or line.endswith("\n"):
+        return line
+    skipped = len(line)
+    while skipped <= _SKIP_CHARS:
+        rest = stdin.readline(1 << 16)
+        if rest.endswith("\n"):
+            return None
+        if not rest:
+            break
+        skipped += len(rest)
+    raise _InputEnded
 
 
 def _key(text: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..school._source import NOT_A_REGULAR_FILE, NotARegularFile, open_regular
 from ._common import LIMITS, _cell_name, _column_letter, _mb
 from ._grid import _Grid, _refuse, _Refused
 
@@ -29,8 +30,10 @@ def _read_file(path: Path, file: str) -> bytes:
             raise _refuse(file, "workbook_too_large",
                           f"the file is {_mb(size)}; mandaat reads files up to "
                           f"{_mb(LIMITS['file_bytes'])}")
-        with path.open("rb") as f:
+        with open_regular(path) as f:
             data = f.read(LIMITS["file_bytes"] + 1)
+    except NotARegularFile:
+        raise _refuse(file, "not_a_regular_file", NOT_A_REGULAR_FILE) from None
     except FileNotFoundError:
         raise _refuse(file, "file_not_found", "no such file") from None
     except IsADirectoryError:
@@ -45,6 +48,8 @@ def _read_file(path: Path, file: str) -> bytes:
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: An OpenDocument file's first zip entry, ``mimetype``, stored: this text at byte 38
+_ODF_SPREADSHEET = b"application/vnd.oasis.opendocument.spreadsheet"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -120,6 +125,10 @@ def _inspect_zip(data: bytes, file: str) -> tuple[bytes, dict[str, str], dict[st
         raise _refuse(file, "not_a_workbook",
                       "not an Excel workbook (.xlsx): an old .xls file or a workbook protected "
                       "with a password; save it as an Excel workbook (.xlsx) without a password")
+    if data[30:38] == b"mimetype" and data.startswith(_ODF_SPREADSHEET, 38):
+        raise _refuse(file, "not_a_workbook",
+                      "an OpenDocument spreadsheet (.ods): mandaat reads Excel workbooks; save "
+                      "it as an Excel workbook (.xlsx)")
     if not data.startswith(b"PK"):
         raise _refuse(file, "not_a_workbook", "not an Excel workbook (.xlsx): not a zip archive")
     try:
