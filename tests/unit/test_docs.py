@@ -76,3 +76,14 @@ def test_the_architecture_page_names_every_package_and_its_layer_test():
     for folder in sorted(p.name for p in package.iterdir() if (p / "__init__.py").exists()):
         assert f"`{folder}/`" in doc, folder
     assert "tests/unit/test_layers.py" in doc
+
+
+def test_each_function_schools_write_suggests_the_role_the_format_page_gives_it():
+    doc = (ROOT / "docs" / "school-format.md").read_text(encoding="utf-8")
+    table = doc.split("### Roles the format has no word for", 1)[1].split("\n\n", 3)[2]
+    rows = [line.strip("| ").split(" | ") for line in table.splitlines()[2:]]
+    assert len(rows) == 4
+    for words, role, _ in rows:
+        for word in words.split(", "):
+            assert V.hint(word, V.ROLES, V.ROLE_WORDS) == f" (did you mean {role.strip('`')!r}?)", \
+                word

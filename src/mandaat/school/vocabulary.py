@@ -358,6 +358,17 @@ ROLE_WORDS: dict[str, str] = {
     "onderbouwcoordinator": "bouwcoordinator", "bovenbouwcoordinator": "bouwcoordinator",
     "oa": "onderwijsassistent", "klassenassistent": "onderwijsassistent",
     "bestuurder": "bestuur", "college van bestuur": "bestuur",
+    # roles schools have that mandaat/1 names with one of its own (docs/school-format.md)
+    "gedragsspecialist": "expert_leraar", "remedial teacher": "expert_leraar",
+    "rt": "expert_leraar", "rt'er": "expert_leraar", "rt-er": "expert_leraar",
+    "orthopedagoog": "expert_leraar", "taalspecialist": "expert_leraar",
+    "rekenspecialist": "expert_leraar", "leesspecialist": "expert_leraar",
+    "administratief medewerker": "onderwijsassistent", "administratie": "onderwijsassistent",
+    "managementassistent": "onderwijsassistent", "secretaresse": "onderwijsassistent",
+    "concierge": "onderwijsassistent",
+    "oop": "onderwijsassistent", "onderwijsondersteuner": "onderwijsassistent",
+    "clusterdirecteur": "schoolleider", "meerscholendirecteur": "schoolleider",
+    "bovenschools directeur": "bestuur", "bovenschools coordinator": "bestuur",
 }
 
 
