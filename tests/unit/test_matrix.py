@@ -82,7 +82,7 @@ def test_csv_is_one_row_per_task_with_a_column_per_person_and_team(m, example):
     rows = list(csv.reader(io.StringIO(matrix_csv(m)), delimiter=";"))
     head, body = rows[0], rows[1:]
     assert head[:4] == ["id", "taak", "soort taak", "domein"]
-    assert "Ilse Bakker (intern begeleider)" in head and "Leerteam bovenbouw (6 leden)" in head
+    assert "Ilse Bakker (intern begeleider)" in head and "Leerteam bovenbouw (leerteam, 6 leden)" in head
     assert len(body) == len(example.tasks) and all(len(r) == len(head) for r in body)
     by_task = {r[0]: dict(zip(head, r)) for r in body}
     assert by_task["groepsbesprekingen"]["Anna Jansen (schoolleider)"] == "A*"
@@ -138,7 +138,7 @@ def test_the_hostile_school_as_csv_from_the_command_line_starts_no_formula(tmp_p
     assert "'\t=1+1 (leraar)" in written        # a tab in front of a formula: quoted
     assert "\\x0d=1+1 (leraar)" in written      # a carriage return made visible: no formula
     head = _csv_grid(out).rows[0]               # and the reader takes the quotes off again
-    assert "=cmd|' /C calc'!A0 (schoolleider)" in head and "+SUM(1,2)" in head
+    assert "=cmd|' /C calc'!A0 (schoolleider)" in head and "+SUM(1,2) (extern, samenwerkingsverband)" in head
     assert "\t=1+1 (leraar)" in head
 
 

@@ -20,6 +20,7 @@ import mandaat
 from mandaat import SchoolFileError
 from mandaat import workbook as W
 from mandaat._dutch import problem_text
+from mandaat.cli import main
 from mandaat.errors import MandaatInputError, Problem
 from tests.conftest import BASE
 from tests.unit.test_dutch import english_words
@@ -501,9 +502,9 @@ def test_a_csv_matrix_with_people_and_school_files(tmp_path):
 
 
 def test_a_csv_file_that_is_not_utf8_or_too_wide(tmp_path, monkeypatch):
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("Taak,Soort taak\ncaf\xe9,studiedag\n".encode("latin-1"))
-    (problem,) = problems(W.read_csv, latin)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"Taak,Soort taak\n\xff\x00\x81,studiedag\n")
+    (problem,) = problems(W.read_csv, binary)
     assert problem.type == "not_utf8"
     monkeypatch.setitem(W.LIMITS, "columns", 3)
     wide = write_csv(tmp_path / "wide.csv", [["Taak", "Soort taak", "a", "b", "c"]])
@@ -1049,3 +1050,36 @@ def test_thousands_of_unknown_names_among_thousands_of_people_stay_fast(tmp_path
     assert len(unknown) == 1000
     hinted = [p for p in unknown if "did you mean" in p.msg]
     assert 0 < len(hinted) < len(unknown)
+
+
+def test_a_csv_file_as_dutch_excel_saves_it_reads(tmp_path):
+    """Excel in Dutch saves "CSV (gescheiden door lijstscheidingsteken)" with ';' in
+    Windows-1252, and "CSV UTF-8" with a byte-order mark: both read as the same school."""
+    rows = ("ID;Taak;Soort taak;Anna Jansen (schoolleider);Zoë Coördinator (bouwcoördinator)\n"
+            "t1;Café-overleg;studiedag;A;R 10\n")
+    (tmp_path / "windows.csv").write_bytes(rows.encode("cp1252"))
+    (tmp_path / "utf8.csv").write_bytes(b"\xef\xbb\xbf" + rows.encode("utf-8"))
+    windows, utf8 = (W.read_csv(tmp_path / n) for n in ("windows.csv", "utf8.csv"))
+    assert [p.label for p in windows.people] == ["Anna Jansen", "Zoë Coördinator"]
+    assert windows.tasks == utf8.tasks and windows.people == utf8.people
+    assert windows.tasks[0].title == "Café-overleg" and windows.people[1].roles == [
+        "bouwcoordinator"]
+
+
+def test_the_raci_matrix_of_the_example_reads_back_with_its_default_accountable(tmp_path):
+    from mandaat.graph.matrix import matrix_csv, raci_matrix
+
+    school = mandaat.load_school(mandaat.example_school_path())
+    path = tmp_path / "matrix.csv"
+    path.write_text(matrix_csv(raci_matrix(school)), encoding="utf-8")
+    back = mandaat.load_school(path)
+    assert back.defaults.accountable == "anna-jansen" and school.defaults.accountable == "anna"
+    assert sorted((t.id, t.type, t.task_domain) for t in back.tasks) == sorted(
+        (t.id, t.type, t.task_domain) for t in school.tasks)
+    assert sorted((t.name, t.kind) for t in back.teams) == sorted(
+        (t.name, t.kind) for t in school.teams)
+    assert sorted((e.name, e.kind) for e in back.externals) == sorted(
+        (e.name, e.kind) for e in school.externals)
+    code = main(["check", str(path), "--format", "json"], stdout=io.StringIO())
+    assert code in (0, 1)
+

@@ -68,6 +68,8 @@ class Column:
     roles: tuple[str, ...] = ()
     #: A team's members (ids, in the file's order).
     members: tuple[str, ...] = ()
+    #: A team's kind (``leerteam``, ...) or an external party's (``ggd_jgz``, ...).
+    sort: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,14 +187,15 @@ def raci_matrix(school: School) -> Matrix:
         roles = tuple(sorted(p.roles, key=lambda r: rank.get(r, len(rank))))
         people.append(Column(p.id, p.label, "person", primary_role(roles), roles))
     people.sort(key=lambda c: (rank.get(c.group, len(rank)), *_by_name(c.label, c.id)))
-    teams = sorted((Column(t.id, t.name or t.id, "team", TEAMS, members=tuple(t.members))
-                    for t in school.teams), key=lambda c: _by_name(c.label, c.id))
+    teams = sorted((Column(t.id, t.name or t.id, "team", TEAMS, members=tuple(t.members),
+                           sort=t.kind) for t in school.teams),
+                   key=lambda c: _by_name(c.label, c.id))
     named = {h for t in school.tasks for raci in V.RACI for h in getattr(t, raci)}
     others = []
     if V.ALL_STAFF in named:
         others.append(Column(V.ALL_STAFF, V.ALL_STAFF_LABEL["nl"], "all_staff", OTHERS))
-    others += sorted((Column(e.id, e.label, "external", OTHERS) for e in school.externals),
-                     key=lambda c: _by_name(c.label, c.id))
+    others += sorted((Column(e.id, e.label, "external", OTHERS, sort=e.kind)
+                      for e in school.externals), key=lambda c: _by_name(c.label, c.id))
     if V.PARENTS in named:
         others.append(Column(V.PARENTS, V.PARENTS_LABEL["nl"], "parents", OTHERS))
 
@@ -223,12 +226,14 @@ _WORDS = {
            "legend": "A eindverantwoordelijk, R uitvoerend, C meedenkend, I geïnformeerd; "
                      "A* eindverantwoordelijk volgens de standaard van de school; "
                      "een getal: uren per jaar",
-           "members": "{n} leden", "one_member": "1 lid", "none": "geen taken"},
+           "members": "{n} leden", "one_member": "1 lid", "none": "geen taken",
+           "external": "extern"},
     "en": {"title": "Task division of {school}: who does what", "task": "task", "id": "id",
            "type": "task type", "domain": "domain", "teams": "teams", "others": "others",
            "legend": "A accountable, R responsible, C consulted, I informed; "
                      "A* accountable by the school's default; a number: hours a year",
-           "members": "{n} members", "one_member": "1 member", "none": "no tasks"},
+           "members": "{n} members", "one_member": "1 member", "none": "no tasks",
+           "external": "external"},
 }
 
 
@@ -342,7 +347,9 @@ def matrix_csv(matrix: Matrix, lang: str = "nl", *,
                clean: Callable[[str], str] | None = None) -> str:
     """The matrix as CSV (``;``-separated, what Dutch Excel opens): one row per task, with
     its id, title, type and domain, then one column per person, team or other party,
-    headed ``Name (roles)``; cells as :meth:`Cell.text` writes them.
+    headed ``Name (roles)``, ``Name (kind, 5 leden)`` for a team and ``Name (extern,
+    kind)`` for an outside party, so that ``read_csv`` reads it back; cells as
+    :meth:`Cell.text` writes them.
 
     No cell starts a formula: a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or
     a carriage return gets a single quote in front (:func:`mandaat._formula.csv_cell`),
@@ -364,7 +371,9 @@ def matrix_csv(matrix: Matrix, lang: str = "nl", *,
 
     heads = []
     for c in matrix.columns:
-        note = column_note(c, lang)
+        # a team's kind and an outside party's, so that the CSV reads back as what it shows
+        note = (f"{c.sort}, {column_note(c, lang)}" if c.kind == "team" else
+                f"{w['external']}, {c.sort}" if c.kind == "external" else column_note(c, lang))
         heads.append(column_label(c, lang) + (f" ({note})" if note else ""))
     lines = [line([w["id"], w["task"], w["type"], w["domain"], *heads])]
     for row in matrix.rows:

@@ -549,6 +549,43 @@ SIGNAL_LABELS: dict[str, dict[str, str]] = {
            "vraag_ouders": "parents' question"},
 }
 
+
+@functools.cache
+def _by_label() -> dict[tuple[str, ...], dict[str, str]]:
+    """For each vocabulary, the labels mandaat writes for its words (both languages, with
+    and without an article or a role in brackets), folded, each to its word."""
+    tables = ((ROLES, ROLE_LABELS), (TASK_TYPES, TASK_TYPE_LABELS), (DOMAINS, DOMAIN_LABELS),
+              (SIGNAL_TYPES, SIGNAL_LABELS))
+    found: dict[tuple[str, ...], dict[str, str]] = {}
+    for vocabulary, labels in tables:
+        words = found.setdefault(vocabulary, {})
+        for lang in labels.values():
+            for word, label in lang.items():
+                plain = fold(label)
+                for form in (plain, plain.split(" (", 1)[0]):
+                    words.setdefault(form, word)
+                    for article in _ARTICLES:
+                        if form.startswith(article):
+                            words.setdefault(form[len(article):], word)
+    return found
+
+
+_ARTICLES = ("een ", "de ", "het ", "a ", "an ", "the ")
+
+
+def word_of_label(text: str, vocabulary: tuple[str, ...]) -> str | None:
+    """The word of ``vocabulary`` whose label mandaat writes as ``text`` (in a RACI matrix,
+    a report), so that what mandaat writes reads back; ``None`` if none.
+
+    >>> word_of_label("leerlingvolgsysteem beheren", TASK_TYPES)
+    'lvs_beheer'
+    >>> word_of_label("Leren en ontwikkeling (leercoördinator)", DOMAINS)
+    'leren_en_ontwikkeling'
+    >>> word_of_label("bestuurder", ROLES), word_of_label("tuinman", ROLES)
+    ('bestuur', None)
+    """
+    return _by_label().get(vocabulary, {}).get(fold(text))
+
 #: A role's name for a group of more than one.
 ROLE_PLURALS: dict[str, dict[str, str]] = {
     "nl": {"bestuur": "bestuurders", "schoolleider": "schoolleiders",

@@ -307,6 +307,9 @@ def _read_word(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
     word = V.as_word(value)
     if word in column.vocabulary:
         return word
+    labelled = V.word_of_label(value, column.vocabulary)
+    if labelled is not None:  # the label mandaat writes (a RACI matrix as CSV)
+        return labelled
     what = {V.ROLES: "role", V.TASK_TYPES: "task type", V.DOMAINS: "domain",
             V.TEAM_KINDS: "team kind", V.EXTERNAL_KINDS: "external kind",
             V.SIGNAL_TYPES: "signal type"}.get(column.vocabulary, "task type or domain")

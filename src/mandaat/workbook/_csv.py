@@ -24,7 +24,14 @@ def _csv_grid(path: str | Path) -> _Grid:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _refuse(file, "not_utf8", f"not UTF-8 text ({exc.reason})") from None
+        # what Dutch Excel saves as "CSV (gescheiden door lijstscheidingsteken)": Windows-1252;
+        # not a file with NUL bytes or a zip (a workbook saved under another name)
+        if b"\0" in data or data.startswith(b"PK"):
+            raise _refuse(file, "not_utf8", f"not UTF-8 text ({exc.reason})") from None
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise _refuse(file, "not_utf8", f"not UTF-8 text ({exc.reason})") from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
     rows: list[list[Any]] = []

@@ -363,6 +363,9 @@ class _TasksSheet:
             if reading.names.resolve(text, ("team", "external"))[0] is not None:
                 continue
             m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)\s*", text, re.DOTALL)
+            if m and m.group(1).strip() and self._other_party(reading, col, m.group(1).strip(),
+                                                              m.group(2)):
+                continue
             i = len(people)
             path: Loc = ("people", i)
             reading.place(path, self.grid, 1, col)
@@ -391,6 +394,27 @@ class _TasksSheet:
             self.header.other[col] = ident + " (" + ident + ")"
         reading.data["people"] = people
 
+    def _other_party(self, reading: _Reading, col: int, name: str, note: str) -> bool:
+        """A heading ``Leerteam onderbouw (leerteam, 5 leden)`` or ``GGD (extern, ggd_jgz)``,
+        as a RACI matrix mandaat wrote heads a team and an outside party, makes one. A team
+        read so has no members: the matrix does not list them."""
+        parts = [V.fold(p) for p in note.split(",")]
+        if len(parts) == 2 and re.fullmatch(r"\d+ (?:leden|members)|1 (?:lid|member)",
+                                             parts[1]) and parts[0] in V.TEAM_KINDS:
+            section, kind, path_kind = "teams", "team", parts[0]
+        elif len(parts) == 2 and parts[0] in ("extern", "external") and \
+                parts[1] in V.EXTERNAL_KINDS:
+            section, kind, path_kind = "externals", "external", parts[1]
+        else:
+            return False
+        ident = reading.new_id(name, kind)
+        reading.names.add(ident, kind, name)
+        found = reading.data.setdefault(section, [])
+        reading.place((section, len(found)), self.grid, 1, col)
+        found.append({"id": ident, "kind": path_kind, "name": name})
+        self.header.other[col] = f"{ident} ({ident})"
+        return True
+
     def read(self, reading: _Reading, order: Mapping[tuple[str, str], list[str]]) -> None:
         grid = self.grid
         holders: dict[int, str] = {}
@@ -411,6 +435,8 @@ class _TasksSheet:
             seen[ident] = col
             holders[col] = ident
         tasks = []
+        defaults: dict[str, str] = {}  # the default accountable a "A*" marks
+        defaults_col = 0
         first_col = self._id_col or min(self.header.columns, default=1)
         for i, r in enumerate(self.rows):
             path: Loc = ("tasks", i)
@@ -436,6 +462,15 @@ class _TasksSheet:
                 value = reading.value(grid, r, col, (*path, "hours", ident))
                 if value is _BAD or _blank(value):
                     continue
+                by_default = isinstance(value, str) and _DEFAULT_A.search(value) is not None
+                if by_default:  # "A*", as a RACI matrix mandaat wrote marks the default
+                    value = _DEFAULT_A.sub("", value)
+                    if defaults.setdefault("accountable", ident) != ident:
+                        reading.add(grid, r, col, "invalid_value",
+                                    f"'A*' marks the school's one default accountable, and "
+                                    f"that is '{self.header.other[defaults_col]}' already")
+                        continue
+                    defaults_col = defaults_col or col
                 parsed = _matrix_cell(value)
                 if parsed is None:
                     reading.add(grid, r, col, "invalid_value",
@@ -443,6 +478,8 @@ class _TasksSheet:
                                 f"'{value}'")
                     continue
                 letters, amount = parsed
+                if by_default:
+                    letters = [letter for letter in letters if letter != "A"]
                 for letter in letters:
                     lists[LETTERS[letter]].append(ident)
                     spots[(LETTERS[letter], ident)] = col
@@ -469,6 +506,8 @@ class _TasksSheet:
             tasks.append(task)
         _missing_columns(reading, grid, self.header, self.columns, "tasks", len(tasks))
         reading.data["tasks"] = tasks
+        if defaults and not reading.data.get("defaults"):
+            reading.data["defaults"] = defaults
 
     def write(self, writing: _Writing, ws: Any) -> None:
         data = writing.data
@@ -518,6 +557,8 @@ class _TasksSheet:
         return {c.key for c in self.columns} | {(k,) for k in V.RACI} | {("hours",)}
 
 
+#: ``A*`` in a cell: the A that comes from the school's default (``mandaat matrix``)
+_DEFAULT_A = re.compile(r"(?<=[Aa])\s*\*")
 _MATRIX = re.compile(
     r"\s*(?P<letters>[ARCIarci](?:\s*[/+,&]?\s*[ARCIarci])*)?\s*:?\s*"
     r"(?P<hours>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?)?\s*(?:u|uur)?\s*")
