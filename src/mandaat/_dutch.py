@@ -459,6 +459,22 @@ _ROWS: list[tuple[str, str]] = [
      r"(?P<limit>[\d,]+)",
      "onderdeel '{part}' bevat meer dan {n} gedeelde teksten; mandaat leest er hoogstens "
      "{limit}"),
+    (r"'(?P<text>.*)' is not a group or a range of groups; write '(?P<a>.*)' or '(?P<b>.*)'",
+     "'{text}' is geen groep en geen reeks groepen; schrijf '{a}' of '{b}'"),
+    (r"'(?P<text>.*)' is not a group or a range of groups; write the lowest group first: "
+     r"'(?P<a>.*)'",
+     "'{text}' is geen groep en geen reeks groepen; schrijf de laagste groep eerst: '{a}'"),
+    (r"'(?P<text>.*)' is not a group or a range of groups: groups run from (?P<a>\d+) to "
+     r"(?P<b>\d+)",
+     "'{text}' is geen groep en geen reeks groepen: de groepen lopen van {a} tot en met {b}"),
+    (r"the group '(?P<group>.*)' reads back as no group; name it otherwise, or keep this "
+     r"school as YAML or JSON",
+     "de groep '{group}' wordt teruggelezen als geen groep; geef hem een andere naam, of houd "
+     "deze school als YAML of JSON"),
+    (r"the group '(?P<group>.*)' reads back as the groups (?P<groups>.*); name it otherwise, or "
+     r"keep this school as YAML or JSON",
+     "de groep '{group}' wordt teruggelezen als de groepen {groups}; geef hem een andere naam, "
+     "of houd deze school als YAML of JSON"),
     (r"'(?P<text>.*)' is the first name of more than one: (?P<names>.*); write the whole name",
      "'{text}' is de voornaam van meer dan één persoon: {names}; schrijf de hele naam"),
     (r"the workbook holds (?P<n>\d+) parts; mandaat reads at most (?P<limit>\d+)",

@@ -946,6 +946,13 @@ def test_every_workbook_problem_reads_as_dutch(tmp_path):
         "a name ending in .xlsm is read as a workbook, and this is a web page; name it "
         "'w.html'",
         "unknown step role 'ib'er' (did you mean 'ib'?)",
+        "'1 tot 4' is not a group or a range of groups; write '1 t/m 4' or '1, 2, 3, 4'",
+        "'8-5' is not a group or a range of groups; write the lowest group first: '5 t/m 8'",
+        "'5-10' is not a group or a range of groups: groups run from 1 to 8",
+        "the group '5-6' reads back as the groups 5, 6; name it otherwise, or keep this "
+        "school as YAML or JSON",
+        "the group '5-10' reads back as no group; name it otherwise, or keep this school as "
+        "YAML or JSON",
     ]
     for msg in samples:
         template = re.sub(r"'[^']*'|\d+(\.\d+)?|[A-Z]+\d*!?[A-Z]*\d*", "", msg)[:12]
