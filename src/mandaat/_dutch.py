@@ -302,6 +302,7 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "os": _detail(_OS),
     "pydantic": _detail(_PYDANTIC),
     "count": lambda n: (n or "").replace(",", "."),  # 10,000 -> 10.000
+    "first": lambda n: (n or "").replace(",", "."),  # the first 1,000 -> 1.000
     "node": lambda kind: _NODE[kind or ""],
     "link": lambda text: ("is een koppeling naar " + text[len("is a link to "):]) if text else "",
     "reads": lambda what: {"CSV": "CSV", "a workbook": "werkboek"}[what or ""],
@@ -423,6 +424,10 @@ _ROWS: list[tuple[str, str]] = [
     (r"more than (?P<count>[\d,]+) problems; the first (?P<first>[\d,]+) are shown",
      "meer dan {count} problemen; alleen de eerste {count} staan hier"),
     # workbooks and CSV files (workbook.py)
+    (r"and at least (?P<count>[\d,]+) more problems; the first (?P<first>[\d,]+) are shown",
+     "en nog minstens {count} problemen; alleen de eerste {first} staan hier"),
+    (r"and (?P<count>[\d,]+) more problems; the first (?P<first>[\d,]+) are shown",
+     "en nog {count} problemen; alleen de eerste {first} staan hier"),
     (r"the file is (?P<size>\S+ MB); mandaat reads files up to (?P<limit>.*)",
      "het bestand is {size}; mandaat leest bestanden tot {limit}"),
     (r"not an Excel workbook \(\.xlsx\): an old \.xls file or a workbook protected with a "

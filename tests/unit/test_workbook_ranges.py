@@ -1,4 +1,5 @@
-"""Groups as school leaders write them in a workbook (ranges, combination groups)."""
+"""Groups as school leaders write them in a workbook (ranges, combination groups), and
+the order and number of a workbook's problems."""
 
 from __future__ import annotations
 
@@ -182,3 +183,70 @@ def test_export_writes_supervised_groups_that_read_back_the_same(tmp_path):
     path = tmp_path / "w.xlsx"
     path.write_bytes(W.workbook_bytes(school))
     assert mandaat.load_school(path) == school
+
+
+# --- the order and the number of a workbook's problems -------------------------------------
+
+
+def test_problems_are_sorted_by_sheet_row_and_column_as_numbers(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["people"] += [{"id": f"p{i}", "roles": ["leraar"]} for i in range(8)]
+    path = export(data, tmp_path / "w.xlsx")
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["Personen"]
+        for r in (2, 10, 3):
+            ws.cell(row=r, column=3).value = "leerkrachtt"
+        ws.cell(row=2, column=27).value = 5      # AA: a column without a heading
+        ws.cell(row=10, column=2).value = None
+    found = problems(edit(path, change))
+    locs = [p.loc[0] for p in found if p.loc and p.loc[0].startswith("Personen!")]
+    assert locs == ["Personen!AA1", "Personen!C2", "Personen!C3", "Personen!C10"], locs
+
+
+def test_the_sort_key_of_a_cell():
+    from mandaat.errors import _loc_order
+
+    keys = ["Taken!C10", "Taken!C2", "Taken!AA1", "Taken!B10", "Personen!Z99", "A3"]
+    assert sorted(keys, key=lambda k: _loc_order((k,))) == [
+        "A3", "Personen!Z99", "Taken!AA1", "Taken!C2", "Taken!B10", "Taken!C10"]
+    # other locations keep their order
+    assert _loc_order(("people", 1, "roles")) < _loc_order(("people", 1, "roles", 0))
+
+
+def test_problems_are_capped_with_a_last_one_saying_how_many_more(tmp_path, monkeypatch):
+    from mandaat.limits import LIMITS
+    from mandaat.workbook import _read
+
+    monkeypatch.setattr(_read, "INPUT_LIMITS", {**LIMITS, "problems": 5})
+    data = copy.deepcopy(BASE)
+    data["people"] += [{"id": f"p{i}", "roles": ["leraar"]} for i in range(5)]
+    path = export(data, tmp_path / "w.xlsx")
+
+    def change(wb: openpyxl.Workbook) -> None:
+        for r in range(2, 11):
+            wb["Personen"].cell(row=r, column=3).value = "leerkrachtt"
+    found = problems(edit(path, change))
+    assert len(found) == 6
+    assert [p.loc[0] for p in found[:5]] == [f"Personen!C{r}" for r in range(2, 7)]
+    last = found[-1]
+    assert last.type == "too_many_problems"
+    assert last.msg == "and 4 more problems; the first 5 are shown"
+    assert last.text("nl").endswith("en nog 4 problemen; alleen de eerste 5 staan hier")
+
+
+def test_a_large_workbook_reports_at_most_the_limit(tmp_path):
+    data = copy.deepcopy(BASE)
+    path = export(data, tmp_path / "w.xlsx")
+
+    def change(wb: openpyxl.Workbook) -> None:
+        for r in range(6, 1107):                # below the four people of BASE
+            wb["Personen"].cell(row=r, column=1).value = f"p{r}"
+            wb["Personen"].cell(row=r, column=3).value = "leerkrachtt"
+    found = problems(edit(path, change))
+    assert len(found) == 1001 and found[-1].type == "too_many_problems"
+    # the loader stopped counting its own problems at the limit: "at least"
+    assert found[-1].msg == "and at least 101 more problems; the first 1,000 are shown"
+    assert found[-1].text("nl").endswith("en nog minstens 101 problemen; alleen de eerste "
+                                         "1.000 staan hier")
+    assert found[999].loc == ("Personen!C1005",)
