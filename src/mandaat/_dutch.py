@@ -303,6 +303,7 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "pydantic": _detail(_PYDANTIC),
     "count": lambda n: (n or "").replace(",", "."),  # 10,000 -> 10.000
     "first": lambda n: (n or "").replace(",", "."),  # the first 1,000 -> 1.000
+    "month": lambda m: MONTHS["nl"][MONTHS["en"].index(m)] if m in MONTHS["en"] else m or "",
     "node": lambda kind: _NODE[kind or ""],
     "link": lambda text: ("is een koppeling naar " + text[len("is a link to "):]) if text else "",
     "reads": lambda what: {"CSV": "CSV", "a workbook": "werkboek"}[what or ""],
@@ -472,6 +473,15 @@ _ROWS: list[tuple[str, str]] = [
     (r"'(?P<text>.*)' is not a group or a range of groups: groups run from (?P<a>\d+) to "
      r"(?P<b>\d+)",
      "'{text}' is geen groep en geen reeks groepen: de groepen lopen van {a} tot en met {b}"),
+    (r"'(?P<text>.*)' is not a date; write it as dd-mm-jjjj, such as (?P<example>.*)",
+     "'{text}' is geen datum; schrijf hem als dd-mm-jjjj, zoals {example}"),
+    (r"'(?P<text>.*)' is not a date: write the year in full, '(?P<full>.*)'",
+     "'{text}' is geen datum: schrijf het jaar helemaal, '{full}'"),
+    (r"'(?P<text>.*)' is not a date: there is no month (?P<n>\d+)",
+     "'{text}' is geen datum: er is geen maand {n}"),
+    (r"'(?P<text>.*)' is not a date: (?P<month>[A-Z][a-z]+) (?P<year>\d+) has no day "
+     r"(?P<day>\d+)",
+     "'{text}' is geen datum: {month} {year} heeft geen dag {day}"),
     (r"the group '(?P<group>.*)' reads back as no group; name it otherwise, or keep this "
      r"school as YAML or JSON",
      "de groep '{group}' wordt teruggelezen als geen groep; geef hem een andere naam, of houd "

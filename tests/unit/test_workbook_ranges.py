@@ -1,9 +1,10 @@
-"""Groups as school leaders write them in a workbook (ranges, combination groups), and
-the order and number of a workbook's problems."""
+"""Groups as school leaders write them in a workbook (ranges, combination groups), the
+order and number of a workbook's problems, and dates as the sheets ask for them."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -250,3 +251,47 @@ def test_a_large_workbook_reports_at_most_the_limit(tmp_path):
     assert found[-1].text("nl").endswith("en nog minstens 101 problemen; alleen de eerste "
                                          "1.000 staan hier")
     assert found[999].loc == ("Personen!C1005",)
+
+
+# --- dates as the sheets ask for them ------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("15-11-2026", "2026-11-15"),
+    ("15/11/2026", "2026-11-15"),
+    ("15.11.2026", "2026-11-15"),
+    ("5-1-2027", "2027-01-05"),
+    ("2026-11-15", "2026-11-15"),
+    (dt.datetime(2026, 11, 15), "2026-11-15"),
+])
+def test_dates_as_the_sheet_asks_for_them(tmp_path, cell, expected):
+    path = export(two_ibers(), tmp_path / "w.xlsx")
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["Personen"]
+        ws.cell(row=row_of(ws, "tom"), column=column_of(ws, "Afwezig vanaf")).value = cell
+    school = mandaat.load_school(edit(path, change))
+    tom = next(p for p in school.people if p.id == "tom")
+    assert tom.absent is not None and tom.absent.from_.isoformat() == expected
+
+
+@pytest.mark.parametrize("cell, hint", [
+    ("31-02-2026", "'31-02-2026' is not a date: February 2026 has no day 31"),
+    ("15-13-2026", "'15-13-2026' is not a date: there is no month 13"),
+    ("15-11-26", "'15-11-26' is not a date: write the year in full, '15-11-2026'"),
+    ("morgen", "'morgen' is not a date; write it as dd-mm-jjjj, such as 15-11-2026"),
+])
+def test_a_date_that_is_none_is_refused_at_its_cell(tmp_path, cell, hint):
+    path = export(two_ibers(), tmp_path / "w.xlsx")
+    ref = {}
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["Personen"]
+        c = ws.cell(row=row_of(ws, "tom"), column=column_of(ws, "Afwezig vanaf"))
+        c.value = cell
+        ref["cell"] = c.coordinate
+    found = problems(edit(path, change))
+    assert [p.loc for p in found] == [(f"Personen!{ref['cell']}",)]
+    assert found[0].msg == hint
+    assert "datum" in found[0].text("nl")
+

@@ -233,6 +233,34 @@ def _as_date(value: Any) -> Any:
     return value
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _not_a_date(text: str) -> str | None:
+    """Why text in a date column is no date, or ``None`` for an ISO date (``2026-11-15``),
+    which the loader reads. ``dd-mm-jjjj`` is read by :func:`_as_date` before this."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})", text)
+        if m is None:
+            return f"'{text}' is not a date; write it as dd-mm-jjjj, such as 15-11-2026"
+        day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if len(m.group(4)) == 2:
+            sep = m.group(2)
+            return (f"'{text}' is not a date: write the year in full, "
+                    f"'{m.group(1)}{sep}{m.group(3)}{sep}20{m.group(4)}'")
+    if not 1 <= month <= 12:
+        return f"'{text}' is not a date: there is no month {month}"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return f"'{text}' is not a date: {_MONTHS[month - 1]} {year} has no day {day}"
+    return None
+
+
 def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Column,
                path: Loc, item: Mapping[str, Any] | None = None) -> Any:
     """The value of one cell as the field ``column`` holds it, or ``None`` when empty.
@@ -255,7 +283,13 @@ def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
     if kind == "whole":
         return _as_whole(value)
     if kind == "date":
-        return _as_date(value)
+        date = _as_date(value)
+        if isinstance(value, str) and date == value.strip():
+            why = _not_a_date(date)
+            if why is not None:
+                reading.add(grid, row, col, "invalid_value", why, path)
+                return None
+        return date
     if kind in ("flag", "yesno"):
         if isinstance(value, bool):
             return value
