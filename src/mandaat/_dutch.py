@@ -302,6 +302,8 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "os": _detail(_OS),
     "pydantic": _detail(_PYDANTIC),
     "count": lambda n: (n or "").replace(",", "."),  # 10,000 -> 10.000
+    "first": lambda n: (n or "").replace(",", "."),  # the first 1,000 -> 1.000
+    "month": lambda m: MONTHS["nl"][MONTHS["en"].index(m)] if m in MONTHS["en"] else m or "",
     "node": lambda kind: _NODE[kind or ""],
     "link": lambda text: ("is een koppeling naar " + text[len("is a link to "):]) if text else "",
     "reads": lambda what: {"CSV": "CSV", "a workbook": "werkboek"}[what or ""],
@@ -423,6 +425,10 @@ _ROWS: list[tuple[str, str]] = [
     (r"more than (?P<count>[\d,]+) problems; the first (?P<first>[\d,]+) are shown",
      "meer dan {count} problemen; alleen de eerste {count} staan hier"),
     # workbooks and CSV files (workbook.py)
+    (r"and at least (?P<count>[\d,]+) more problems; the first (?P<first>[\d,]+) are shown",
+     "en nog minstens {count} problemen; alleen de eerste {first} staan hier"),
+    (r"and (?P<count>[\d,]+) more problems; the first (?P<first>[\d,]+) are shown",
+     "en nog {count} problemen; alleen de eerste {first} staan hier"),
     (r"the file is (?P<size>\S+ MB); mandaat reads files up to (?P<limit>.*)",
      "het bestand is {size}; mandaat leest bestanden tot {limit}"),
     (r"not an Excel workbook \(\.xlsx\): an old \.xls file or a workbook protected with a "
@@ -459,6 +465,31 @@ _ROWS: list[tuple[str, str]] = [
      r"(?P<limit>[\d,]+)",
      "onderdeel '{part}' bevat meer dan {n} gedeelde teksten; mandaat leest er hoogstens "
      "{limit}"),
+    (r"'(?P<text>.*)' is not a group or a range of groups; write '(?P<a>.*)' or '(?P<b>.*)'",
+     "'{text}' is geen groep en geen reeks groepen; schrijf '{a}' of '{b}'"),
+    (r"'(?P<text>.*)' is not a group or a range of groups; write the lowest group first: "
+     r"'(?P<a>.*)'",
+     "'{text}' is geen groep en geen reeks groepen; schrijf de laagste groep eerst: '{a}'"),
+    (r"'(?P<text>.*)' is not a group or a range of groups: groups run from (?P<a>\d+) to "
+     r"(?P<b>\d+)",
+     "'{text}' is geen groep en geen reeks groepen: de groepen lopen van {a} tot en met {b}"),
+    (r"'(?P<text>.*)' is not a date; write it as dd-mm-jjjj, such as (?P<example>.*)",
+     "'{text}' is geen datum; schrijf hem als dd-mm-jjjj, zoals {example}"),
+    (r"'(?P<text>.*)' is not a date: write the year in full, '(?P<full>.*)'",
+     "'{text}' is geen datum: schrijf het jaar helemaal, '{full}'"),
+    (r"'(?P<text>.*)' is not a date: there is no month (?P<n>\d+)",
+     "'{text}' is geen datum: er is geen maand {n}"),
+    (r"'(?P<text>.*)' is not a date: (?P<month>[A-Z][a-z]+) (?P<year>\d+) has no day "
+     r"(?P<day>\d+)",
+     "'{text}' is geen datum: {month} {year} heeft geen dag {day}"),
+    (r"the group '(?P<group>.*)' reads back as no group; name it otherwise, or keep this "
+     r"school as YAML or JSON",
+     "de groep '{group}' wordt teruggelezen als geen groep; geef hem een andere naam, of houd "
+     "deze school als YAML of JSON"),
+    (r"the group '(?P<group>.*)' reads back as the groups (?P<groups>.*); name it otherwise, or "
+     r"keep this school as YAML or JSON",
+     "de groep '{group}' wordt teruggelezen als de groepen {groups}; geef hem een andere naam, "
+     "of houd deze school als YAML of JSON"),
     (r"'(?P<text>.*)' is the first name of more than one: (?P<names>.*); write the whole name",
      "'{text}' is de voornaam van meer dan één persoon: {names}; schrijf de hele naam"),
     (r"the workbook holds (?P<n>\d+) parts; mandaat reads at most (?P<limit>\d+)",

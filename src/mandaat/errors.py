@@ -12,6 +12,7 @@ These exceptions are for input that cannot be read: a malformed school file or r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,6 +50,27 @@ def loc_text(loc: Loc, lang: str) -> str:
     return format_loc(loc)
 
 
+_CELL = re.compile(r"(?:(?P<sheet>.*)!)?(?P<col>[A-Z]{1,3})(?P<row>[1-9]\d*)")
+
+
+def _loc_order(loc: Loc) -> tuple[str, str, int, int]:
+    """The order problems are listed in: a cell (``Taken!C10``) by sheet name, then row and
+    column as numbers (``C2`` before ``C10``, ``B10`` before ``AA1``); another location by
+    how ``format_loc`` writes it.
+
+    >>> sorted(["Taken!C10", "Taken!AA1", "Taken!C2"], key=lambda c: _loc_order((c,)))
+    ['Taken!AA1', 'Taken!C2', 'Taken!C10']
+    """
+    if len(loc) == 1 and isinstance(loc[0], str):
+        m = _CELL.fullmatch(loc[0])
+        if m:
+            col = 0
+            for letter in m.group("col"):
+                col = col * 26 + ord(letter) - ord("A") + 1
+            return m.group("sheet") or "", "!", int(m.group("row")), col
+    return format_loc(loc), "", 0, 0
+
+
 #: Every problem type, a stable slug, with what it means. ``docs/errors.md`` documents each.
 ERROR_TYPES: dict[str, str] = {
     # reading a file
@@ -68,7 +90,7 @@ ERROR_TYPES: dict[str, str] = {
     "too_many_values": "more values or text than the limit, every YAML alias written out",
     "too_many_aliases": "more YAML aliases than the limit",
     "loop": "a value that holds itself: a YAML alias inside its own anchor, or a loop in data",
-    "too_many_problems": "a school file with more problems than are reported",
+    "too_many_problems": "a school file or workbook with more problems than are reported",
     # shape and vocabulary
     "unsupported_format": "the format is not one this version reads",
     "missing": "a required field is missing",
@@ -207,8 +229,10 @@ class MandaatInputError(ValueError):
     def __init__(self, problems: Sequence[Problem]):
         if not problems:
             raise ValueError("an input error needs at least one problem")
+        # by file, line and place; the one that says how many more there are last
         self.problems: tuple[Problem, ...] = tuple(
-            sorted(problems, key=lambda p: (p.file, p.line or 0, format_loc(p.loc), p.msg))
+            sorted(problems, key=lambda p: (p.file, p.type == "too_many_problems",
+                                            p.line or 0, _loc_order(p.loc), p.msg))
         )
         super().__init__(str(self))
 

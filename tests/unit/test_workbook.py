@@ -264,8 +264,7 @@ def test_loader_problems_point_at_the_cell_they_came_from(tmp_path):
     texts = {dutch(p) for p in problems(W.read_workbook, path)}
     assert f"{path}: Teams!A2: de id 'tom' komt twee keer voor (ook bij Personen!A4)" in texts
     assert f"{path}: Mandaten!E2: verwacht ja of nee, kreeg 'misschien'" in texts
-    assert (f"{path}: School!B4: verwacht een datum (JJJJ-MM-DD), kreeg '2026-13-01'"
-            in texts)
+    assert f"{path}: School!B4: '2026-13-01' is geen datum: er is geen maand 13" in texts
 
 
 def test_unknown_columns_sheets_and_empty_headings(tmp_path):
@@ -947,6 +946,17 @@ def test_every_workbook_problem_reads_as_dutch(tmp_path):
         "a name ending in .xlsm is read as a workbook, and this is a web page; name it "
         "'w.html'",
         "unknown step role 'ib'er' (did you mean 'ib'?)",
+        "'1 tot 4' is not a group or a range of groups; write '1 t/m 4' or '1, 2, 3, 4'",
+        "'8-5' is not a group or a range of groups; write the lowest group first: '5 t/m 8'",
+        "'5-10' is not a group or a range of groups: groups run from 1 to 8",
+        "the group '5-6' reads back as the groups 5, 6; name it otherwise, or keep this "
+        "school as YAML or JSON",
+        "'31-02-2026' is not a date: February 2026 has no day 31",
+        "'15-13-2026' is not a date: there is no month 13",
+        "'15-11-26' is not a date: write the year in full, '15-11-2026'",
+        "'morgen' is not a date; write it as dd-mm-jjjj, such as 15-11-2026",
+        "the group '5-10' reads back as no group; name it otherwise, or keep this school as "
+        "YAML or JSON",
     ]
     for msg in samples:
         template = re.sub(r"'[^']*'|\d+(\.\d+)?|[A-Z]+\d*!?[A-Z]*\d*", "", msg)[:12]

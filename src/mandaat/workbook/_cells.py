@@ -30,6 +30,8 @@ class _Reading:
         self.cells: dict[Loc, tuple[_Grid, int, int]] = {}
         self.reported: set[Loc] = set()                 # data paths with a problem already
         self.names = _Names()
+        #: the groups the Groepen column names, in order: what Ib'er van may refer to
+        self.groups: dict[str, None] = {}
         self.used_ids: set[str] = set(V.RESERVED_IDS)
         self.data: dict[str, Any] = {"format": SUPPORTED_FORMATS[0]}
         self.read_rows: dict[str, set[int]] = {}        # sheet -> rows that were read
@@ -231,6 +233,34 @@ def _as_date(value: Any) -> Any:
     return value
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _not_a_date(text: str) -> str | None:
+    """Why text in a date column is no date, or ``None`` for an ISO date (``2026-11-15``),
+    which the loader reads. ``dd-mm-jjjj`` is read by :func:`_as_date` before this."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})", text)
+        if m is None:
+            return f"'{text}' is not a date; write it as dd-mm-jjjj, such as 15-11-2026"
+        day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if len(m.group(4)) == 2:
+            sep = m.group(2)
+            return (f"'{text}' is not a date: write the year in full, "
+                    f"'{m.group(1)}{sep}{m.group(3)}{sep}20{m.group(4)}'")
+    if not 1 <= month <= 12:
+        return f"'{text}' is not a date: there is no month {month}"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return f"'{text}' is not a date: {_MONTHS[month - 1]} {year} has no day {day}"
+    return None
+
+
 def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Column,
                path: Loc, item: Mapping[str, Any] | None = None) -> Any:
     """The value of one cell as the field ``column`` holds it, or ``None`` when empty.
@@ -253,7 +283,13 @@ def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
     if kind == "whole":
         return _as_whole(value)
     if kind == "date":
-        return _as_date(value)
+        date = _as_date(value)
+        if isinstance(value, str) and date == value.strip():
+            why = _not_a_date(date)
+            if why is not None:
+                reading.add(grid, row, col, "invalid_value", why, path)
+                return None
+        return date
     if kind in ("flag", "yesno"):
         if isinstance(value, bool):
             return value
@@ -273,16 +309,25 @@ def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
                 for i, part in enumerate(_split(value))]
     if kind == "group":
         return _as_text(_as_id(value))
-    if kind == "groups":
-        return [_as_text(_as_id(part)) for part in _split(value)]
-    if kind == "supervises":
+    if kind in ("groups", "supervises"):
+        known = reading.groups if kind == "supervises" else None
         out = []
-        for part in _split(value):
+        for part in _group_parts(value):
             text = _as_text(_as_id(part))
-            if isinstance(text, str) and reading.names.kind.get(text) != "team":
-                ident, _, _ = reading.names.resolve(text, ("team",))
-                text = ident or text
-            out.append(text)
+            if not isinstance(text, str):
+                out.append(text)
+                continue
+            named = _groups_of(text, known)
+            if isinstance(named, str):
+                reading.add(grid, row, col, "invalid_value", named, path)
+                continue
+            for name in named:
+                if kind == "supervises" and name == text and \
+                        reading.names.kind.get(text) != "team":
+                    ident, _, _ = reading.names.resolve(text, ("team",))
+                    name = ident or text
+                if name not in out:
+                    out.append(name)
         return out
     if kind == "ref":
         return _read_ref(reading, grid, row, col, column.refs, value, path)
@@ -298,6 +343,105 @@ def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
             return _read_ref(reading, grid, row, col, ("team", "all_staff"), value, path)
         return _as_text(_as_id(value))
     raise AssertionError(f"unknown column kind {kind!r}")  # pragma: no cover
+
+
+# --- groups as school leaders write them: 5, groep 5, 1 t/m 4, 5-8, 1 en 2, 1/2 -----------
+
+#: The groups of a primary school, by number: a range runs between these.
+FIRST_GROUP, LAST_GROUP = 1, 8
+
+_GROUP_WORD = re.compile(r"groep(?:en)?\s*(?=\d)", re.IGNORECASE)
+_RANGE = re.compile(r"(\d+)\s*(?:-|\u2013|t/m|tm|t\.m\.|tot en met)\s*(\d+)", re.IGNORECASE)
+_ONE = r"\d+[a-z]?"
+_COMBINATION = re.compile(rf"{_ONE}(?:\s*/\s*{_ONE})+", re.IGNORECASE)
+_AND = re.compile(r"\s+(?:en|&)\s+|\s*&\s*", re.IGNORECASE)
+
+
+def _drop_group_word(text: str) -> str:
+    """``groep 5`` is ``5``, ``groepen 1 t/m 4`` is ``1 t/m 4``; ``groepsleiding`` stays."""
+    m = _GROUP_WORD.match(text.strip())
+    return text.strip()[m.end():].strip() if m else text.strip()
+
+
+def _group_parts(value: Any) -> list[Any]:
+    """The items of a cell of groups: separated as every list, and ``1 en 2`` as two where
+    each side is a group or a range (a team named ``Onder- en middenbouw`` stays one)."""
+    out: list[Any] = []
+    for part in _split(value):
+        if isinstance(part, str):
+            pieces = [p for p in _AND.split(part) if p.strip()]
+            if len(pieces) > 1 and all(
+                    re.fullmatch(_ONE, _drop_group_word(p), re.IGNORECASE)
+                    or _RANGE.fullmatch(_drop_group_word(p))
+                    or _COMBINATION.fullmatch(_drop_group_word(p)) for p in pieces):
+                out += [p.strip() for p in pieces]
+                continue
+        out.append(part)
+    return out
+
+
+def _group_numbers(name: str) -> set[int]:
+    """The group numbers in a group's name: ``3a`` 3, ``1/2`` 1 and 2, ``bovenbouw`` none."""
+    if re.fullmatch(_ONE, name, re.IGNORECASE) or _COMBINATION.fullmatch(name):
+        return {int(n) for n in re.findall(r"\d+", name)}
+    return set()
+
+
+def _groups_of(text: str, known: Mapping[str, None] | None) -> list[str] | str:
+    """The groups one item of ``Groepen`` (``known`` None) or ``Ib'er van`` (``known`` the
+    groups the workbook's ``Groepen`` name) names, or why it names none.
+
+    A leading ``groep`` is dropped. ``A t/m B`` or ``A-B`` (1 <= A < B <= 8) is the groups A
+    to B; in ``Ib'er van`` also each group of the workbook with a number in it (``3a``,
+    ``1/2``). A combination ``1/2`` is one group in ``Groepen``; in ``Ib'er van`` it is that
+    group where someone teaches it, else the groups 1 and 2. Other text that starts with a
+    number and holds another is refused; anything else is the name as written.
+    """
+    bare = _drop_group_word(text)
+    if not bare:
+        return [text]
+    if known is not None and bare in known:
+        return [bare]
+    m = _RANGE.fullmatch(bare)
+    if m and FIRST_GROUP <= int(m.group(1)) < int(m.group(2)) <= LAST_GROUP:
+        first, last = int(m.group(1)), int(m.group(2))
+        out = [str(n) for n in range(first, last + 1)]
+        if known is not None:
+            out += [g for g in known if g not in out
+                    and any(first <= n <= last for n in _group_numbers(g))]
+        return out
+    if _COMBINATION.fullmatch(bare):
+        combination = re.sub(r"\s+", "", bare)
+        if known is None or combination in known:
+            return [combination]
+        return [part for part in combination.split("/")]
+    numbers = [int(n) for n in re.findall(r"\d+", bare)]
+    if bare[0].isdigit() and len(numbers) > 1:
+        return _not_groups(text, numbers)
+    return [bare]
+
+
+def _not_groups(text: str, numbers: list[int]) -> str:
+    why = f"'{text}' is not a group or a range of groups"
+    first, last = numbers[0], numbers[-1]
+    if not all(FIRST_GROUP <= n <= LAST_GROUP for n in (first, last)):
+        return f"{why}: groups run from {FIRST_GROUP} to {LAST_GROUP}"
+    if first > last:
+        return f"{why}; write the lowest group first: '{last} t/m {first}'"
+    if first == last:
+        first, last = 1, 4
+    listed = ", ".join(str(n) for n in range(first, last + 1))
+    return f"{why}; write '{first} t/m {last}' or '{listed}'"
+
+
+def _note_groups(reading: _Reading, value: Any) -> None:
+    """Add the groups a ``Groepen`` cell names to the groups of the workbook."""
+    for part in _group_parts(value):
+        text = _as_text(_as_id(part))
+        if isinstance(text, str):
+            named = _groups_of(text, None)
+            if isinstance(named, list):
+                reading.groups.update(dict.fromkeys(named))
 
 
 def _read_word(reading: _Reading, grid: _Grid, row: int, col: int, column: _Column,

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Loc, Problem, SchoolFileError
+from ..errors import Loc, Problem, SchoolFileError, _loc_order
+from ..limits import LIMITS as INPUT_LIMITS
 from ..school import vocabulary as V
 from ..school._source import MACRO_SUFFIXES, Source
 from ..school.files import validate_school
@@ -151,10 +152,30 @@ def _finish(reading: _Reading, file: str) -> School:
                 continue
             problems.append(problem)
         school = None
+    # the loader's own cap counts only its problems: the count is made here
+    capped = any(p.type == "too_many_problems" for p in problems)
+    problems = [p for p in problems if p.type != "too_many_problems"]
     if problems:
-        raise SchoolFileError(_unique(problems))
+        raise SchoolFileError(_first(_unique(problems), file, capped))
     assert school is not None
     return school
+
+
+def _first(problems: list[Problem], file: str, capped: bool = False) -> list[Problem]:
+    """At most ``LIMITS["problems"]`` problems, the first by sheet, row and column, and one
+    that says how many more there are (at least, where the loader stopped counting)."""
+    most = INPUT_LIMITS["problems"]
+    if len(problems) <= most:
+        if capped:
+            problems = [*problems, Problem(file, None, (), "too_many_problems",
+                                           f"more than {most:,} problems; the first "
+                                           f"{most:,} are shown")]
+        return problems
+    problems = sorted(problems, key=lambda p: (p.file, p.line or 0, _loc_order(p.loc), p.msg))
+    return [*problems[:most],
+            Problem(file, None, (), "too_many_problems",
+                    f"and {'at least ' if capped else ''}{len(problems) - most:,} more "
+                    f"problems; the first {most:,} are shown")]
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:

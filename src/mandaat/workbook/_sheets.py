@@ -20,6 +20,7 @@ from ._cells import (
     _data_rows,
     _explicit_ids,
     _missing_columns,
+    _note_groups,
     _read_cell,
     _read_header,
     _read_word,
@@ -96,6 +97,10 @@ class _TableSheet:
                     base = self.table.id_prefix + _slug(base)
                 ident = reading.new_id(base, section[:-1])
                 self._ids[i] = ident
+            group_col = next((c for c, column in columns.items() if column.kind == "groups"),
+                             None)
+            if group_col is not None and (r, group_col) not in self.grid.special:
+                _note_groups(reading, self.grid.value(r, group_col))
             if kind and isinstance(ident, str):
                 name_col = next((c for c, column in columns.items() if column.key == ("name",)),
                                 None)

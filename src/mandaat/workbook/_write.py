@@ -13,6 +13,7 @@ from ..errors import Loc, Problem, SchoolFileError, format_loc
 from ..school import vocabulary as V
 from ..school.model import SUPPORTED_FORMATS, School
 from . import _columns
+from ._cells import _groups_of
 from ._columns import _LIST_COLUMNS, _tables, _task_columns
 from ._common import (
     _SEPARATORS,
@@ -197,7 +198,32 @@ def _unsupported(school: School) -> list[Problem]:
                 problems.append(problem((part, key), f"the workbook has no row for "
                                         f"'{part}.{key}'; keep this school as YAML or JSON"))
     problems += [problem(loc, msg) for loc, msg in _unwritable_text(data, ())]
+    problems += [problem(loc, msg) for loc, msg in _groups_read_otherwise(data)]
     return problems
+
+
+def _groups_read_otherwise(data: Mapping[str, Any]) -> Iterable[tuple[Loc, str]]:
+    """A group in Groepen or Ib'er van that a workbook would read as other groups (a name
+    like ``5-6`` reads as the groups 5 and 6) or as none."""
+    people = [p for p in data.get("people") or [] if isinstance(p, dict)]
+    known: dict[str, None] = {}
+    for person in people:
+        for group in person.get("groups") or []:
+            if isinstance(group, str) and _groups_of(group, None) == [group]:
+                known[group] = None
+    for i, person in enumerate(people):
+        for key, groups in (("groups", None), ("supervises", known)):
+            for j, item in enumerate(person.get(key) or []):
+                if not isinstance(item, str):
+                    continue
+                named = _groups_of(item, groups)
+                if named == [item]:
+                    continue
+                what = "no group" if isinstance(named, str) else \
+                    "the groups " + ", ".join(named)
+                yield (("people", i, key, j),
+                       f"the group '{item}' reads back as {what}; name it otherwise, or keep "
+                       "this school as YAML or JSON")
 
 
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\r]")
