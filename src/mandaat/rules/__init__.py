@@ -56,6 +56,7 @@ MAX_PATTERNS = 16          # patterns ('fact' and 'absent') of one branch
 MAX_BOUND = 14             # 'fact' patterns of a branch plus the params its conditions name
 MAX_JOINS = 16             # conditions of a pattern that compare with another fact or a param
 MAX_JOIN_SIZE = 50_000     # combinations of facts one rule could match, for one school
+MAX_CHECK_JOIN_SIZE = 50_000  # the same, summed over all the rules of one check
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
 Alias = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
