@@ -145,6 +145,8 @@ ERROR_TYPES: dict[str, str] = {
     "bad_placeholder": "a message placeholder that cannot be filled",
     "pack_limit": "a rule pack beyond a documented limit (rules, branches, patterns, joins)",
     "join_too_large": "a rule that could match too many combinations of a school's facts",
+    "check_too_large": "rules that together could match too many combinations of a school's "
+                       "facts",
     # a time budget
     "timeout": "a check that took longer than its time budget and was stopped",
     # lint (advice, not errors)

@@ -489,6 +489,9 @@ class _Renderer:
         self._tasks = {t.id: t for t in school.tasks}
         # the path each signal's route walk took: the same walks its walk facts came from
         self._walked = {signal: w.path for signal, (_, _, w) in walks.items()}
+        self._chains = {signal: w.chain for signal, (_, _, w) in walks.items()}
+        # the end of each absence a walk passed, from the same walks
+        self._until = {a: until for _, _, w in walks.values() for a, _, until in w.substitutes}
         self._routes = {r.id: r.title or r.id for r in school.routes}
         self._alias_orders: dict[str, dict[str, int]] = {}
         self._sources: dict[str, SourceText] = {}
@@ -578,6 +581,10 @@ class _Renderer:
 
     def _walk_note(self, walked: Mapping[str, Any]) -> str:
         """A sentence on the absent person a walk passed, or stopped at."""
+        why = walked.get("nobody")
+        chain = self._chains.get(walked["signal"], ())
+        if why in ("cycle", "too_far") and len(chain) >= 2:
+            return self._deputies_note(why, chain)
         absent, deputy = self._name(walked["away"]), walked.get("person")
         until = date_words(walked.get("until", ""), self.lang)
         if self.lang == "nl":
@@ -587,6 +594,37 @@ class _Renderer:
         away = f" {absent} is away" + (f" until {until}" if until else "")
         return (away + f"; {self._name(deputy)} stands in." if deputy else
                 away + " and has no deputy.")
+
+    def _deputies_note(self, why: str, chain: Sequence[str]) -> str:
+        """A sentence on deputies who are all away: a cycle of them (``chain`` ends with the
+        one it comes back to), or more of them than a walk follows."""
+        nl = self.lang == "nl"
+        first = self._name(chain[0])
+        until = date_words(self._until.get(chain[0], ""), self.lang)
+        away = (f" {first} is afwezig" + (f" tot {until}" if until else "") if nl else
+                f" {first} is away" + (f" until {until}" if until else ""))
+        if why == "too_far":
+            n, last = len(chain) - 1, self._name(chain[-1])
+            if nl:
+                return (f"{away}; ook de {n} vervangers daarna, tot en met {last}, zijn "
+                        f"afwezig, en verder dan {n} vervangers zoekt mandaat niet.")
+            return (f"{away}; the {n} deputies after them, up to {last}, are away too, and "
+                    f"mandaat looks no further than {n} deputies.")
+        others = [self._name(p) for p in chain[1:-1]]
+        back, last = self._name(chain[-1]), self._name(chain[-2])
+        if not others:
+            return (f"{away} en is de eigen vervanger: niemand anders vervangt." if nl else
+                    f"{away} and is their own deputy: nobody else stands in.")
+        if nl:
+            who = (f"de vervanger {others[0]} is ook afwezig en heeft" if len(others) == 1
+                   else f"de vervangers {_join(others, 'nl')} zijn ook afwezig en {last} "
+                   "heeft")
+            return (f"{away}; {who} {back} als vervanger: de vervangers vormen een kring en "
+                    "niemand van hen is er.")
+        who = (f"the deputy {others[0]} is away too and has" if len(others) == 1
+               else f"the deputies {_join(others, 'en')} are away too and {last} has")
+        return (f"{away}; {who} {back} as deputy: the deputies form a cycle and none of "
+                "them is present.")
 
     def _path(self, rule: Rule, m: Match, target: str | None) -> list[str]:
         path: list[str] = []

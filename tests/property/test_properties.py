@@ -143,7 +143,7 @@ def test_every_walk_ends_at_a_present_person_or_is_reported_as_ending_at_nobody(
         (w,) = walked
         assert 0 <= w["step"] < w["steps"] <= 20
         if finding.rule == "NO_ESCALATION_TARGET":
-            assert w["person"] == "" and w["nobody"] in ("role", "absent", "cycle")
+            assert w["person"] == "" and w["nobody"] in ("role", "absent", "cycle", "too_far")
             assert finding.escalate_to is None
         else:
             acts = finding.escalate_to

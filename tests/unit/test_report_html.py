@@ -150,3 +150,19 @@ def test_hostile_names_are_text_in_the_page_and_the_picture():
     assert page.loads == [("link", "href", "data:,")]
     matrix = render_matrix_html(school)
     assert "<script" not in matrix and HOSTILE["name"] in "".join(_parse(matrix).text)
+
+
+def test_a_long_name_is_cut_in_the_matrix_header_and_whole_in_its_title():
+    """A name of 5,000 characters written upright made the header thousands of pixels
+    tall: the header shows 40 characters of it, and its title the whole name."""
+    long = "<b>Anna & " + "Jansen-" * 700
+    data = school_data()
+    data["people"][0]["name"] = long
+    school = mandaat.load_school(data)
+    for html in (render_matrix_html(school), render_html(mandaat.check(school), school)):
+        head = html.split('<table class="raci"', 1)[1].split("</thead>", 1)[0]
+        (shown,) = re.findall(r'<div class="v">([^<]*)<br>', head)[:1]
+        assert shown == "&lt;b&gt;Anna &amp; " + ("Jansen-" * 5)[:29] + "…"
+        titles = re.findall(r' title="([^"]*)"', head)
+        assert any(t.startswith("&lt;b&gt;Anna &amp; " + "Jansen-" * 700) for t in titles)
+        assert max(len(d) for d in re.findall(r'<div class="v">(.*?)</div>', head)) < 200

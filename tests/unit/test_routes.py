@@ -304,3 +304,91 @@ def test_an_absence_on_a_passed_step_is_not_said_of_the_step_that_acts():
     assert "afwezig" not in answer.message
     (walked,) = [f for f in answer.explanation.because if f["fact"] == "walk"]
     assert "away" not in walked
+
+
+# --- deputy cycles and long chains of deputies ------------------------------------------------
+
+
+def _cycle_school(tmp_path, *ring: str) -> str:
+    import json
+    data = _school(signals=[{"id": "s1", "type": "extra_ondersteuning_nodig",
+                             "about": "lln-1", "group": "3"}])
+    data = _with(data, "ilse", supervises=["1", "2", "4"])  # group 3: the first of the ring
+    for i, who in enumerate(ring):
+        data["people"].append({"id": who, "roles": ["intern_begeleider"],
+                               "absent": {"from": "2026-11-01", "until": "2027-01-12"},
+                               "deputy": ring[(i + 1) % len(ring)],
+                               **({"supervises": ["3"]} if i == 0 else {})})
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_escalate_says_that_deputies_who_stand_in_for_each_other_are_all_away(tmp_path):
+    school = _cycle_school(tmp_path, "a", "b")
+    code, out, _ = _run_cli("escalate", school, "s1", "--format", "text")
+    assert "heeft geen vervanger" not in out and "Wie is nu aan zet: niemand" in out
+    assert ("a is afwezig tot 12 januari 2027; de vervanger b is ook afwezig en heeft a als "
+            "vervanger: de vervangers vormen een kring en niemand van hen is er.") in out
+    code, out, _ = _run_cli("escalate", school, "s1", "--format", "text", "--lang", "en")
+    assert ("a is away until 12 January 2027; the deputy b is away too and has a as deputy: "
+            "the deputies form a cycle and none of them is present.") in out
+    school = _cycle_school(tmp_path, "a", "b", "c")
+    code, out, _ = _run_cli("escalate", school, "s1", "--format", "text")
+    assert ("a is afwezig tot 12 januari 2027; de vervangers b en c zijn ook afwezig en c "
+            "heeft a als vervanger: de vervangers vormen een kring") in out
+    school = _cycle_school(tmp_path, "a")
+    code, out, _ = _run_cli("escalate", school, "s1", "--format", "text", "--lang", "en")
+    assert "a is away until 12 January 2027 and is their own deputy: nobody else" in out
+
+
+def _chain_school(length: int, steps: int, signals: int) -> dict[str, Any]:
+    """A route of ``steps`` steps that all name p0, whose deputies p1, p2, ... are all away
+    but the last; ``signals`` signals walk it to its end."""
+    data = _school()
+    away = {"from": "2026-01-01"}
+    data["people"] += [
+        {"id": f"p{i}", "roles": ["leraar"], **({"absent": away, "deputy": f"p{i + 1}"}
+                                                 if i < length - 1 else {})}
+        for i in range(length)]
+    data["routes"] = [{"id": "r", "for": {"signal": "extra_ondersteuning_nodig"}, "steps": [
+        {"person": "p0", **({"when": {"after_weeks": 0}} if i else {})} for i in range(steps)]}]
+    data["signals"] = [{"id": f"s{i}", "type": "extra_ondersteuning_nodig", "about": f"l{i}",
+                        "since": "2026-01-01"} for i in range(signals)]
+    return data
+
+
+def test_a_chain_of_deputies_is_followed_at_most_max_deputies_deep():
+    from mandaat.graph.routes import MAX_DEPUTIES
+    steps = [Step(person="p0")] * 3
+    within = _chain_school(MAX_DEPUTIES + 1, 1, 0)   # p10 is present
+    w = _walk(within, steps)
+    assert (w.acts_now, len(w.path)) == (f"p{MAX_DEPUTIES}", MAX_DEPUTIES + 1)
+    beyond = _chain_school(MAX_DEPUTIES + 2, 1, 0)   # p11 would be
+    w = _walk(beyond, steps)
+    assert (w.acts_now, w.nobody, w.away) == (None, "too_far", f"p{MAX_DEPUTIES}")
+    assert w.path == [f"p{i}" for i in range(MAX_DEPUTIES + 1)]
+    assert len(w.substitutes) == MAX_DEPUTIES   # three steps naming p0 walk it once
+    report = mandaat.check(mandaat.load_school(_chain_school(MAX_DEPUTIES + 2, 2, 1)),
+                           lang="en")
+    (found,) = [f for f in report.findings if f.subjects == ["s0"]]
+    assert found.rule == "NO_ESCALATION_TARGET"
+    assert (f"p0 is away; the {MAX_DEPUTIES} deputies after them, up to p{MAX_DEPUTIES}, "
+            f"are away too, and mandaat looks no further than {MAX_DEPUTIES} deputies."
+            ) in found.message
+
+
+def test_routes_times_deputies_times_signals_stay_small_and_quick():
+    """Twenty steps that all name a person with 300 deputies away, walked by 100 signals:
+    the report grows with the signals, not with steps times deputies."""
+    import time
+    school = mandaat.load_school(_chain_school(300, 20, 100))
+    start = time.perf_counter()
+    report = mandaat.check(school)
+    text = report.to_json()
+    seconds = time.perf_counter() - start
+    walked = [f for f in report.findings if f.subjects[0].startswith("s")]
+    assert len(walked) == 100
+    assert max(len(f.explanation.path) for f in walked) <= 11
+    assert len(text) < 100 * 3_000, len(text)
+    assert seconds < 3, seconds

@@ -396,6 +396,27 @@ def test_an_unknown_source_and_a_missing_quote_are_lint_findings(tmp_path: Path)
     assert found[0].line == 15  # the line of its source
 
 
+def test_a_missing_quote_says_how_far_its_text_holds_it_in_time_linear_in_its_length(
+        tmp_path: Path):
+    """A quote of 20,000 words that its text holds but for the last word (6 s before, as
+    every first n words were joined and looked for)."""
+    import time
+
+    from mandaat.rules import lint_rules
+    missing = _pack_with_source(tmp_path, "samenspel.txt", "De ib'er is de spin in het web")
+    (found,) = lint_rules(missing, sources=tmp_path / "sources")
+    assert found.msg.endswith("; the text has its first 4 of 8 words, up to "
+                              "'De ib'er is de'")
+    words = 20_000
+    (tmp_path / "sources" / "lang.txt").write_text("woord " * words, encoding="utf-8")
+    long = _pack_with_source(tmp_path, "lang.txt", "woord " * words + "niet")
+    start = time.perf_counter()
+    (found,) = lint_rules(long, sources=tmp_path / "sources")
+    assert time.perf_counter() - start < 1.5
+    assert found.msg.endswith(f"; the text has its first {words:,} of {words + 1:,} words, "
+                              "up to 'woord woord woord woord'")
+
+
 def test_rules_lint_checks_sources_and_says_when_it_cannot(tmp_path: Path):
     from mandaat.cli import main
     pack = _pack_with_source(tmp_path, "samenspel.txt", "de spin in het web")

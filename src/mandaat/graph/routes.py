@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -45,8 +46,12 @@ from ..school import vocabulary as V
 from ..school.model import HandOn, ParamRef, Step
 from . import group_node, into, out_of, supervisors
 
-__all__ = ["Case", "Walk", "actor", "deputy_of", "draw_route", "hands_on", "route_cycle",
-           "supervising_ib", "walk", "when_words"]
+__all__ = ["MAX_DEPUTIES", "Case", "Walk", "actor", "deputy_of", "draw_route", "hands_on",
+           "route_cycle", "supervising_ib", "walk", "when_words"]
+
+#: The most deputies followed from one absent person: where the last of them is away too,
+#: the step ends at nobody (``"too_far"``). A school's chain of stand-ins is a few long.
+MAX_DEPUTIES = 10
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,13 @@ class Walk:
     ``path`` every actor of the steps walked, an absent person followed by their deputy;
     ``substitutes`` each ``(absent, deputy, until)`` on the way (``until`` is ``""``
     for an absence without an end); ``nobody`` says why a step ends at nobody:
-    ``"role"`` (nobody holds it), ``"absent"`` (away, no deputy) or ``"cycle"``
-    (deputies that stand in for each other). ``away`` is the absent person on the step
+    ``"role"`` (nobody holds it), ``"absent"`` (away, no deputy), ``"cycle"``
+    (deputies that stand in for each other) or ``"too_far"`` (:data:`MAX_DEPUTIES`
+    deputies followed, all away). ``away`` is the absent person on the step
     that acts now (the one passed to a deputy, or the one the walk stopped at), ``until``
-    the end of that absence (``""`` where none is known).
+    the end of that absence (``""`` where none is known). ``chain`` is the actor of the
+    step that acts now and the deputies followed from them, in order (a cycle of deputies
+    ends with the one it comes back to).
     """
 
     step: int
@@ -91,6 +99,7 @@ class Walk:
     nobody: str = ""
     away: str = ""
     until: str = ""
+    chain: tuple[str, ...] = ()
 
 
 def hands_on(conditions: Sequence[HandOn], case: Case, requests_before: int) -> bool:
@@ -203,7 +212,10 @@ def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:
 
 def _present(G: nx.MultiDiGraph, person: str, day: dt.date
              ) -> tuple[str | None, list[tuple[str, str, str]], str]:
-    """Follow deputies from ``person`` until someone present: (who, substitutes, why not)."""
+    """Follow deputies from ``person`` until someone present: (who, substitutes, why not).
+
+    At most :data:`MAX_DEPUTIES` deputies are followed, each person once.
+    """
     substitutes: list[tuple[str, str, str]] = []
     seen = {person}
     while _is_absent(G, person, day):
@@ -211,6 +223,8 @@ def _present(G: nx.MultiDiGraph, person: str, day: dt.date
         until = G.nodes[person]["absent_until"] or ""
         if deputy is None:
             return None, substitutes, "absent"
+        if len(substitutes) == MAX_DEPUTIES:
+            return None, substitutes, "too_far"
         substitutes.append((person, deputy, until))
         if deputy in seen:
             return None, substitutes, "cycle"
@@ -228,13 +242,22 @@ def _is_absent(G: nx.MultiDiGraph, node: str, day: dt.date) -> bool:
         not end or day <= dt.date.fromisoformat(end))
 
 
-def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date) -> Walk:
+def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
+         memo: dict[tuple[str, ...], Any] | None = None) -> Walk:
     """Walk a route for one case on ``day``; see :class:`Walk` for what it returns.
 
     The walk goes on from step to step while the next step's conditions hold, and stops
     at the first that does not: it never goes back, so it ends after at most
-    ``len(steps)`` steps. A step whose actor is away passes to the deputy.
+    ``len(steps)`` steps. A step whose actor is away passes to the deputy (at most
+    :data:`MAX_DEPUTIES` of them). A step that names the same actor as the step before
+    adds nothing to the path or the substitutes, so both stay within
+    ``len(steps) * (MAX_DEPUTIES + 1)`` however the route repeats itself.
+
+    ``memo``, a dict the caller keeps for one graph and one ``day``, shares who a step
+    names and who stands in between the walks of many signals.
     """
+    if memo is None:
+        memo = {}
     reached, requests = 0, 0
     for i, step in enumerate(steps[1:], 1):
         requests += any(c.on_request for c in step.when)
@@ -245,17 +268,30 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date) ->
     substitutes: list[tuple[str, str, str]] = []
     acts: str | None = None
     nobody = away = until = ""
+    chain: list[str] = []
+    previous: object = object()  # the actor of the step before, before absence
     for step in steps[: reached + 1]:
-        who = actor(G, step, case)
+        key = ("actor", step.kind, step.ref, case.subject or "", case.group or "",
+               case.handled_by or "")
+        if key in memo:
+            who = memo[key]
+        else:
+            who = memo[key] = actor(G, step, case)
+        if who is not None and who == previous:
+            continue  # the same actor again: the same deputies, the same outcome
+        previous = who
         away = until = ""  # of this step only: the one that acts now is the last
         if who is None:
-            acts, nobody = None, "role"
+            acts, nobody, chain = None, "role", []
             continue
         if G.nodes[who].get("kind") == "person":
-            present, subs, why = _present(G, who, day)
+            found = memo.get(("present", who))
+            if found is None:
+                found = memo["present", who] = _present(G, who, day)
+            present, subs, why = found
             substitutes.extend(subs)
             names = [who] + [d for _, d, _ in subs]
-            if why == "absent":  # the last one on the way is away without a deputy
+            if why in ("absent", "too_far"):  # the last one on the way is away
                 away = names[-1]
                 until = G.nodes[away].get("absent_until") or ""
             elif subs:
@@ -265,9 +301,9 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date) ->
         for name in names:
             if not path or path[-1] != name:
                 path.append(name)
-        acts, nobody = present, why
+        acts, nobody, chain = present, why, names
     return Walk(reached, acts, path, tuple(substitutes), nobody if acts is None else "",
-                away, until)
+                away, until, tuple(chain))
 
 
 def route_cycle(steps: Sequence[Step]) -> list[tuple[str, str]]:

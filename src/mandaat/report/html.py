@@ -132,6 +132,20 @@ def _date(value: Any, lang: str) -> str:
 
 # --- the matrix as the templates read it --------------------------------------------------
 
+#: The most characters of a name (or a column's note) the matrix header shows, written
+#: upright: a longer one is cut with an ellipsis, and its heading's title holds it whole.
+HEADER_CHARS = 40
+
+
+def clip(text: str, most: int = HEADER_CHARS) -> str:
+    """``text`` cut to at most ``most`` characters, an ellipsis as the last.
+
+    >>> clip("Anna Jansen"), clip("x" * 50, 10)
+    ('Anna Jansen', 'xxxxxxxxx…')
+    """
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
+
+
 
 def cell_anchor(task: str | None, column: str | None) -> str:
     """The element id of a cell (``cel-TASK.COLUMN``), a task's row or a column's heading.
@@ -162,7 +176,9 @@ def _table(m: Matrix, marks: Mapping[tuple[str | None, str | None], list[int]],
         label = group_label(group, lang, len(cols))
         groups.append({"label": label[:1].upper() + label[1:], "columns": [
             {"anchor": cell_anchor(None, c.id), "label": column_label(c, lang),
-             "note": column_note(c, lang), **found((None, c.id))} for c in cols]})
+             "note": column_note(c, lang), "short": clip(column_label(c, lang)),
+             "short_note": clip(column_note(c, lang)), **found((None, c.id))}
+            for c in cols]})
     raci = V.RACI_LABELS[lang]
     names = dict(zip("ARCI", (raci[r] for r in V.RACI)))
     domains = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -56,6 +57,7 @@ MAX_PATTERNS = 16          # patterns ('fact' and 'absent') of one branch
 MAX_BOUND = 14             # 'fact' patterns of a branch plus the params its conditions name
 MAX_JOINS = 16             # conditions of a pattern that compare with another fact or a param
 MAX_JOIN_SIZE = 50_000     # combinations of facts one rule could match, for one school
+MAX_CHECK_JOIN_SIZE = 50_000  # the same, summed over all the rules of one check
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,63}$")]
 Alias = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
@@ -491,15 +493,27 @@ def _check_sources(rules: Sequence[tuple[Rule, Source, int]], folder: Path | Non
 
 
 def _longest_start(quote: str, text: str) -> str:
-    """Where a quote stops matching its text: its longest first words that the text holds."""
+    """Where a quote stops matching its text: its longest first words that the text holds.
+
+    A text that holds the first n words holds the first n - 1 too, so the number is
+    searched for by halving: a few searches of the text, however long the quote.
+
+    >>> _longest_start("de spin in het web", "wie is de spin in de zorg")
+    "; the text has its first 3 of 5 words, up to 'de spin in'"
+    """
     words = quote.split(" ")
-    n = 0
-    while n < len(words) and " ".join(words[:n + 1]) in text:
-        n += 1
-    if n == 0:
+    ends = list(itertools.accumulate(len(w) + 1 for w in words))  # after each word's space
+    low, high = 0, len(words)  # the text holds the first `low` words, not the first high + 1
+    while low < high:
+        n = (low + high + 1) // 2
+        if quote[:ends[n - 1] - 1] in text:
+            low = n
+        else:
+            high = n - 1
+    if low == 0:
         return ""
-    return (f"; the text has its first {n} of {len(words)} words, up to "
-            f"'{' '.join(words[max(0, n - 4):n])}'")
+    return (f"; the text has its first {low:,} of {len(words):,} words, up to "
+            f"'{' '.join(words[max(0, low - 4):low])}'")
 
 
 # --- the checks of one rule ------------------------------------------------------------------

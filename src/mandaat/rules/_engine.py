@@ -72,7 +72,7 @@ except ImportError as _exc:  # pragma: no cover - depends on how durable-rules w
     ) from None
 
 from ..errors import MandaatInputError, Problem, RulePackError
-from . import MAX_JOIN_SIZE, Pattern, Rule, operations
+from . import MAX_CHECK_JOIN_SIZE, MAX_JOIN_SIZE, Pattern, Rule, operations
 from . import facts as F
 from ._prefilter import Prefilter
 
@@ -478,12 +478,14 @@ class CompiledRules:
 
     def _check_join_sizes(self, by_kind: Mapping[str, Sequence[Mapping[str, Any]]],
                           params: Mapping[str, float]) -> None:
-        """Refuse a rule whose matches on these facts could exceed ``MAX_JOIN_SIZE``.
+        """Refuse a rule whose matches on these facts could exceed ``MAX_JOIN_SIZE``, and
+        rules whose matches together could exceed ``MAX_CHECK_JOIN_SIZE``.
 
         The estimate is the product, over the rule's ``fact`` patterns, of the facts each
         can match: all facts of its kind, or, for a pattern joined with ``same_as``, the
         most facts that share one value of the joined field. When that crude bound is too
-        large, the constant tests (and comparisons with params) are applied first.
+        large, the constant tests (and comparisons with params) are applied first; for the
+        sum over the rules (each branch once) too.
         """
         counts: dict[tuple[str, str], int] = {}
 
@@ -493,13 +495,19 @@ class CompiledRules:
                 counts[kind, fname] = max(seen.values(), default=0)
             return counts[kind, fname]
 
+        def narrowed(patterns: Sequence[_JoinPattern]) -> list[int]:
+            return [_candidates(p, by_kind.get(p.kind, ()), params) for p in patterns]
+
+        estimates: list[list[Any]] = []  # [combinations, narrowed, rule index, branch]
         for ri, bi, patterns in self._joins:
             sizes = [most_alike(p.kind, p.joined_on) if p.joined_on
                      else len(by_kind.get(p.kind, ())) for p in patterns]
             if math.prod(sizes) <= MAX_JOIN_SIZE:
+                estimates.append([math.prod(sizes), False, ri, bi])
                 continue
-            sizes = [_candidates(p, by_kind.get(p.kind, ()), params) for p in patterns]
+            sizes = narrowed(patterns)
             if math.prod(sizes) <= MAX_JOIN_SIZE:
+                estimates.append([math.prod(sizes), True, ri, bi])
                 continue
             rule = self.rules[ri]
             file, line = self.locations.get(rule.id, ("<rules>", None))
@@ -510,6 +518,29 @@ class CompiledRules:
                 f"rule '{rule.id}'{which} could match {math.prod(sizes):,} combinations of "
                 f"facts in this school ({terms}); the limit is {MAX_JOIN_SIZE:,}: narrow "
                 f"its patterns with 'where', or join them with 'same_as'")])
+        if sum(e[0] for e in estimates) <= MAX_CHECK_JOIN_SIZE:
+            return
+        joins = {(ri, bi): patterns for ri, bi, patterns in self._joins}
+        for e in estimates:
+            if not e[1]:
+                e[0] = min(e[0], math.prod(narrowed(joins[e[2], e[3]])))
+        total = sum(e[0] for e in estimates)
+        if total <= MAX_CHECK_JOIN_SIZE:
+            return
+        per_rule: dict[int, int] = {}
+        for size, _, ri, _ in estimates:
+            per_rule[ri] = per_rule.get(ri, 0) + size
+        largest = sorted(per_rule, key=lambda ri: (-per_rule[ri], ri))
+        named = ", ".join(f"{self.rules[ri].id} {per_rule[ri]:,}" for ri in largest[:3])
+        more = len([ri for ri in largest[3:] if per_rule[ri]])
+        rest = f" and {more:,} more rule{'s' if more > 1 else ''}" if more else ""
+        file, line = self.locations.get(self.rules[largest[0]].id, ("<rules>", None))
+        raise RulePackError([Problem(
+            file, line, ("rules",), "check_too_large",
+            f"the rules together could match {total:,} combinations of facts in this school "
+            f"({named}{rest}); the limit for one check is {MAX_CHECK_JOIN_SIZE:,}: narrow "
+            f"the largest with 'where', join their patterns with 'same_as', or check with "
+            f"fewer rules")])
 
     def _match(self, name: str, matched: Mapping[str, Any], params: Mapping[str, float],
                originals: Mapping[str, Mapping[str, Any]]) -> Match:

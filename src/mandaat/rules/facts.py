@@ -366,13 +366,14 @@ def walks(school: School, G: Any, routes: Mapping[str, Sequence[Step]],
           params: Mapping[str, float]) -> dict[str, tuple[str, Sequence[Step], Walk]]:
     """Every signal's walk: signal id -> (route id or "", its steps, the walk)."""
     out = {}
+    memo: dict[tuple[str, ...], Any] = {}  # shared by the walks: one graph, one day
     for s in school.signals:
         found = route_for(school, s.type, routes)
         if found is not None:
             route_id, steps = found
             out[s.id] = (route_id, steps,
                          walk(G, steps, case_of(s, school.reference_date, params),
-                              school.reference_date))
+                              school.reference_date, memo=memo))
     return out
 
 
