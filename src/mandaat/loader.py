@@ -3,11 +3,11 @@ an Excel workbook or a CSV matrix. The one door in; the formats are read below i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import SchoolFileError
+from .errors import CheckTimeoutError, SchoolFileError
 from .school._source import ParseFailure, Source, check_data, is_workbook_path, read_source
 from .school.files import dump_school, load_text, validate_school
 from .school.model import School
@@ -16,7 +16,8 @@ __all__ = ["dump_school", "load_school", "load_text", "validate_school"]
 
 
 def load_school(
-    source: str | Path | Mapping[str, Any], *, name: str | None = None
+    source: str | Path | Mapping[str, Any], *, name: str | None = None,
+    timeout: float | None = None,
 ) -> School:
     """Load and validate a school file of format ``mandaat/1``.
 
@@ -29,6 +30,10 @@ def load_school(
     name
         The name to report problems under (default: the path, ``<string>`` for text, or
         ``<data>`` for a mapping). Problems in a mapping carry no line number: it has none.
+    timeout
+        Seconds the reading may take: it then runs in a forked child process that is
+        killed when the time is up (``CheckTimeoutError``). Every input within the limits
+        of ``docs/errors.md`` is read in far less; this bounds what the limits do not.
 
     Returns
     -------
@@ -39,6 +44,8 @@ def load_school(
     ------
     SchoolFileError
         With every problem found, each naming the file, line, field path and a suggestion.
+    CheckTimeoutError
+        The reading took longer than ``timeout`` seconds and was stopped.
 
     Examples
     --------
@@ -54,6 +61,10 @@ def load_school(
     ...
     mandaat.errors.SchoolFileError: <string>:3: people[0].roles[0]: unknown role 'ib' (did you mean 'intern_begeleider'?)
     """
+    if timeout is not None:
+        where = name or (str(source) if isinstance(source, Path) or (
+            isinstance(source, str) and "\n" not in source) else "<data>")
+        return within(lambda: load_school(source, name=name), where, timeout)
     if isinstance(source, Mapping):
         src = Source(name or "<data>", "")
         data: Any = source
@@ -77,3 +88,16 @@ def load_school(
             src = Source(name or "<string>", source)
         return load_text(src)
     return validate_school(data, src)
+
+
+def within(read: Callable[[], School], file: str, timeout: float | None) -> School:
+    """``read()``, or with a ``timeout`` the same in a forked child that is killed when the
+    time is up (``CheckTimeoutError`` for ``file``)."""
+    if timeout is None:
+        return read()
+    from .rules._engine import run_forked  # the engine's fork, safe under its lock
+
+    try:
+        return run_forked(read, timeout)
+    except TimeoutError:
+        raise CheckTimeoutError.after(file, timeout) from None

@@ -203,3 +203,25 @@ def test_a_bad_timeout_option_is_refused(value: str, capsys):
         main(["check", "--timeout", value])
     assert info.value.code == 2
     assert "expected a positive number of seconds" in capsys.readouterr().err
+
+
+def test_a_reading_that_takes_too_long_is_stopped_too(tmp_path: Path, monkeypatch):
+    from mandaat import workbook
+
+    def slow(path, name=None):
+        time.sleep(60)
+
+    monkeypatch.setattr(workbook, "load_workbook_path", slow)  # a reading that never ends
+    path = tmp_path / "school.xlsx"
+    path.write_bytes(b"")
+    start = time.monotonic()
+    with pytest.raises(CheckTimeoutError) as info:
+        mandaat.load_school(path, timeout=0.5)
+    assert time.monotonic() - start < 5
+    (problem,) = info.value.problems
+    assert (problem.file, problem.type) == (str(path), "timeout")
+    err = io.StringIO()
+    code = main(["check", str(path), "--timeout", "0.5", "--format", "json"],
+                stdout=io.StringIO(), stderr=err)
+    assert code == 2 and err.getvalue().startswith(f"{path}: (bestand): de controle duurde "
+                                                   "langer dan de tijdslimiet van 0.5 s")

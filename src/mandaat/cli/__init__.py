@@ -59,8 +59,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def timeout_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                       help="stop a school's evaluation after this many seconds (bad input, "
-                       "exit 2)")
+                       help="stop a school's reading, and its evaluation, each after this many "
+                       "seconds (bad input, exit 2)")
 
     p = sub.add_parser("check", help="check a school's task division",
                        description="Check a school file against the rule packs. Without a "

@@ -99,7 +99,7 @@ def check_one(path: str, settings: Settings) -> Outcome:
     """Load, check and render one school of the board."""
     notes: list[str] = []
     try:
-        school = load_school(Path(path))
+        school = load_school(Path(path), timeout=settings.timeout)
         ignored = ignored_params(school, settings.packs) if settings.rules_only else []
         if ignored:
             notes.append(ignored_note(path, ignored, settings.lang))

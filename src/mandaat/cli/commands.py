@@ -12,11 +12,16 @@ from typing import TextIO
 
 from .._data import example_school_path
 from .._terminal import SafeWriter, safe_text
-from ..errors import MandaatInputError, Problem, SchoolFileError, UnknownSignalError
+from ..errors import (
+    MandaatInputError,
+    Problem,
+    SchoolFileError,
+    UnknownSignalError,
+)
 from ..evaluation import check, escalate, ignored_params
 from ..graph import build_graph, to_dot, to_mermaid
 from ..limits import LIMITS
-from ..loader import load_school, load_text
+from ..loader import load_school, load_text, within
 from ..rules import RulePack, load_rules, packs_params, packs_routes, shared_default_pack
 from ..school._source import ParseFailure, Source, decode
 from ..school.files import workbook_cells
@@ -36,10 +41,14 @@ def _packs(args: argparse.Namespace) -> list[RulePack]:
 STDIN = "-"
 
 
-def _school(path: str | None, stdin: TextIO | None = None) -> School:
+def _school(path: str | None, stdin: TextIO | None = None,
+            timeout: float | None = None) -> School:
+    """The school at ``path`` (the example without one, standard input for ``-``); with a
+    ``timeout``, read in a child process that is stopped when the time is up."""
     if path == STDIN:
-        return load_text(Source("<stdin>", _read_stdin(stdin or sys.stdin)))
-    return load_school(Path(path) if path else example_school_path())
+        source = Source("<stdin>", _read_stdin(stdin or sys.stdin))
+        return within(lambda: load_text(source), source.name, timeout)
+    return load_school(Path(path) if path else example_school_path(), timeout=timeout)
 
 
 def _read_stdin(stdin: TextIO) -> str:
@@ -70,7 +79,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       "mandaat check: --format html and -o are for one school", file=err)
                 return EXIT_BAD_INPUT
             return _check_many(args, out, err)
-        school = _school(args.school[0] if args.school else None, args.stdin)
+        school = _school(args.school[0] if args.school else None, args.stdin, args.timeout)
         packs = _packs(args)
         _warn_ignored_params(school, packs, args, err)
         report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang,
@@ -86,9 +95,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                   explain=args.explain))
         return report.exit_code
     if args.command == "escalate":
-        school = _school(args.school, args.stdin)
-        answer = escalate(school, args.signal, rules=_packs(args),
-                          rules_only=args.rules_only, lang=args.lang, timeout=args.timeout)
+        school = _school(args.school, args.stdin, args.timeout)
+        answer = escalate(school, args.signal, rules=_packs(args), rules_only=args.rules_only,
+                          lang=args.lang, timeout=args.timeout)
         if _fmt(args, out) == "json":
             out.write(answer.to_json())
         else:
