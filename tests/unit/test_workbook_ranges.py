@@ -16,26 +16,7 @@ from mandaat import SchoolFileError
 from mandaat import workbook as W
 from mandaat.errors import Problem
 from tests.conftest import BASE
-
-
-def export(data: dict[str, Any], path: Path) -> Path:
-    path.write_bytes(W.workbook_bytes(mandaat.load_school(data)))
-    return path
-
-
-def edit(path: Path, change: Any) -> Path:
-    wb = openpyxl.load_workbook(path)
-    change(wb)
-    wb.save(path)
-    return path
-
-
-def column_of(ws: Any, heading: str) -> int:
-    return next(c.column for c in ws[1] if c.value == heading)
-
-
-def row_of(ws: Any, ident: str) -> int:
-    return next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == ident)
+from tests.unit.test_workbook import column_of, edit, export, row_of
 
 
 def problems(path: Path) -> list[Problem]:
