@@ -1093,3 +1093,17 @@ def test_the_raci_matrix_of_the_example_reads_back_with_its_default_accountable(
     code = main(["check", str(path), "--format", "json"], stdout=io.StringIO())
     assert code in (0, 1)
 
+
+
+def test_a_planner_row_of_groups_reads_ranges_as_the_personen_sheet_does(tmp_path):
+    def change(ws: Any) -> None:
+        ws["F7"], ws["G7"] = "groep 5", "6 t/m 8"
+
+    school = W.read_workbook(planner_workbook(tmp_path / "planner.xlsx", change))
+    assert {p.id: p.groups for p in school.people}["sanne-visser"] == ["5"]
+    assert {p.id: p.groups for p in school.people}["pieter-smit"] == ["6", "7", "8"]
+    with pytest.raises(SchoolFileError) as info:
+        W.read_workbook(planner_workbook(tmp_path / "tot.xlsx",
+                                         lambda ws: ws.__setitem__("G7", "1 tot 4")))
+    (problem,) = info.value.problems
+    assert problem.loc == ("Werkverdeling!G7",) and problem.type == "invalid_value"

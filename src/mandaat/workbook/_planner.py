@@ -8,11 +8,14 @@ from typing import Any
 
 from ..errors import Loc
 from ..school import vocabulary as V
-from ._cells import _BAD, _as_id, _as_number, _as_text, _read_cell, _Reading, _split
+from ._cells import _BAD, _as_number, _as_text, _read_cell, _Reading, _split
 from ._columns import _Column
 from ._common import ALL_STAFF_LABELS, LETTERS, PARENTS_LABELS, _is_number
 from ._grid import _blank, _Grid
 from ._sheets import _matrix_cell
+
+#: A planner's row of groups, read as the Personen sheet's column is.
+_GROUPS = _Column(("groups",), "Groepen", "groups", "")
 
 # --- the planner layout: activities down, team members across, hours in the cells ----------
 
@@ -122,8 +125,8 @@ def _read_planner(reading: _Reading, grid: _Grid, default_name: str) -> None:
                 number = _as_number(value)
                 person["hours_per_week"] = (round(number * HOURS_PER_FTE, 2)
                                             if _is_number(number) else number)
-            elif kind == "groups":
-                person["groups"] = [_as_text(_as_id(p)) for p in _split(value)]
+            elif kind == "groups":  # read as the Personen sheet reads them: 1 t/m 4, groep 5
+                person["groups"] = _read_cell(reading, grid, row, c, _GROUPS, (*path, "groups"))
             else:
                 person[kind] = _as_number(value)
         if "roles" not in person and (*path, "roles") not in reading.reported:
