@@ -108,9 +108,11 @@ def _tables() -> dict[str, _Table]:
             _Column(("days_per_week",), "Dagen per week", "number",
                     "Werkdagen per week (0 tot 7).", aliases=("dagen",), width=12),
             _Column(("groups",), "Groepen", "groups",
-                    "De groepen waar iemand lesgeeft: 5, of 1, 2.", aliases=("groep",)),
+                    "De groepen waar iemand lesgeeft: 5, of 1, 2, of 1 t/m 4; een "
+                    "combinatiegroep als 1/2.", aliases=("groep",)),
             _Column(("supervises",), "Ib'er van", "supervises",
-                    "De groepen of teams waarvoor iemand de ib'er is: 1, 2, 3, bovenbouw.",
+                    "De groepen of teams waarvoor iemand de ib'er is: 1, 2, 3, of 5-8, of "
+                    "bovenbouw.",
                     aliases=("ib'er voor",), width=18),
             _Column(("leads",), "Geeft leiding aan", "refs",
                     "Personen of teams (naam of ID) aan wie iemand leiding geeft.",
