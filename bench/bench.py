@@ -385,10 +385,14 @@ start = time.perf_counter()
 outcome = "loaded"
 if mode != "import":
     try:
-        school = mandaat.load_school(Path(path))
-        if mode == "check":
-            outcome = f"checked: {len(mandaat.check(school).findings)} findings"
-    except mandaat.SchoolFileError as exc:
+        if mode == "check-joined":  # the rule pack is the input; the example, the school
+            rules = [mandaat.load_rules(Path(path))]
+            school = mandaat.load_school(mandaat.example_school_path())
+        else:
+            rules, school = [], mandaat.load_school(Path(path))
+        if mode.startswith("check"):
+            outcome = f"checked: {len(mandaat.check(school, rules=rules).findings)} findings"
+    except mandaat.MandaatInputError as exc:
         outcome = f"{len(exc.problems)} problem(s), {exc.problems[-1].type}"
 print(json.dumps({"seconds": time.perf_counter() - start, "outcome": outcome,
                   "traced_mb": tracemalloc.get_traced_memory()[1] / 2**20 if traced else None,
@@ -418,6 +422,10 @@ def worst_cases() -> list[dict[str, Any]]:
         ("xlsx: 1,000,000 styles", "load", hostile.styles(1_000_000)),
         ("xlsx: 60 MB cell", "load", hostile.huge_cell(60_000_000)),
         ("xlsx: 1,000 unknown names", "load", hostile.unknown_names(5000, 1000)),
+        # routes, deputies and joins that multiply out (bench/hostile.py)
+        ("20 steps x 8,000 deputies", "check", hostile.deputy_chains(20, 8000, 1000)),
+        ("9,000 interims in a chain", "check", hostile.replaces_chain(9000)),
+        ("100 rules of 3 joins", "check-joined", hostile.joined_rules(100)),
     ]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -431,7 +439,7 @@ def worst_cases() -> list[dict[str, Any]]:
                 Path(path).write_bytes(text)
                 size = f"{len(text):,} B"
             else:
-                path = str(Path(tmp) / "school.yaml")
+                path = str(Path(tmp) / ("pack.yaml" if mode == "check-joined" else "school.yaml"))
                 Path(path).write_text(text, encoding="utf-8")
                 size = f"{len(text.encode()):,} B"
             row = {"input": label, "size": size}

@@ -1,11 +1,13 @@
-"""Hostile workbooks, built from the bundled example workbook: one builder per class of attack
-on the zip, the XML and the sheets. ``make bench`` times each at full size in a process of
+"""Hostile inputs: workbooks built from the bundled example workbook, one builder per class of
+attack on the zip, the XML and the sheets; and school files and rule packs whose routes,
+deputies and joins multiply work out. ``make bench`` times each at full size in a process of
 its own; ``tests/property/test_hostile_workbooks.py`` builds small ones for ``make test``."""
 
 from __future__ import annotations
 
 import bz2
 import io
+import json
 import random
 import struct
 import zipfile
@@ -162,3 +164,52 @@ def unknown_names(people: int, names: int) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# --- school files and rule packs that multiply work out ------------------------------------
+
+_AWAY = {"from": "2026-01-01"}
+
+
+def _school(people: list[dict], **extra) -> str:
+    data = {"format": "mandaat/1", "school": {"name": "R"}, "as_of": "2026-11-22",
+            "people": [{"id": "anna", "roles": ["schoolleider"]}, *people],
+            "tasks": [{"id": "t", "type": "planning", "accountable": "anna"}], **extra}
+    return json.dumps(data)
+
+
+def deputy_chains(steps: int, chain: int, signals: int) -> str:
+    """A route of ``steps`` steps that each name p0, whose deputies stand in a chain of
+    ``chain`` people all away but the last, and ``signals`` signals on that route."""
+    people = [{"id": f"p{i}", "roles": ["leraar"], "absent": _AWAY, "deputy": f"p{i + 1}"}
+              for i in range(chain)]
+    del people[-1]["absent"], people[-1]["deputy"]
+    route = [{"person": "p0", **({"when": {"after_weeks": 0}} if i else {})}
+             for i in range(steps)]
+    return _school(people, routes=[{"id": "r", "for": {"signal": "extra_ondersteuning_nodig"},
+                                    "steps": route}],
+                   signals=[{"id": f"s{i}", "type": "extra_ondersteuning_nodig", "about": "l",
+                             "since": "2026-01-01"} for i in range(signals)])
+
+
+def replaces_chain(length: int) -> str:
+    """``length`` interim ib'ers, each standing in for the one before, all away but the last."""
+    people = [{"id": f"p{i}", "roles": ["intern_begeleider"], "absent": _AWAY,
+               **({"replaces": f"p{i - 1}"} if i else {})} for i in range(length)]
+    del people[-1]["absent"]
+    return _school(people, signals=[{"id": "s", "type": "extra_ondersteuning_nodig",
+                                     "about": "lln-1"}])
+
+
+def joined_rules(count: int) -> str:
+    """A rule pack of ``count`` rules, each joining three person facts without a condition:
+    each within the limit of one rule, together far beyond that of one check."""
+    def person(alias: str) -> dict:
+        return {"fact": "person", "as": alias}
+
+    rules = [{"id": f"R{i}", "severity": "advice", "subjects": ["a.person", "b.person",
+                                                                 "c.person"],
+              "message": {"nl": "m", "en": "m"}, "suggestion": {"nl": "s", "en": "s"},
+              "source": {"text": "001_7e2a7906d0b92de6.txt", "quote": "x"},
+              "when": [person("a"), person("b"), person("c")]} for i in range(count)]
+    return json.dumps({"pack": "joined", "version": "1", "rules": rules})
