@@ -306,7 +306,8 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "month": lambda m: MONTHS["nl"][MONTHS["en"].index(m)] if m in MONTHS["en"] else m or "",
     "node": lambda kind: _NODE[kind or ""],
     "link": lambda text: ("is een koppeling naar " + text[len("is a link to "):]) if text else "",
-    "reads": lambda what: {"CSV": "CSV", "a workbook": "werkboek"}[what or ""],
+    "reads": lambda what: {"CSV": "CSV", "a workbook": "werkboek",
+                           "a school file": "schoolbestand"}[what or ""],
     "written": lambda what: _WRITTEN[what or ""],
 }
 
@@ -601,7 +602,8 @@ _ROWS: list[tuple[str, str]] = [
      "{link}mandaat schrijft een werkboek alleen naar een naam die eindigt op .xlsx; noem "
      "het '{name}'"),
     (r"(?P<link>is a link to '.*'; )?a name ending in (?P<got>\.\S+) is read as "
-     r"(?P<reads>CSV|a workbook), and this is (?P<written>.*); name it '(?P<name>.*)'",
+     r"(?P<reads>CSV|a workbook|a school file), and this is (?P<written>.*); name it "
+     r"'(?P<name>.*)'",
      "{link}een naam die eindigt op {got} wordt gelezen als {reads}, en dit is {written}; "
      "noem het '{name}'"),
 ]

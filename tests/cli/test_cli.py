@@ -646,3 +646,16 @@ def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(board):
     assert {Path(e["file"]).name for e in records[2]["errors"]} == {"c\ufffd.yaml"}
     code, out, _ = run("check", str(board), "--format", "text", "--jobs", "1")
     assert "caf\ufffd.yaml" in out.encode("utf-8").decode("utf-8")
+
+
+def test_a_report_never_replaces_the_school_file_it_is_the_report_of(tmp_path, school_file):
+    school = tmp_path / "school.yaml"
+    school.write_text(school_file.read_text(encoding="utf-8"), encoding="utf-8")
+    before = school.read_bytes()
+    for fmt in ("text", "html"):
+        code, out, err = run("check", str(school), "--format", fmt, "-o", str(school), "--force")
+        assert (code, out) == (2, "")
+        assert err == (f"{school}: (bestand): een naam die eindigt op .yaml wordt gelezen als "
+                       f"schoolbestand, en dit is {'tekst' if fmt == 'text' else 'een webpagina'}"
+                       f"; noem het 'school.{'txt' if fmt == 'text' else 'html'}'\n")
+    assert school.read_bytes() == before

@@ -48,8 +48,9 @@ def write_file(path: str | Path, content: bytes | str, *, overwrite: bool = Fals
         The suffix that fits what is written: ``".xlsx"`` for a workbook, ``".yaml"`` or
         ``".json"`` for a school file, ``".csv"``, ``".html"`` or ``".txt"`` for other text.
         A workbook is written only to a name ending in ``.xlsx``; anything else never to a
-        name mandaat reads as a workbook, and a school file not to a ``.csv`` name
-        (``wrong_suffix``). ``None``: any name.
+        name mandaat reads as a workbook, a school file not to a ``.csv`` name, and a
+        report or other text not to a ``.yaml`` name (``wrong_suffix``). ``None``: any
+        name.
 
     Raises
     ------
@@ -128,8 +129,10 @@ def _refuse_suffix(path: str | Path, name: Path, suffix: str | None,
                 f"{via}mandaat writes a workbook only to a name ending in .xlsx; name it "
                 f"'{fits}'")])
     elif got in _WORKBOOK_NAMES or (got in CSV_SUFFIXES and suffix in (".yaml", ".yml",
-                                                                         ".json")):
-        reads = "CSV" if got in CSV_SUFFIXES else "a workbook"
+                                                                         ".json")) or (
+            got in (".yaml", ".yml") and suffix not in (".yaml", ".yml", ".json")):
+        reads = ("CSV" if got in CSV_SUFFIXES else "a school file" if got in (".yaml", ".yml")
+                 else "a workbook")
         what = _WHAT.get(suffix, "text")
         raise MandaatInputError([Problem(
             str(path), None, (), "wrong_suffix",
