@@ -425,3 +425,16 @@ def test_the_iber_who_supervises_the_bouw_supervises_its_groups_pupils():
     answer = mandaat.escalate(mandaat.load_school(_bouw_school(signals=[signal])), "s1")
     assert answer.acts_now == "nina"
 
+
+def test_the_teacher_of_the_group_is_its_leraar_not_the_assistant():
+    data = _bouw_school()
+    data["people"] += [{"id": "bas", "roles": ["onderwijsassistent"], "groups": ["5", "9"]},
+                       {"id": "ria", "roles": ["leraar"], "groups": ["8"]},
+                       {"id": "piet", "roles": ["leraar"], "groups": ["8"]}]
+    assert _walk(data, group="5").acts_now == "tom"
+    assert _walk(data, group="8").acts_now == "piet"       # several leraren: the first id
+    w = _walk(data, group="9")                                # only an assistant: nobody
+    assert (w.acts_now, w.nobody) == (None, "role")
+    w = _walk(data, group="9", asked=1)                       # the next step acts
+    assert (w.step, w.acts_now) == (1, "aart")
+
