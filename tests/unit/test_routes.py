@@ -438,3 +438,14 @@ def test_the_teacher_of_the_group_is_its_leraar_not_the_assistant():
     w = _walk(data, group="9", asked=1)                       # the next step acts
     assert (w.step, w.acts_now) == (1, "aart")
 
+
+def test_where_nothing_in_the_school_decides_the_first_by_id_acts():
+    data = school_data(tasks=[])
+    data["people"] = [{"id": "zoe", "roles": ["schoolleider"]},
+                      {"id": "yara", "roles": ["intern_begeleider"]},
+                      {"id": "anna", "roles": ["schoolleider"]},
+                      {"id": "ilse", "roles": ["intern_begeleider"]},
+                      {"id": "tom", "roles": ["leraar"], "groups": ["3"]}]
+    data["teams"] = []
+    w = _walk(data, group="3", asked=1, age_weeks=6)
+    assert w.path == ["tom", "ilse", "anna"]

@@ -147,9 +147,10 @@ def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
 
     ``leraar`` is the leraar of the pupil's group: a person with the role ``leraar`` who
     teaches it (the first by id), never an onderwijsassistent who teaches it too; a group
-    no leraar teaches names nobody. For a staff signal it is the person it is about; ``ib`` the ib'er who supervises the group or the subject,
-    else the first ib'er of the school; ``handled_by`` whoever handles the signal, else
-    the ib'er; the other roles, the first person in the file who holds them.
+    no leraar teaches names nobody. For a staff signal it is the person it is about.
+    ``ib`` is the ib'er who supervises the group or the subject, else the first ib'er of
+    the school by id; ``handled_by`` whoever handles the signal, else the ib'er; the other
+    roles, the first person by id who holds them.
     """
     if step.kind != "role":
         return step.ref if step.ref in G else None
@@ -183,10 +184,11 @@ def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
 
 
 def _first_holder(G: nx.MultiDiGraph, target: str) -> str | None:
-    for node in G.graph.get("people_order", ()):
-        if target in V.targets_held(tuple(G.nodes[node].get("roles", ()))):
-            return node
-    return None
+    """The first person by id who holds ``target``'s roles: the order of the file's
+    people means nothing."""
+    return min((node for node in G.graph.get("people_order", ())
+                if target in V.targets_held(tuple(G.nodes[node].get("roles", ())))),
+               default=None)
 
 
 def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:
