@@ -21,7 +21,6 @@ from mandaat.school import model as M
 from mandaat.school import vocabulary as V
 
 AS_OF = dt.date(2026, 11, 22)
-TARGET_ROLES = {role for roles in V.TARGETS.values() for role in roles}
 
 ids = st.from_regex(r"[a-z][a-z0-9_-]{0,7}", fullmatch=True).filter(lambda s: s != V.ALL_STAFF)
 names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
@@ -188,23 +187,12 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
 
 
 def shuffled(data: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
-    """The same school with every list in another order.
-
-    The one order the format gives meaning to is kept: among people who hold an
-    escalation target role, the first in the file is the one who acts.
-    """
+    """The same school with every list in another order, the people too: the format gives
+    no list order a meaning (where several people qualify, the first by id acts)."""
     out = {k: v for k, v in data.items()}
-    for key in ("teams", "tasks", "mandates", "signals"):
+    for key in ("people", "teams", "tasks", "mandates", "signals", "routes"):
         if key in out:
             out[key] = [_shuffle_inner(item, rnd) for item in _shuffle(out[key], rnd)]
-    people = [_shuffle_inner(p, rnd) for p in data["people"]]
-    fixed = [p for p in people if TARGET_ROLES & set(p["roles"])]
-    free = _shuffle([p for p in people if not TARGET_ROLES & set(p["roles"])], rnd)
-    merged: list[dict[str, Any]] = []
-    while fixed or free:
-        source = fixed if fixed and (not free or rnd.random() < 0.5) else free
-        merged.append(source.pop(0))
-    out["people"] = merged
     return out
 
 

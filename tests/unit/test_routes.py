@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import mandaat
-from mandaat.graph import build_graph
-from mandaat.graph.routes import Case, route_cycle, walk
+from mandaat.graph import build_graph, supervisors
+from mandaat.graph.routes import Case, route_cycle, supervising_ib, walk
 from mandaat.school.model import HandOn, Step
 from tests.conftest import school_data
 
@@ -392,3 +392,60 @@ def test_routes_times_deputies_times_signals_stay_small_and_quick():
     assert max(len(f.explanation.path) for f in walked) <= 11
     assert len(text) < 100 * 3_000, len(text)
     assert seconds < 3, seconds
+
+
+# --- who a step names: the bouw, the group's leraar, the first by id ----------------------
+
+
+def _bouw_school(**changes: Any) -> dict[str, Any]:
+    """Two ib'ers: aart (first by id and in the file) supervises group 1, nina the bouw of
+    groups 4-6, whose leraar tom teaches group 5."""
+    data = school_data(**changes)
+    data["people"] = [
+        {"id": "anna", "roles": ["schoolleider"]},
+        {"id": "aart", "roles": ["intern_begeleider"], "supervises": ["1"]},
+        {"id": "nina", "roles": ["intern_begeleider"], "supervises": ["bouw-4-6"]},
+        {"id": "tom", "roles": ["leraar"], "groups": ["5"]},
+        {"id": "sara", "roles": ["leraar"], "groups": ["1"]},
+    ]
+    data["teams"] = [{"id": "bouw-4-6", "kind": "bouw", "members": ["tom"]}]
+    data["tasks"] = []
+    return data
+
+
+def test_the_iber_who_supervises_the_bouw_supervises_its_groups_pupils():
+    data = _bouw_school()
+    G = build_graph(mandaat.load_school(data))
+    assert supervisors(G, group="5") == supervisors(G, "tom") == ["nina"]
+    assert supervising_ib(G, Case(group="5")) == "nina"
+    assert supervisors(G, group="1") == ["aart"]
+    assert _walk(data, group="5", asked=1).acts_now == "nina"
+    signal = {"id": "s1", "type": "extra_ondersteuning_nodig", "about": "lln-1", "group": "5",
+              "since": "2026-10-01"}
+    answer = mandaat.escalate(mandaat.load_school(_bouw_school(signals=[signal])), "s1")
+    assert answer.acts_now == "nina"
+
+
+def test_the_teacher_of_the_group_is_its_leraar_not_the_assistant():
+    data = _bouw_school()
+    data["people"] += [{"id": "bas", "roles": ["onderwijsassistent"], "groups": ["5", "9"]},
+                       {"id": "ria", "roles": ["leraar"], "groups": ["8"]},
+                       {"id": "piet", "roles": ["leraar"], "groups": ["8"]}]
+    assert _walk(data, group="5").acts_now == "tom"
+    assert _walk(data, group="8").acts_now == "piet"       # several leraren: the first id
+    w = _walk(data, group="9")                                # only an assistant: nobody
+    assert (w.acts_now, w.nobody) == (None, "role")
+    w = _walk(data, group="9", asked=1)                       # the next step acts
+    assert (w.step, w.acts_now) == (1, "aart")
+
+
+def test_where_nothing_in_the_school_decides_the_first_by_id_acts():
+    data = school_data(tasks=[])
+    data["people"] = [{"id": "zoe", "roles": ["schoolleider"]},
+                      {"id": "yara", "roles": ["intern_begeleider"]},
+                      {"id": "anna", "roles": ["schoolleider"]},
+                      {"id": "ilse", "roles": ["intern_begeleider"]},
+                      {"id": "tom", "roles": ["leraar"], "groups": ["3"]}]
+    data["teams"] = []
+    w = _walk(data, group="3", asked=1, age_weeks=6)
+    assert w.path == ["tom", "ilse", "anna"]

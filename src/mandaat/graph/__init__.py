@@ -243,8 +243,10 @@ def supervisors(G: nx.MultiDiGraph, person: str | None = None, *,
 
     An ib'er supervises a person who teaches a group the ib'er supervises, or who is a
     member of a team (a bouw) the ib'er supervises; a team is supervised directly, or
-    through the groups its members teach. Where several ib'ers qualify, the first id is
-    the one a rule names, so the answer never depends on the order of the file.
+    through the groups its members teach; a group (a pupil's) directly, or through the
+    teams its teachers are members of (the bouw it is in), as its teachers are. Where
+    several ib'ers qualify, the first id is the one a rule names, so the answer never
+    depends on the order of the file.
 
     >>> from mandaat import load_school
     >>> G = build_graph(load_school('''
@@ -259,9 +261,13 @@ def supervisors(G: nx.MultiDiGraph, person: str | None = None, *,
     ... '''))
     >>> supervisors(G, "tom"), supervisors(G, "sara"), supervisors(G, group="1")
     (['ib-onder'], ['ib-boven'], ['ib-onder'])
+    >>> supervisors(G, group="7")
+    ['ib-boven']
     """
     if group is not None:
-        places = [group_node(group)]
+        node = group_node(group)
+        places = [node] + [t for teacher in into(G, node, "teaches")
+                           for t in out_of(G, teacher, "member_of")]
     else:
         if person is None or person not in G:
             raise nx.NodeNotFound(f"no '{person}' in the graph")

@@ -145,10 +145,12 @@ def _holds(c: HandOn, case: Case, requests: int) -> bool:
 def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
     """Who a step names for this case, before absence: a person, team or external id.
 
-    ``leraar`` is the teacher of the pupil's group (the first by id), or the person a
-    staff signal is about; ``ib`` the ib'er who supervises the group or the subject,
-    else the first ib'er of the school; ``handled_by`` whoever handles the signal, else
-    the ib'er; the other roles, the first person in the file who holds them.
+    ``leraar`` is the leraar of the pupil's group: a person with the role ``leraar`` who
+    teaches it (the first by id), never an onderwijsassistent who teaches it too; a group
+    no leraar teaches names nobody. For a staff signal it is the person it is about.
+    ``ib`` is the ib'er who supervises the group or the subject, else the first ib'er of
+    the school by id; ``handled_by`` whoever handles the signal, else the ib'er; the other
+    roles, the first person by id who holds them.
     """
     if step.kind != "role":
         return step.ref if step.ref in G else None
@@ -156,7 +158,8 @@ def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
     if role == "leraar":
         if case.group is not None:
             node = group_node(case.group)
-            teachers = sorted(into(G, node, "teaches"))
+            teachers = sorted(p for p in into(G, node, "teaches")
+                              if "leraar" in G.nodes[p].get("roles", ()))
             return teachers[0] if teachers else None
         if case.subject in G and G.nodes[case.subject].get("kind") == "person":
             return case.subject
@@ -181,10 +184,11 @@ def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
 
 
 def _first_holder(G: nx.MultiDiGraph, target: str) -> str | None:
-    for node in G.graph.get("people_order", ()):
-        if target in V.targets_held(tuple(G.nodes[node].get("roles", ()))):
-            return node
-    return None
+    """The first person by id who holds ``target``'s roles: the order of the file's
+    people means nothing."""
+    return min((node for node in G.graph.get("people_order", ())
+                if target in V.targets_held(tuple(G.nodes[node].get("roles", ())))),
+               default=None)
 
 
 def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:

@@ -147,8 +147,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         The rule packs' default routes by signal type, and the params their conditions
         name; a school's own route for a signal type replaces the default.
 
-    The order of the school's lists does not change the facts, except where file order
-    means something: the ``holder`` of an escalation target is its first holder in the file.
+    The order of the school's lists does not change the facts: where several people
+    qualify (the ``holder`` of an escalation target), the first by id is taken.
     """
     wanted = set(FACT_KINDS if kinds is None else kinds)
     people = {p.id: p for p in school.people}
@@ -301,8 +301,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         })
 
     if "holder" in wanted:
-        held: dict[str, str] = {}  # target -> its first holder in the file
-        for p in school.people:
+        held: dict[str, str] = {}  # target -> its first holder by id
+        for p in _by_id(school.people):
             for target in V.targets_held(tuple(p.roles)):
                 held.setdefault(target, p.id)
             if len(held) == len(V.TARGETS):
