@@ -420,10 +420,17 @@ def _route_step_facts(school: School, G: Any) -> list[dict[str, Any]]:
 
 
 def _role_unheld(school: School, role: str) -> bool:
-    """Whether nobody in the school can ever fill a role step (for any case)."""
+    """Whether nobody in the school can ever fill a role step (for any case).
+
+    A ``handled_by`` step ends at whoever handles the signal, as the walk does, so it can
+    always end at a person; a signal that names no handler in a school without an ib'er
+    is the escalation's ``no_target`` finding, not the route's.
+    """
     if role == "leraar":
         return not any("leraar" in p.roles for p in school.people)
-    if role in ("ib", "handled_by"):
+    if role == "handled_by":
+        return False
+    if role == "ib":
         return not any(V.holds_target("intern_begeleider", p.roles) for p in school.people)
     return not any(V.holds_target(role, p.roles) for p in school.people)
 
