@@ -661,6 +661,26 @@ def test_quality_dialogue_needs_leader_and_iber_on_one_standing_consultation():
     assert findings(with_tasks(mt, tasks=data["tasks"]), "QUALITY_DIALOGUE") == []
 
 
+def _without_dialogue() -> dict:
+    data = school_data()
+    data["tasks"] = [t for t in data["tasks"] if t["id"] != "kwaliteit"]
+    return data
+
+
+def test_quality_dialogue_a_board_member_is_not_the_school_leader():
+    # issue 25: a bestuur member on the dialogue does not stand in for the school leader
+    data = _without_dialogue()
+    data["people"] = data["people"] + [{"id": "bert", "roles": ["bestuur"]}]
+    dialogue = {"id": "dialoog", "type": "kwaliteitsdialoog", "accountable": "bert",
+                "responsible": ["bert", "ilse"]}
+    (found,) = findings(with_tasks(dialogue, tasks=data["tasks"], people=data["people"]),
+                        "QUALITY_DIALOGUE")
+    assert found.subjects == ["ilse"]
+    dialogue["consulted"] = ["anna"]
+    assert findings(with_tasks(dialogue, tasks=data["tasks"], people=data["people"]),
+                    "QUALITY_DIALOGUE") == []
+
+
 def test_no_file_supervision_fires_for_the_iber_only():
     task = {"id": "dossiers", "type": "dossiertoezicht", "accountable": "anna",
             "responsible": ["ilse"]}

@@ -16,13 +16,17 @@ from ..school import vocabulary as V
 from .model import Finding, Report
 
 _WHO = {"nl": {"who_ib": "een ib'er", "who_teacher": "een leraar",
-               "who_leader": "de schoolleider", None: "iemand"},
+               "who_leader": "de schoolleider",
+               "who_schoolleider": "de schoolleider", None: "iemand"},
         "en": {"who_ib": "an ib'er", "who_teacher": "a teacher",
-               "who_leader": "the school leader", None: "anyone"}}
+               "who_leader": "the school leader",
+               "who_schoolleider": "the school leader", None: "anyone"}}
 _NO_WHO = {"nl": {"who_ib": "geen ib'er", "who_teacher": "geen leraar",
-                  "who_leader": "de schoolleider niet", None: "niemand"},
+                  "who_leader": "de schoolleider niet",
+                  "who_schoolleider": "de schoolleider niet", None: "niemand"},
            "en": {"who_ib": "no ib'er", "who_teacher": "no teacher",
-                  "who_leader": "not the school leader", None: "nobody"}}
+                  "who_leader": "not the school leader",
+                  "who_schoolleider": "not the school leader", None: "nobody"}}
 
 
 @dataclass
@@ -85,8 +89,8 @@ def because_words(fact: Mapping[str, Any], names: Mapping[str, str], lang: str =
 
 
 def _who_key(fact: Mapping[str, Any]) -> str | None:
-    return next((k for k in ("who_ib", "who_teacher", "who_leader") if fact.get(k) is True),
-                None)
+    return next((k for k in ("who_ib", "who_teacher", "who_schoolleider", "who_leader")
+                 if fact.get(k) is True), None)
 
 
 def _assignment(f: Mapping[str, Any], w: _Words, absent: bool) -> str:

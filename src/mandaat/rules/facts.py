@@ -37,9 +37,9 @@ FACT_KINDS: dict[str, dict[str, str]] = {
     },
     "assignment": {
         "task": "id", "as": "raci", "who": "id", "who_kind": "who_kind",
-        "who_leader": "bool", "who_ib": "bool", "who_teacher": "bool",
-        "task_type": "task_type", "domain": "domain", "personnel": "bool",
-        "task_about": "id", "seq": "number", "by_default": "bool",
+        "who_leader": "bool", "who_schoolleider": "bool", "who_ib": "bool",
+        "who_teacher": "bool", "task_type": "task_type", "domain": "domain",
+        "personnel": "bool", "task_about": "id", "seq": "number", "by_default": "bool",
     },
     "task": {
         "task": "id", "type": "task_type", "domain": "domain", "personnel": "bool",
@@ -204,9 +204,10 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
     tasks = by_id(school.tasks)
     want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
-    # what an assignment says of its holder: kind, leader, ib'er, teacher
+    # what an assignment says of its holder: kind, leader, school leader, ib'er, teacher
     holder_of = {who: (kind, *_NO_FLAGS.values()) for who, kind in kind_of.items()}
-    holder_of.update({who: ("person", f["leader"], f["ib"], f["teacher"])
+    holder_of.update({who: ("person", f["leader"], "schoolleider" in people[who].roles,
+                            f["ib"], f["teacher"])
                       for who, f in flags.items()})
     no_holder = ("all_staff", *_NO_FLAGS.values())
     personnel_types = V.PERSONNEL_TASK_TYPES
@@ -238,13 +239,13 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 continue
             default = by_default and seq == 0
             for who in sorted(set(holders)) if len(holders) > 1 else holders:
-                who_kind, leader, ib, teacher = holder_of.get(who, no_holder)
+                who_kind, leader, head, ib, teacher = holder_of.get(who, no_holder)
                 append({
                     "k": "assignment", "task": task_id, "as": raci, "who": who,
-                    "who_kind": who_kind, "who_leader": leader, "who_ib": ib,
-                    "who_teacher": teacher, "task_type": task_type, "domain": domain,
-                    "personnel": personnel, "task_about": about, "seq": seq,
-                    "by_default": default,
+                    "who_kind": who_kind, "who_leader": leader, "who_schoolleider": head,
+                    "who_ib": ib, "who_teacher": teacher, "task_type": task_type,
+                    "domain": domain, "personnel": personnel, "task_about": about,
+                    "seq": seq, "by_default": default,
                 })
 
     if "lead" in wanted:
@@ -313,7 +314,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     return SchoolFacts(tuple(facts), walked)
 
 
-_NO_FLAGS = {"leader": False, "ib": False, "teacher": False}
+_NO_FLAGS = {"leader": False, "schoolleider": False, "ib": False, "teacher": False}
 _NO_ROLES = dict.fromkeys(V.ROLES, False)
 
 
