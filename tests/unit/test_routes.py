@@ -191,6 +191,22 @@ def test_route_ends_nowhere_for_a_role_nobody_holds_or_an_absent_person():
     assert _rule(_with(away, "ilse", deputy="nina"), "ROUTE_ENDS_NOWHERE") == []
 
 
+def test_a_handled_by_step_ends_at_the_handler_also_without_an_iber():
+    # issue 25: the route check agrees with the walk, which goes to whoever handles it
+    data = _school(routes=[_route({"role": "handled_by"}, {"role": "schoolleider"},
+                                  signal="afspraak_niet_nagekomen")],
+                   signals=[{"id": "s1", "type": "afspraak_niet_nagekomen", "about": "tom",
+                             "handled_by": "anna"}])
+    data["people"] = [p for p in data["people"] if p["id"] not in ("ilse", "nina")]
+    data["tasks"] = []
+    answer = mandaat.escalate(mandaat.load_school(data), "s1")
+    assert answer.acts_now == "anna"
+    assert _rule(data, "ROUTE_ENDS_NOWHERE") == []
+    # a role step nobody holds still ends nowhere
+    data["routes"][0]["steps"][0] = {"role": "ib"}
+    assert _rule(data, "ROUTE_ENDS_NOWHERE") == [["r1"]]
+
+
 def test_route_cycle_and_the_teacher_first():
     data = _school(routes=[_route({"role": "ib"}, {"role": "leraar"}, {"role": "ib"})])
     assert _rule(data, "ROUTE_CYCLE") == [["r1"]]

@@ -16,13 +16,19 @@ from ..school import vocabulary as V
 from .model import Finding, Report
 
 _WHO = {"nl": {"who_ib": "een ib'er", "who_teacher": "een leraar",
-               "who_leader": "de schoolleider", None: "iemand"},
+               "who_leader": "de schoolleider",
+               "who_schoolleider": "de schoolleider", None: "iemand"},
         "en": {"who_ib": "an ib'er", "who_teacher": "a teacher",
-               "who_leader": "the school leader", None: "anyone"}}
+               "who_leader": "the school leader",
+               "who_schoolleider": "the school leader", None: "anyone"}}
 _NO_WHO = {"nl": {"who_ib": "geen ib'er", "who_teacher": "geen leraar",
-                  "who_leader": "de schoolleider niet", None: "niemand"},
+                  "who_leader": "de schoolleider niet",
+                  "who_schoolleider": "de schoolleider niet", None: "niemand"},
            "en": {"who_ib": "no ib'er", "who_teacher": "no teacher",
-                  "who_leader": "not the school leader", None: "nobody"}}
+                  "who_leader": "not the school leader",
+                  "who_schoolleider": "not the school leader", None: "nobody"}}
+#: How a member of a team named on a task is on it (``member_assignment``).
+_VIA = {"nl": (" via {team}", " via een team"), "en": (" through {team}", " through a team")}
 
 
 @dataclass
@@ -74,6 +80,9 @@ def because_words(fact: Mapping[str, Any], names: Mapping[str, str], lang: str =
     >>> because_words({"fact": "assignment", "absent": True, "task": "mdo",
     ...                "as": "responsible", "who_ib": True}, {"mdo": "MDO"})
     "Bij 'MDO' is geen ib'er uitvoerend."
+    >>> because_words({"fact": "member_assignment", "task": "ov", "as": "responsible",
+    ...                "who": "ilse", "via_team": "mt"}, {"ilse": "Ilse", "mt": "het MT"})
+    "Ilse is uitvoerend via het MT bij 'ov'."
     >>> because_words({"fact": "scope", "absent": True, "to": "mark", "from_leader": True,
     ...                "item": "planning"}, {"mark": "Mark"})
     'Mark heeft geen mandaat van de schoolleider voor planning.'
@@ -85,14 +94,17 @@ def because_words(fact: Mapping[str, Any], names: Mapping[str, str], lang: str =
 
 
 def _who_key(fact: Mapping[str, Any]) -> str | None:
-    return next((k for k in ("who_ib", "who_teacher", "who_leader") if fact.get(k) is True),
-                None)
+    return next((k for k in ("who_ib", "who_teacher", "who_schoolleider", "who_leader")
+                 if fact.get(k) is True), None)
 
 
 def _assignment(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
     nl = w.lang == "nl"
     role = w.one_or_more(f.get("as", ""), w.raci) if "as" in f else (
         "betrokken" if nl else "involved")
+    if f.get("fact") == "member_assignment":
+        one, any_team = _VIA[w.lang]
+        role += one.format(team=w.name(f["via_team"])) if "via_team" in f else any_team
     if not absent:
         tail = ((" (volgens de standaard van de school)" if nl else " (by the school's default)")
                 if f.get("by_default") else "")
@@ -238,7 +250,7 @@ def _generic(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
             + f"{f.get('fact')}: {shown}")
 
 
-_SENTENCES = {"assignment": _assignment, "person": _person, "task": _task,
+_SENTENCES = {"assignment": _assignment, "member_assignment": _assignment, "person": _person, "task": _task,
               "mandate": _mandate, "scope": _scope, "covers": _scope, "workload": _workload,
               "signal": _signal, "walk": _walk, "holder": _holder, "lead": _lead,
               "route_step": _route_step}

@@ -37,9 +37,14 @@ FACT_KINDS: dict[str, dict[str, str]] = {
     },
     "assignment": {
         "task": "id", "as": "raci", "who": "id", "who_kind": "who_kind",
-        "who_leader": "bool", "who_ib": "bool", "who_teacher": "bool",
-        "task_type": "task_type", "domain": "domain", "personnel": "bool",
-        "task_about": "id", "seq": "number", "by_default": "bool",
+        "who_leader": "bool", "who_schoolleider": "bool", "who_ib": "bool",
+        "who_teacher": "bool", "task_type": "task_type", "domain": "domain",
+        "personnel": "bool", "task_about": "id", "seq": "number", "by_default": "bool",
+    },
+    "member_assignment": {
+        "task": "id", "as": "raci", "who": "id", "via_team": "id", "who_leader": "bool",
+        "who_schoolleider": "bool", "who_ib": "bool", "who_teacher": "bool",
+        "task_type": "task_type", "domain": "domain", "personnel": "bool", "seq": "number",
     },
     "task": {
         "task": "id", "type": "task_type", "domain": "domain", "personnel": "bool",
@@ -204,13 +209,17 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
     tasks = by_id(school.tasks)
     want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
-    # what an assignment says of its holder: kind, leader, ib'er, teacher
+    want_members = "member_assignment" in wanted
+    # what an assignment says of its holder: kind, leader, school leader, ib'er, teacher
     holder_of = {who: (kind, *_NO_FLAGS.values()) for who, kind in kind_of.items()}
-    holder_of.update({who: ("person", f["leader"], f["ib"], f["teacher"])
+    holder_of.update({who: ("person", f["leader"], "schoolleider" in people[who].roles,
+                            f["ib"], f["teacher"])
                       for who, f in flags.items()})
     no_holder = ("all_staff", *_NO_FLAGS.values())
+    # a team named on a task stands for its members (people only), each once
+    team_members = {t.id: sorted(set(t.members) & people.keys()) for t in school.teams}
     personnel_types = V.PERSONNEL_TASK_TYPES
-    for task in tasks if want_tasks or want_assignments else ():
+    for task in tasks if want_tasks or want_assignments or want_members else ():
         task_id, task_type = task.id, task.type
         domain = domain_of[task_id]
         personnel = task_type in personnel_types
@@ -229,7 +238,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 "suggested_type": (V.suggested_type(task.title)
                                    if task_type == V.OTHER_TASK_TYPE else ""),
             })
-        if not want_assignments:
+        if not (want_assignments or want_members):
             continue
         about = task.about or ""
         for seq, (raci, holders) in enumerate(zip(V.RACI, (
@@ -238,14 +247,25 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 continue
             default = by_default and seq == 0
             for who in sorted(set(holders)) if len(holders) > 1 else holders:
-                who_kind, leader, ib, teacher = holder_of.get(who, no_holder)
-                append({
-                    "k": "assignment", "task": task_id, "as": raci, "who": who,
-                    "who_kind": who_kind, "who_leader": leader, "who_ib": ib,
-                    "who_teacher": teacher, "task_type": task_type, "domain": domain,
-                    "personnel": personnel, "task_about": about, "seq": seq,
-                    "by_default": default,
-                })
+                who_kind, leader, head, ib, teacher = holder_of.get(who, no_holder)
+                if want_assignments:
+                    append({
+                        "k": "assignment", "task": task_id, "as": raci, "who": who,
+                        "who_kind": who_kind, "who_leader": leader, "who_schoolleider": head,
+                        "who_ib": ib, "who_teacher": teacher, "task_type": task_type,
+                        "domain": domain, "personnel": personnel, "task_about": about,
+                        "seq": seq, "by_default": default,
+                    })
+                if want_members and who_kind == "team":
+                    for member in team_members[who]:
+                        _, leader, head, ib, teacher = holder_of[member]
+                        append({
+                            "k": "member_assignment", "task": task_id, "as": raci,
+                            "who": member, "via_team": who, "who_leader": leader,
+                            "who_schoolleider": head, "who_ib": ib, "who_teacher": teacher,
+                            "task_type": task_type, "domain": domain,
+                            "personnel": personnel, "seq": seq,
+                        })
 
     if "lead" in wanted:
         members = {t.id: t.members for t in school.teams}
@@ -313,7 +333,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     return SchoolFacts(tuple(facts), walked)
 
 
-_NO_FLAGS = {"leader": False, "ib": False, "teacher": False}
+_NO_FLAGS = {"leader": False, "schoolleider": False, "ib": False, "teacher": False}
 _NO_ROLES = dict.fromkeys(V.ROLES, False)
 
 
@@ -420,10 +440,17 @@ def _route_step_facts(school: School, G: Any) -> list[dict[str, Any]]:
 
 
 def _role_unheld(school: School, role: str) -> bool:
-    """Whether nobody in the school can ever fill a role step (for any case)."""
+    """Whether nobody in the school can ever fill a role step (for any case).
+
+    A ``handled_by`` step ends at whoever handles the signal, as the walk does, so it can
+    always end at a person; a signal that names no handler in a school without an ib'er
+    is the escalation's ``no_target`` finding, not the route's.
+    """
     if role == "leraar":
         return not any("leraar" in p.roles for p in school.people)
-    if role in ("ib", "handled_by"):
+    if role == "handled_by":
+        return False
+    if role == "ib":
         return not any(V.holds_target("intern_begeleider", p.roles) for p in school.people)
     return not any(V.holds_target(role, p.roles) for p in school.people)
 
