@@ -41,11 +41,6 @@ FACT_KINDS: dict[str, dict[str, str]] = {
         "who_teacher": "bool", "task_type": "task_type", "domain": "domain",
         "personnel": "bool", "task_about": "id", "seq": "number", "by_default": "bool",
     },
-    "member_assignment": {
-        "task": "id", "as": "raci", "who": "id", "via_team": "id", "who_leader": "bool",
-        "who_schoolleider": "bool", "who_ib": "bool", "who_teacher": "bool",
-        "task_type": "task_type", "domain": "domain", "personnel": "bool", "seq": "number",
-    },
     "task": {
         "task": "id", "type": "task_type", "domain": "domain", "personnel": "bool",
         "case_holder": "id", "about": "id", "n_accountable": "number",
@@ -209,17 +204,14 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
     tasks = by_id(school.tasks)
     want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
-    want_members = "member_assignment" in wanted
     # what an assignment says of its holder: kind, leader, school leader, ib'er, teacher
     holder_of = {who: (kind, *_NO_FLAGS.values()) for who, kind in kind_of.items()}
     holder_of.update({who: ("person", f["leader"], "schoolleider" in people[who].roles,
                             f["ib"], f["teacher"])
                       for who, f in flags.items()})
     no_holder = ("all_staff", *_NO_FLAGS.values())
-    # a team named on a task stands for its members (people only), each once
-    team_members = {t.id: sorted(set(t.members) & people.keys()) for t in school.teams}
     personnel_types = V.PERSONNEL_TASK_TYPES
-    for task in tasks if want_tasks or want_assignments or want_members else ():
+    for task in tasks if want_tasks or want_assignments else ():
         task_id, task_type = task.id, task.type
         domain = domain_of[task_id]
         personnel = task_type in personnel_types
@@ -238,7 +230,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 "suggested_type": (V.suggested_type(task.title)
                                    if task_type == V.OTHER_TASK_TYPE else ""),
             })
-        if not (want_assignments or want_members):
+        if not want_assignments:
             continue
         about = task.about or ""
         for seq, (raci, holders) in enumerate(zip(V.RACI, (
@@ -248,24 +240,13 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             default = by_default and seq == 0
             for who in sorted(set(holders)) if len(holders) > 1 else holders:
                 who_kind, leader, head, ib, teacher = holder_of.get(who, no_holder)
-                if want_assignments:
-                    append({
-                        "k": "assignment", "task": task_id, "as": raci, "who": who,
-                        "who_kind": who_kind, "who_leader": leader, "who_schoolleider": head,
-                        "who_ib": ib, "who_teacher": teacher, "task_type": task_type,
-                        "domain": domain, "personnel": personnel, "task_about": about,
-                        "seq": seq, "by_default": default,
-                    })
-                if want_members and who_kind == "team":
-                    for member in team_members[who]:
-                        _, leader, head, ib, teacher = holder_of[member]
-                        append({
-                            "k": "member_assignment", "task": task_id, "as": raci,
-                            "who": member, "via_team": who, "who_leader": leader,
-                            "who_schoolleider": head, "who_ib": ib, "who_teacher": teacher,
-                            "task_type": task_type, "domain": domain,
-                            "personnel": personnel, "seq": seq,
-                        })
+                append({
+                    "k": "assignment", "task": task_id, "as": raci, "who": who,
+                    "who_kind": who_kind, "who_leader": leader, "who_schoolleider": head,
+                    "who_ib": ib, "who_teacher": teacher, "task_type": task_type,
+                    "domain": domain, "personnel": personnel, "task_about": about,
+                    "seq": seq, "by_default": default,
+                })
 
     if "lead" in wanted:
         members = {t.id: t.members for t in school.teams}
