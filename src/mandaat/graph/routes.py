@@ -185,10 +185,14 @@ def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
 
 def _first_holder(G: nx.MultiDiGraph, target: str) -> str | None:
     """The first person by id who holds ``target``'s roles: the order of the file's
-    people means nothing."""
-    return min((node for node in G.graph.get("people_order", ())
-                if target in V.targets_held(tuple(G.nodes[node].get("roles", ())))),
-               default=None)
+    people means nothing. Worked out once per graph for every target."""
+    first = G.graph.get("first_holders")
+    if first is None:
+        first = G.graph["first_holders"] = {}
+        for node in sorted(G.graph.get("people_order", ())):
+            for held in V.targets_held(tuple(G.nodes[node].get("roles", ()))):
+                first.setdefault(held, node)
+    return first.get(target)
 
 
 def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:
