@@ -113,13 +113,15 @@ def _encoding(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
-def _inspect_zip(data: bytes, file: str) -> tuple[bytes, dict[str, str], dict[str, bytes]]:
+def _inspect_zip(data: bytes, file: str
+                 ) -> tuple[bytes, dict[str, str], dict[str, bytes], dict[str, tuple[int, int]]]:
     """Check the limits of an xlsx zip before anything parses it, and pack it anew.
 
     Every part is unpacked here, within the limits, and checked; what openpyxl opens is a
     zip of exactly those bytes (stored, not compressed), so it never meets a part that lies
     about its size, a stream listed twice, or a way of packing Excel does not use.
-    Returns that zip, the path of each sheet's part by sheet name, and the parts.
+    Returns that zip, the path of each sheet's part by sheet name, the parts, and for each
+    sheet part with a value beyond the rows or columns mandaat reads, the first such cell.
     """
     if data.startswith(_OLE2):
         raise _refuse(file, "not_a_workbook",
@@ -186,13 +188,16 @@ def _inspect_zip(data: bytes, file: str) -> tuple[bytes, dict[str, str], dict[st
                       "mandaat runs no macros; save it as an Excel workbook (.xlsx)")
     _count_entries(parts, file)
     sheets = _sheet_parts(parts, file)
+    far: dict[str, tuple[int, int]] = {}
     for part in set(sheets.values()) & parts.keys():
-        parts[part] = _without_far_empty_cells(parts[part])
+        parts[part], cell = _scan_sheet(parts[part])
+        if cell is not None:
+            far[part] = cell
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as clean:
         for name, part in parts.items():
             clean.writestr(name, part)
-    return packed.getvalue(), sheets, parts
+    return packed.getvalue(), sheets, parts, far
 
 
 #: What openpyxl builds an object for while it opens a workbook, before any sheet is read:
@@ -255,7 +260,7 @@ class _Book:
 
     def __init__(self, data: bytes, file: str):
         self.file = file
-        clean, self._parts, self._bytes = _inspect_zip(data, file)
+        clean, self._parts, self._bytes, self._far = _inspect_zip(data, file)
         import openpyxl
 
         with warnings.catch_warnings():
@@ -276,7 +281,7 @@ class _Book:
         rows: list[list[Any]] = []
         special: dict[tuple[int, int], tuple[str, str]] = {}
         cells = 0
-        far = _beyond(self._bytes.get(self._parts.get(name, ""), b""))
+        far = self._far.get(self._parts.get(name, ""))
         if far is not None:
             r, c = far
             what = (f"row {LIMITS['rows']}; mandaat reads at most {LIMITS['rows']} rows"
@@ -347,38 +352,32 @@ class _Book:
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,15})[\"'][^>]*?(/?)>")
 
 
-def _column(letters: bytes) -> int:
+def _column(letters: str | bytes) -> int:
+    """``"B"`` -> 2, ``"AA"`` -> 27."""
     col = 0
     for ch in letters.upper():
-        col = col * 26 + ch - 64
+        col = col * 26 + (ch if isinstance(ch, int) else ord(ch)) - 64
     return col
 
 
-def _beyond(part: bytes) -> tuple[int, int] | None:
-    """The first cell with content beyond the rows or columns mandaat reads, if any."""
-    for m in _CELL.finditer(part):
-        if m.group(3):
-            continue
-        row, col = int(m.group(2)), _column(m.group(1))
-        if row > LIMITS["rows"] or col > LIMITS["columns"]:
-            return row, col
-    return None
+def _scan_sheet(part: bytes) -> tuple[bytes, tuple[int, int] | None]:
+    """One pass over a sheet's XML: the sheet without the empty cells (a format and nothing
+    else) beyond the columns mandaat reads, for openpyxl would make an empty cell for every
+    column up to each of them; and the first cell with content beyond the rows or columns
+    mandaat reads, if any."""
+    far: list[tuple[int, int]] = []
 
-
-def _without_far_empty_cells(part: bytes) -> bytes:
-    """The sheet without the empty cells (a format and nothing else) beyond the columns
-    mandaat reads: openpyxl would make an empty cell for every column up to each of them."""
     def keep(m: re.Match[bytes]) -> bytes:
-        return b"" if m.group(3) and _column(m.group(1)) > LIMITS["columns"] else m.group(0)
+        col = _column(m.group(1))
+        if m.group(3):
+            return b"" if col > LIMITS["columns"] else m.group(0)
+        if not far and (int(m.group(2)) > LIMITS["rows"] or col > LIMITS["columns"]):
+            far.append((int(m.group(2)), col))
+        return m.group(0)
 
-    return _CELL.sub(keep, part)
+    return _CELL.sub(keep, part), far[0] if far else None
 
 
 def _parse_ref(ref: str) -> tuple[int, int] | None:
     m = re.fullmatch(r"([A-Za-z]{1,3})(\d+)", ref)
-    if not m:
-        return None
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
+    return (int(m.group(2)), _column(m.group(1))) if m else None
