@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 from ._dutch import date_words
 from .errors import (
-    CheckTimeoutError,
     Problem,
     RulePackError,
     SchoolFileError,
@@ -36,7 +35,7 @@ from .rules import (
     packs_routes,
     shared_default_pack,
 )
-from .rules._engine import CompiledRules, Match, run_forked
+from .rules._engine import CompiledRules, Match, run_within
 from .rules.facts import field_order, public_fact, school_facts
 from .rules.sources import registry
 from .school import vocabulary as V
@@ -316,12 +315,8 @@ def _within(timeout: float, school: School, compiled: CompiledRules,
             work: Callable[[], _Result]) -> _Result:
     """``work`` in a forked child that is killed after ``timeout`` seconds."""
     compiled.register()  # once, here: the child inherits it
-    try:
-        return run_forked(work, timeout)
-    except TimeoutError:
-        src = school._source
-        raise CheckTimeoutError.after(src.name if src is not None else "<school>",
-                                      timeout) from None
+    src = school._source
+    return run_within(work, timeout, src.name if src is not None else "<school>")
 
 
 def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: CompiledRules,

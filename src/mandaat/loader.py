@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import CheckTimeoutError, SchoolFileError
+from .errors import SchoolFileError
 from .school._source import ParseFailure, Source, check_data, is_workbook_path, read_source
 from .school.files import dump_school, load_text, validate_school
 from .school.model import School
@@ -95,9 +95,6 @@ def within(read: Callable[[], School], file: str, timeout: float | None) -> Scho
     time is up (``CheckTimeoutError`` for ``file``)."""
     if timeout is None:
         return read()
-    from .rules._engine import run_forked  # the engine's fork, safe under its lock
+    from .rules._engine import run_within  # the engine's fork, safe under its lock
 
-    try:
-        return run_forked(read, timeout)
-    except TimeoutError:
-        raise CheckTimeoutError.after(file, timeout) from None
+    return run_within(read, timeout, file)

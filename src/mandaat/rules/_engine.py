@@ -71,7 +71,7 @@ except ImportError as _exc:  # pragma: no cover - depends on how durable-rules w
         "--no-cache-dir --no-binary durable-rules durable-rules==2.0.28"
     ) from None
 
-from ..errors import MandaatInputError, Problem, RulePackError
+from ..errors import CheckTimeoutError, MandaatInputError, Problem, RulePackError
 from . import MAX_CHECK_JOIN_SIZE, MAX_JOIN_SIZE, Pattern, Rule, operations
 from . import facts as F
 from ._prefilter import Prefilter
@@ -947,6 +947,15 @@ def keep_pools_in_the_heap() -> bool:
 _LONGEST_WAIT = 1e9
 
 
+def run_within(work: Callable[[], T], timeout: float, file: str) -> T:
+    """:func:`run_forked`, with the time running out as the ``CheckTimeoutError`` of the
+    input read from ``file``: what ``--timeout`` and every ``timeout=`` raise."""
+    try:
+        return run_forked(work, timeout)
+    except TimeoutError:
+        raise CheckTimeoutError.after(file, timeout) from None
+
+
 def run_forked(work: Callable[[], T], timeout: float) -> T:
     """Run ``work`` in a forked child process and return its result, or raise
     ``TimeoutError`` after ``timeout`` seconds, when the child is killed.
@@ -1031,4 +1040,4 @@ def _outcome(work: Callable[[], Any]) -> bytes:
             return pickle.dumps(("raise", EngineError(f"{type(exc).__name__}: {exc}")))
 
 
-__all__ = ["CompiledRules", "EngineError", "Match", "run_forked"]
+__all__ = ["CompiledRules", "EngineError", "Match", "run_forked", "run_within"]
