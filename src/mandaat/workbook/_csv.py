@@ -18,19 +18,26 @@ from ._xlsx import _read_file
 # --- reading CSV ---------------------------------------------------------------------------
 
 
+def _windows_text(data: bytes) -> str | None:
+    """What Dutch Excel saves as "CSV (gescheiden door lijstscheidingsteken)": Windows-1252;
+    ``None`` for a file with NUL bytes, a zip (a workbook saved under another name) or bytes
+    Windows-1252 does not have."""
+    if b"\0" in data or data.startswith(b"PK"):
+        return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
 def _csv_grid(path: str | Path) -> _Grid:
     file = str(path)
     data = _read_file(Path(path), file)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        # what Dutch Excel saves as "CSV (gescheiden door lijstscheidingsteken)": Windows-1252;
-        # not a file with NUL bytes or a zip (a workbook saved under another name)
-        if b"\0" in data or data.startswith(b"PK"):
-            raise _refuse(file, "not_utf8", f"not UTF-8 text ({exc.reason})") from None
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
+        text = _windows_text(data)
+        if text is None:
             raise _refuse(file, "not_utf8", f"not UTF-8 text ({exc.reason})") from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
