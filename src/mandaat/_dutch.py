@@ -284,6 +284,11 @@ def _known(text: str | None) -> str:
 
 
 #: How a named group of a row's pattern is put in Dutch before it fills the template.
+def _thousands(number: str | None) -> str:
+    """A number as Dutch writes it: ``10,000`` as ``10.000``."""
+    return (number or "").replace(",", ".")
+
+
 _GROUPS: dict[str, Callable[[str | None], str]] = {
     "hint": _hint,
     "got": _got,
@@ -301,8 +306,8 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "utf8": _detail(_UTF8),
     "os": _detail(_OS),
     "pydantic": _detail(_PYDANTIC),
-    "count": lambda n: (n or "").replace(",", "."),  # 10,000 -> 10.000
-    "first": lambda n: (n or "").replace(",", "."),  # the first 1,000 -> 1.000
+    # numbers with thousands: 10,000 -> 10.000
+    "count": _thousands, "first": _thousands, "n": _thousands, "limit": _thousands,
     "month": lambda m: MONTHS["nl"][MONTHS["en"].index(m)] if m in MONTHS["en"] else m or "",
     "node": lambda kind: _NODE[kind or ""],
     "link": lambda text: ("is een koppeling naar " + text[len("is a link to "):]) if text else "",

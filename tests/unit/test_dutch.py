@@ -428,3 +428,8 @@ def test_the_docs_say_which_language_comes_where():
                    "onbekende rol 'intern-begeleider' (bedoelde u 'intern_begeleider'?)",
                    "rule packs and scenario files stay\nEnglish"):
         assert phrase in doc, phrase
+
+
+def test_numbers_with_thousands_are_written_as_dutch_writes_them():
+    assert translate("the cell holds 60,000,000 characters; a cell holds at most 32,767") == (
+        "de cel bevat 60.000.000 tekens; een cel bevat er hoogstens 32.767")
