@@ -258,7 +258,9 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
                           "overleg directie en ib"),
     "leerlingbespreking": ("leerlingbesprekingen",),
     "zorgcasus": ("casus", "zorgleerling"),
-    "oudergesprek_zorg": ("oudergesprek", "gesprek met ouders", "ouders gesprek"),
+    # the rapport- and tienminutengesprekken every teacher holds are no care: only a
+    # conversation a title ties to care points to this type
+    "oudergesprek_zorg": ("zorggesprek", "oudergesprek over zorg", "gesprek met ouders over zorg"),
     "mdo_organiseren": ("mdo", "multidisciplinair overleg", "zorgteam", "ondersteuningsteam"),
     "opp_opstellen": ("opp", "ontwikkelingsperspectief"),
     "contact_extern": ("externe contacten", "contact met externen"),
@@ -293,22 +295,69 @@ def _plain(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+#: A word this long or longer is also found as the last part of a compound
+#: ("groepshandelingsplannen" holds "handelingsplannen"); shorter ones ("mdo", "tlv",
+#: "casus") only on their own, where they cannot be part of another word by chance; and
+#: so is a word whose compounds mean something else ("zelfbeoordeling" is no assessment
+#: interview).
+_COMPOUND_FROM = 6
+_NOT_IN_COMPOUNDS = frozenset({"beoordeling"})
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """The forms of a title word that point to its task type: the word, its plurals
+    (``-s``, and ``-en``: ``-n`` after an ``e``, after a doubled consonant where a short
+    vowel comes before it, as in plan, plannen); in a phrase, of its last word.
+
+    >>> word_forms("handelingsplan")
+    ('handelingsplan', 'handelingsplannen', 'handelingsplans')
+    >>> word_forms("analyse")
+    ('analyse', 'analysen', 'analyses')
+    """
+    last = word[-1]
+    if last == "e":
+        plural = word + "n"
+    elif (len(word) >= 3 and last not in "aeiouywx" and word[-2] in "aeiou"
+          and word[-3] not in "aeiou"):
+        plural = word + last + "en"
+    else:
+        plural = word + "en"
+    return (word, plural, word + "s")
+
+
+def _word_pattern(word: str) -> str:
+    first = re.split(r"[^a-z]", word, maxsplit=1)[0]
+    compounds = len(first) >= _COMPOUND_FROM and word not in _NOT_IN_COMPOUNDS
+    prefix = "[a-z]*" if compounds else ""
+    return (rf"(?<![a-z0-9]){prefix}(?:"
+            + "|".join(re.escape(f) for f in word_forms(word)) + r")(?![a-z0-9])")
+
+
+def type_words() -> dict[str, tuple[str, ...]]:
+    """The words in a title that point to each known task type: its own name (read with
+    underscores as spaces) and the words schools write for it (docs/school-format.md
+    lists them). Each is also found in its plural and, from six letters on, at the end of
+    a compound.
+
+    >>> type_words()["groepsplan"][:3]
+    ('groepsplan', 'groepsplannen', 'handelingsplan')
+    """
+    return {t: (t.replace("_", " "), *_TYPE_WORDS.get(t, ())) for t in DOMAIN_OF_TASK_TYPE}
+
+
 @functools.cache
 def _type_patterns() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
     """One pattern that matches where any task type's word does, and a pattern for each
     word with its type, longest word first: about 140 patterns, compiled on the first
     title looked at rather than at every start (``_ANY_TYPE_WORD``, ``_TYPE_PATTERNS``)."""
     patterns = tuple(
-        (re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), task_type)
+        (re.compile(_word_pattern(word)), task_type)
         for word, task_type in sorted(
-            ((w, t) for t in DOMAIN_OF_TASK_TYPE
-             for w in (t.replace("_", " "), *_TYPE_WORDS.get(t, ()))),
+            ((w, t) for t, words in type_words().items() for w in words),
             key=lambda wt: (-len(wt[0]), wt[0]))
     )
     # an alternative that fails its lookahead gives way to the next
-    any_word = re.compile("(?<![a-z0-9])(?:" + "|".join(
-        p.pattern[len("(?<![a-z0-9])"):-len("(?![a-z0-9])")] for p, _ in patterns)
-        + ")(?![a-z0-9])")
+    any_word = re.compile("|".join(f"(?:{p.pattern})" for p, _ in patterns))
     return any_word, patterns
 
 
