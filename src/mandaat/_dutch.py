@@ -386,6 +386,15 @@ _ROWS: list[tuple[str, str]] = [
      "de id '{id}' is gereserveerd: die betekent {reserved}; kies een andere id"),
     (r"duplicate id '(?P<id>.*)' \(also (?P<where>.*)\)",
      "de id '{id}' komt twee keer voor (ook bij {where})"),
+    (r"no person with id '(?P<id>.*?)': a signal '(?P<type>.*)' is about a staff member; "
+     r"a pupil whose development lags is a signal '(?P<pupil>.*)'",
+     "er is geen persoon met id '{id}': een signaal '{type}' gaat over een medewerker; de "
+     "ontwikkeling van een leerling die achterblijft is een signaal '{pupil}'"),
+    (r"no person with name or id '(?P<id>.*?)': a signal '(?P<type>.*)' is about a staff "
+     r"member; a pupil whose development lags is a signal '(?P<pupil>.*)'",
+     "er is geen persoon met naam of id '{id}': een signaal '{type}' gaat over een "
+     "medewerker; de ontwikkeling van een leerling die achterblijft is een signaal "
+     "'{pupil}'"),
     (rf"no (?P<ref>{_alternatives(_REFERENCE)}) with id '(?P<id>.*?)'{_HINT}",
      "er is geen {ref} met id '{id}'{hint}"),
     (r"a signal '(?P<type>.*)' needs 'since': the lag is measured from that date",

@@ -59,3 +59,47 @@ def test_the_format_page_lists_every_word_of_every_type():
     rows = {cells[0].strip("`"): tuple(cells[1].split(", "))
             for cells in (line.strip("| ").split(" | ") for line in table.splitlines()[2:])}
     assert rows == V.type_words()
+
+
+# --- point 11: a lagging pupil --------------------------------------------------------------
+
+
+def test_a_pupil_written_as_a_lagging_teacher_is_told_the_signal_type_that_fits():
+    with pytest.raises(mandaat.SchoolFileError) as caught:
+        mandaat.load_school(TRUST / "leerling-blijft-achter.yaml")
+    pupil, typo = caught.value.problems
+    assert (pupil.line, pupil.loc, pupil.type) == (11, ("signals", 0, "about"),
+                                                   "unknown_reference")
+    assert "'extra_ondersteuning_nodig'" in pupil.msg
+    assert "een signaal 'extra_ondersteuning_nodig'" in pupil.text("nl")
+    # a staff member's id written wrong is still a typo of that id
+    assert typo.loc == ("signals", 1, "about")
+    assert typo.msg == "no person with id 'tomm' (did you mean 'tom'?)"
+
+
+def test_the_signalen_sheet_names_the_signal_type_for_a_lagging_pupil(tmp_path):
+    school = mandaat.load_school(TRUST / "taaknamen.yaml")
+    from mandaat.workbook import write_workbook
+    path = tmp_path / "school.xlsx"
+    write_workbook(school, path)
+    import openpyxl
+    book = openpyxl.load_workbook(path)
+    sheet = book["Signalen"]
+    for column, value in zip("ABCDF", ["s-lln", "Ontwikkeling blijft achter", "lln-0412", "5",
+                                      "01-09-2026"]):
+        sheet[f"{column}2"] = value
+    book.save(path)
+    with pytest.raises(mandaat.SchoolFileError) as caught:
+        mandaat.load_school(path)
+    (problem,) = caught.value.problems
+    assert (problem.loc, problem.type) == (("Signalen!C2",), "unknown_reference")
+    assert "a pupil whose development lags is a signal 'extra_ondersteuning_nodig'" in \
+        problem.msg
+
+
+def test_parent_consent_is_documented_as_information_for_the_reader():
+    doc = (ROOT / "docs" / "school-format.md").read_text(encoding="utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| `tasks[].parent_consent`"))
+    assert "no rule of `lbbo-2022` reads it" in row
+    pack = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "rules").rglob("*.yaml"))
+    assert "parent_consent" not in pack

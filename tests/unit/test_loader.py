@@ -283,7 +283,9 @@ def test_problems_in_a_mapping_carry_no_invented_line_numbers():
         mandaat.load_school(_nobody_signal())
     (problem,) = info.value.problems
     assert problem.line is None
-    assert str(problem) == "<data>: signals[0].about: no person with id 'nobody'"
+    assert str(problem) == ("<data>: signals[0].about: no person with id 'nobody': a signal "
+                            "'ontwikkeling_blijft_achter' is about a staff member; a pupil "
+                            "whose development lags is a signal 'extra_ondersteuning_nodig'")
 
 
 # --- real schools' fields: externals, parents, defaults, supervision, line management -----

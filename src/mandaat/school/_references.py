@@ -100,14 +100,18 @@ def check_references(data: Mapping[str, Any], src: Source,
     # budget an unknown id is reported without "did you mean".
     budget = [_SUGGESTION_BUDGET]
 
-    def ref(loc: Loc, value: str, allowed: dict[str, int], what: str, extra: tuple[str, ...] = ()):
+    def ref(loc: Loc, value: str, allowed: dict[str, int], what: str, extra: tuple[str, ...] = (),
+            otherwise: str = "", only: str = ""):
+        """A problem where ``value`` is not among ``allowed``: with the closest id, or
+        ``otherwise`` where none is close; ``only`` replaces the search."""
         if value in allowed or value in extra or (most is not None and len(problems) >= most):
             return
-        hint = ""
-        if budget[0] > 0:
+        hint = only
+        if not hint and budget[0] > 0:
             budget[0] -= len(allowed) + len(extra)
             hint = V.did_you_mean(value[:_SUGGESTED_CHARS], [*allowed, *extra])
-        add(src.problem(loc, "unknown_reference", f"no {what} with id '{clip(value)}'{hint}"))
+        add(src.problem(loc, "unknown_reference",
+                        f"no {what} with id '{clip(value)}'{hint or otherwise}"))
 
     holders = {**people, **teams, **externals}
     leaders = {**people, **teams}
@@ -171,7 +175,12 @@ def check_references(data: Mapping[str, Any], src: Source,
         about = signal.get("about")
         target = V.SIGNAL_ABOUT.get(kind) if isinstance(kind, str) else None
         if isinstance(about, str) and target == "person":
-            ref(("signals", i, "about"), about, people, "person")
+            # a pupil written where a staff member belongs: the type that fits is named
+            # where the signal has a group or no staff member's id is close
+            pupil = (f": a signal '{kind}' is about a staff member; a pupil whose "
+                     f"development lags is a signal '{V.PUPIL_LAG_SIGNAL}'")
+            ref(("signals", i, "about"), about, people, "person",
+                otherwise=pupil, only=pupil if "group" in signal else "")
         elif isinstance(about, str) and target == "team":
             ref(("signals", i, "about"), about, teams, "team", (V.ALL_STAFF,))
         handled_by = signal.get("handled_by")

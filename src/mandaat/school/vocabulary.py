@@ -117,6 +117,8 @@ SIGNAL_TYPES: tuple[str, ...] = (
     "resultaten_onder_signaleringswaarde",
     "vraag_ouders",
 )
+#: The signal a pupil's lagging development is: the ones about a person are about staff.
+PUPIL_LAG_SIGNAL = "extra_ondersteuning_nodig"
 #: What a signal's ``about`` refers to: a person, a pupil reference, or a team.
 SIGNAL_ABOUT: dict[str, str] = {
     "ontwikkeling_blijft_achter": "person",

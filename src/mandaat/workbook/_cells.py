@@ -338,7 +338,17 @@ def _read_cell(reading: _Reading, grid: _Grid, row: int, col: int, column: _Colu
         signal_type = (item or {}).get("type")
         about = V.SIGNAL_ABOUT.get(signal_type) if isinstance(signal_type, str) else None
         if about == "person":
-            return _read_ref(reading, grid, row, col, ("person",), value, path)
+            text = _as_id(value)
+            ident, type_, msg = (reading.names.resolve(text, ("person",))
+                                 if isinstance(text, str) else (text, "", ""))
+            if ident is None:
+                if type_ == "unknown_reference" and "did you mean" not in msg:
+                    # a pupil written where a staff member belongs: the type that fits
+                    msg += (f": a signal '{signal_type}' is about a staff member; a pupil "
+                            f"whose development lags is a signal '{V.PUPIL_LAG_SIGNAL}'")
+                reading.add(grid, row, col, type_, msg, path)
+                return text
+            return ident
         if about == "team":
             return _read_ref(reading, grid, row, col, ("team", "all_staff"), value, path)
         return _as_text(_as_id(value))
