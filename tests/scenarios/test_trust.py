@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import mandaat
+from mandaat.report.text import render_text
 from mandaat.school import vocabulary as V
 
 TRUST = Path(__file__).parent.parent / "data" / "trust"
@@ -103,3 +104,25 @@ def test_parent_consent_is_documented_as_information_for_the_reader():
     assert "no rule of `lbbo-2022` reads it" in row
     pack = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "rules").rglob("*.yaml"))
     assert "parent_consent" not in pack
+
+
+# --- point 7: what an absent pattern looked for, with all of its conditions ----------------
+
+
+def test_the_why_of_an_absent_pattern_says_each_of_its_conditions():
+    report = check("alleen-ib-coacht.yaml")
+    text = render_text(report, "nl")
+    assert [f.rule for f in report.findings] == ["SOLE_COACH", "TRENDS_NOT_CALENDAR"]
+    assert "Er is geen taak voor coaching waarbij iemand anders dan een ib'er uitvoerend is." \
+        in text
+    assert "Er is geen taak voor coaching zonder uitvoerende." in text
+    assert "Er is geen taak van het soort coaching." not in text
+    assert ("Er is geen taak in het domein data, monitoring en reflectie (trendanalist), "
+            "anders dan de toetskalender, waarbij een ib'er eindverantwoordelijk, uitvoerend "
+            "of meedenkend is.") in text
+    # no empty slot in a sentence (the heading of a card keeps its two spaces before the id)
+    assert [line for line in text.splitlines()
+            if "  " in line.strip() and not line.startswith("[")] == []
+    english = render_text(report, "en")
+    assert "There is no task for coaching on which anyone other than an ib'er is " \
+        "responsible." in english

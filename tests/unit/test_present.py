@@ -138,3 +138,38 @@ def test_the_json_is_what_json_dumps_writes_for_every_float():
         assert json_line(one, "a/b.yaml") == line(one), x
     odd = answer.model_copy(update={"message": "\ud800 \x1b \u2028 “ö”"})
     assert odd.to_json() == dumped(odd)
+
+
+def _sample(kind: str) -> object:
+    return {"bool": True, "number": 3, "id": "iemand-x", "text": "woord-x",
+            "task_type": "coaching", "domain": "leren_en_ontwikkeling",
+            "signal_type": "eigen_koers", "target": "schoolleider",
+            "scope_item": "planning", "domain_set": "zorg_en_ondersteuning"}.get(kind, "x-waarde")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_an_absent_pattern_says_every_condition_it_has(lang):
+    """Each field an absent pattern can test, alone or beside another, changes the sentence:
+    no condition is left out of what a finding says it looked for."""
+    from mandaat.report._present import because_words
+    from mandaat.rules.facts import FACT_KINDS
+    names = {"iemand-x": "Iemand X"}
+    for kind, fields in FACT_KINDS.items():
+        bare = because_words({"fact": kind, "absent": True}, names, lang)
+        for field, field_type in fields.items():
+            for value in (_sample(field_type), {"ne": _sample(field_type)}):
+                said = because_words({"fact": kind, "absent": True, field: value}, names, lang)
+                assert said != bare, (kind, field, value)
+                if field_type == "bool" and not isinstance(value, dict):
+                    other = because_words({"fact": kind, "absent": True, field: False},
+                                          names, lang)
+                    assert other != said, (kind, field)
+                # beside another condition, both are said
+                for second in fields:
+                    if second == field:
+                        continue
+                    both = because_words({"fact": kind, "absent": True, field: value,
+                                          second: _sample(fields[second])}, names, lang)
+                    alone = because_words({"fact": kind, "absent": True,
+                                           second: _sample(fields[second])}, names, lang)
+                    assert both != alone, (kind, field, second)

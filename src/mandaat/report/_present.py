@@ -84,7 +84,8 @@ def because_words(fact: Mapping[str, Any], names: Mapping[str, str], lang: str =
     """
     w = _Words(names, lang)
     kind, absent = fact.get("fact"), bool(fact.get("absent"))
-    text = _SENTENCES.get(kind, _generic)(fact, w, absent)
+    text = (_looked_for(fact, w).rstrip(",") if absent
+            else _SENTENCES.get(kind, _generic)(fact, w, absent))
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
@@ -240,6 +241,221 @@ def _generic(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
     shown = ", ".join(f"{k} {w.name(v)}" for k, v in f.items() if k not in ("fact", "absent"))
     return (("geen " if absent and w.lang == "nl" else "no " if absent else "")
             + f"{f.get('fact')}: {shown}")
+
+# --- what an absent pattern looked for: every one of its conditions ----------------------
+
+
+_MISSING = object()
+_COMPARE = {"nl": {"gt": "meer dan", "gte": "minstens", "lt": "minder dan", "lte": "hoogstens",
+                   "ne": "anders dan"},
+            "en": {"gt": "more than", "gte": "at least", "lt": "fewer than", "lte": "at most",
+                   "ne": "other than"}}
+#: The roles a who_* field asks for, as :data:`_WHO` says them.
+_WHO_FIELDS = ("who_ib", "who_teacher", "who_schoolleider", "who_leader")
+#: Counts of a task, said of the task: (singular, plural) in Dutch and English.
+_COUNTED = {"n_responsible": (("uitvoerende", "uitvoerenden"), ("responsible", "responsible")),
+            "n_accountable": (("eindverantwoordelijke", "eindverantwoordelijken"),
+                              ("accountable", "accountable")),
+            "n_accountable_people": (("eindverantwoordelijke persoon", "eindverantwoordelijke "
+                                      "personen"), ("accountable person", "accountable people"))}
+#: The classes of people a person fact's flags name, beside its roles.
+_CLASSES = {"nl": {"leader": "schoolleider", "ib": "ib'er", "teacher": "leraar"},
+            "en": {"leader": "school leader", "ib": "ib'er", "teacher": "teacher"}}
+
+
+def _tests(value: Any) -> list[tuple[str, Any]]:
+    """A condition as (operator, value) pairs: a constant is ``eq``."""
+    if isinstance(value, dict):
+        return list(value.items())
+    return [("eq", value)]
+
+
+class _Looked:
+    """The conditions of an absent pattern, taken one by one as a sentence says them; what
+    no part of the sentence says is said at the end, so that none is left out."""
+
+    def __init__(self, fact: Mapping[str, Any], w: _Words):
+        self.w, self.nl = w, w.lang == "nl"
+        self.left = {k: v for k, v in fact.items() if k not in ("fact", "absent")}
+
+    def take(self, key: str) -> Any:
+        return self.left.pop(key, _MISSING)
+
+    def values(self, key: str, labels: Mapping[str, str] | None = None) -> str:
+        """``key``'s condition as a phrase: "coaching", "de toetskalender of planning",
+        "anders dan de toetskalender"; "" when the pattern has none."""
+        value = self.take(key)
+        if value is _MISSING:
+            return ""
+        return " en ".join(self._one(op, v, labels) for op, v in _tests(value)) if self.nl \
+            else " and ".join(self._one(op, v, labels) for op, v in _tests(value))
+
+    def _one(self, op: str, value: Any, labels: Mapping[str, str] | None) -> str:
+        shown = [self._shown(v, labels) for v in (value if isinstance(value, list) else [value])]
+        word = " of " if self.nl else " or "
+        text = ", ".join(shown[:-1]) + word + shown[-1] if len(shown) > 1 else "".join(shown)
+        if op in ("eq", "in"):
+            return text
+        if op in ("ne", "not_in"):
+            return f"{_COMPARE[self.w.lang]['ne']} {text}"
+        return f"{_COMPARE[self.w.lang].get(op, op)} {text}"
+
+    def _shown(self, value: Any, labels: Mapping[str, str] | None) -> str:
+        if isinstance(value, bool):
+            return ("ja" if value else "nee") if self.nl else ("yes" if value else "no")
+        if isinstance(value, (int, float)):
+            return f"{value:g}"
+        if labels is not None and str(value) in labels:
+            return labels[str(value)]
+        return self.w.name(value)
+
+    def count(self, key: str) -> str:
+        """A task's count as "zonder uitvoerende", "met meer dan 1 uitvoerenden"."""
+        value = self.take(key)
+        if value is _MISSING:
+            return ""
+        (one, many), (one_en, many_en) = _COUNTED[key]
+        parts = []
+        for op, n in _tests(value):
+            if op == "eq" and n == 0:
+                parts.append(f"zonder {one}" if self.nl else f"without anyone {one_en}")
+            elif op == "eq":
+                parts.append(f"met precies {n:g} {one if n == 1 else many}" if self.nl else
+                             f"with exactly {n:g} {one_en if n == 1 else many_en}")
+            else:
+                words = _COMPARE[self.w.lang].get(op, op)
+                shown = self._one("in", n, None) if op in ("in", "not_in") else f"{n:g}"
+                parts.append(f"met {words} {shown} {many}" if self.nl else
+                             f"with {words} {shown} {many_en}")
+        return " en ".join(parts) if self.nl else " and ".join(parts)
+
+    def who(self) -> str:
+        """Who the pattern asks for: a name, "een ib'er", "iemand anders dan een ib'er"."""
+        who = self.take("who")
+        if who is not _MISSING and not isinstance(who, dict):
+            return self.w.name(who)
+        if who is not _MISSING:
+            self.left["who"] = who
+        wanted, not_wanted = [], []
+        for key in _WHO_FIELDS:
+            value = self.take(key)
+            if value is True:
+                wanted.append(_WHO[self.w.lang][key])
+            elif value is False:
+                not_wanted.append(_WHO[self.w.lang][key])
+            elif value is not _MISSING:
+                self.left[key] = value
+        text = (" en " if self.nl else " and ").join(wanted) or _WHO[self.w.lang][None]
+        if not_wanted:
+            text += (" anders dan " if self.nl else " other than ") + (
+                " of " if self.nl else " or ").join(not_wanted)
+        return text
+
+    def rest(self) -> str:
+        """What no other part said, field by field: ", waarbij personnel ja is"."""
+        if not self.left:
+            return ""
+        said = [f"{key}: {self.values(key)}" for key in sorted(self.left)]
+        return f" ({', '.join(said)})"
+
+
+def _task_words(looked: _Looked, type_key: str) -> str:
+    """The task a pattern looks for: " voor coaching in het domein …, zonder uitvoerende"."""
+    w, nl = looked.w, looked.nl
+    text = ""
+    kinds = looked.values(type_key, V.TASK_TYPE_LABELS[w.lang])
+    other = kinds.startswith(_COMPARE[w.lang]["ne"] + " ")
+    if kinds and not other:
+        text += (" voor " if nl else " for ") + kinds
+    domain = looked.values("domain", V.DOMAIN_LABELS[w.lang])
+    if domain:
+        text += (" in het domein " if nl else " in the domain ") + domain
+    if other:  # "in het domein …, anders dan de toetskalender,"
+        text += f", {kinds}," if domain else f" {kinds}"
+    counts = [looked.count(k) for k in _COUNTED if k in looked.left]
+    if counts:
+        text += " " + (" en " if nl else " and ").join(counts)
+    return text
+
+
+def _looked_for(f: Mapping[str, Any], w: _Words) -> str:
+    """An absent pattern as a sentence that says each of its conditions, so that "there is
+    no coaching task on which someone other than an ib'er is responsible" does not come out
+    as "there is no coaching task"."""
+    looked, nl = _Looked(f, w), w.lang == "nl"
+    kind = f.get("fact")
+    if kind == "assignment":
+        role = looked.values("as", w.raci) or ("betrokken" if nl else "involved")
+        if "task" in looked.left:
+            task = w.task(looked.take("task"))
+            who = looked.who()
+            if not nl:
+                first, _, more = who.partition(" ")
+                if first in ("a", "an", "anyone"):  # "no ib'er is", "no one other than"
+                    who = f"no {more}" if first != "anyone" else f"no one{who[6:]}"
+                    return f"on {task}, {who} is {role}{looked.rest()}"
+                return f"on {task}, {who} is not {role}{looked.rest()}"
+            if who.startswith("een "):  # "bij 'MDO' is geen ib'er uitvoerend"
+                return f"bij {task} is geen {who[4:]} {role}{looked.rest()}"
+            if who.startswith("iemand"):  # "… is niemand anders dan een ib'er uitvoerend"
+                return f"bij {task} is n{who} {role}{looked.rest()}"
+            return f"bij {task} is {who} niet {role}{looked.rest()}"
+        where = _task_words(looked, "task_type")
+        who = looked.who()
+        return (f"er is geen taak{where} waarbij {who} {role} is{looked.rest()}" if nl else
+                f"there is no task{where} on which {who} is {role}{looked.rest()}")
+    if kind == "task":
+        where = _task_words(looked, "type")
+        return (f"er is geen taak{where}{looked.rest()}" if nl else
+                f"there is no task{where}{looked.rest()}")
+    if kind == "person":
+        roles = [V.ROLE_LABELS[w.lang][r] for r in V.ROLES if looked.left.get(r) is True]
+        roles += [_CLASSES[w.lang][c] for c in _CLASSES[w.lang] if looked.left.get(c) is True]
+        for key in [*V.ROLES, *_CLASSES[w.lang]]:
+            if looked.left.get(key) is True:
+                looked.take(key)
+        person = looked.take("person")
+        who = w.name(person) if person is not _MISSING else ""
+        joined = (" en " if nl else " and ").join(roles)
+        if who:
+            return (f"{who} is geen {joined}{looked.rest()}" if nl and roles else
+                    f"{who} is not {joined}{looked.rest()}" if roles else
+                    f"{who} {'is er niet' if nl else 'is not there'}{looked.rest()}")
+        return (f"niemand is {joined or 'er'}{looked.rest()}" if nl else
+                f"nobody is {joined or 'there'}{looked.rest()}")
+    if kind in ("scope", "covers", "mandate"):
+        to = looked.take("to")
+        holder = w.name(to) if to is not _MISSING else ("niemand" if nl else "nobody")
+        from_leader = looked.take("from_leader")
+        giver = ((" van de schoolleider" if nl else " from the school leader")
+                 if from_leader is True else "")
+        if from_leader not in (True, _MISSING):
+            looked.left["from_leader"] = from_leader
+        item = looked.take("item")
+        label = ""
+        if item is not _MISSING:
+            label = str(item)
+            label = (" voor " if nl else " for ") + (
+                V.TASK_TYPE_LABELS[w.lang].get(label) or V.DOMAIN_LABELS[w.lang].get(label, label))
+        else:
+            label = _task_words(looked, "task_type")
+        return (f"{holder} heeft geen mandaat{giver}{label}{looked.rest()}" if nl else
+                f"{holder} holds no mandate{giver}{label}{looked.rest()}")
+    if kind == "holder":
+        target = looked.take("target")
+        role = (V.STEP_ROLE_LABELS[w.lang].get(str(target))
+                or V.ROLE_LABELS[w.lang].get(str(target), str(target)))
+        return (f"niemand is {role}{looked.rest()}" if nl else
+                f"nobody is {role}{looked.rest()}")
+    noun = _NOUNS[w.lang].get(str(kind), str(kind))
+    return (f"er is geen {noun}{looked.rest()}" if nl else f"there is no {noun}{looked.rest()}")
+
+
+_NOUNS = {"nl": {"signal": "signaal", "lead": "leiding", "workload": "werklast",
+                 "walk": "stap op een route", "route_step": "routestap"},
+          "en": {"signal": "signal", "lead": "line management", "workload": "workload",
+                 "walk": "step on a route", "route_step": "route step"}}
+
 
 
 _SENTENCES = {"assignment": _assignment, "person": _person, "task": _task,

@@ -694,7 +694,11 @@ def _looked_for(absent: _Absent, facts: Mapping[str, Mapping[str, Any]],
             value = facts[value[0]][value[1]]
         elif type(value) is list:
             value = list(value)
-        out[fname] = value if op == "eq" else {op: value}
+        if fname not in out:
+            out[fname] = value if op == "eq" else {op: value}
+        else:  # two tests of one field (gt and lt): both are said
+            before = out[fname]
+            out[fname] = {**(before if type(before) is dict else {"eq": before}), op: value}
     return out
 
 
