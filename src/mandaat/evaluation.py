@@ -142,7 +142,8 @@ def escalate(
         if kind in ("escalation", "no_target") and finding.subjects[:1] == [signal_id]:
             return _read_as(result.report, Escalation(
                 signal=signal_id, acts_now=finding.escalate_to,
-                chain=finding.explanation.path, rule=finding.rule, severity=finding.severity,
+                chain=finding.explanation.path, rule=finding.rule, title=finding.title,
+                severity=finding.severity,
                 message=finding.message, explanation=finding.explanation,
             ))
     signal = next(s for s in school.signals if s.id == signal_id)
@@ -335,7 +336,8 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
         groups.setdefault((finding_rule.id, subjects), []).append(m)
 
     labels = _labels(school, lang)
-    renderer = _Renderer(school, labels, lang, params, sf.walks)
+    reading = _reading(school, packs, labels, lang)
+    renderer = _Renderer(school, labels, lang, params, sf.walks, reading[1], reading[2])
     built: list[tuple[Finding, str]] = []
     by_id = {r.id: r for r in compiled.rules}
     for (rule_id, subjects), group in groups.items():
@@ -357,7 +359,7 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
         summary=summary,
         notes=_reading_notes(school, lang) + _notes(school, compiled, labels, lang),
     )
-    report._reading = _reading(school, packs, labels, lang)
+    report._reading = reading
     return _Result(report, [k for _, k in built])
 
 
@@ -478,8 +480,10 @@ def _labels(school: School, lang: str) -> dict[str, str]:
 
 class _Renderer:
     def __init__(self, school: School, labels: Mapping[str, str], lang: str,
-                 params: Mapping[str, float], walks: Mapping[str, Any]):
+                 params: Mapping[str, float], walks: Mapping[str, Any],
+                 titles: Mapping[str, str], sources: Mapping[str, Any]):
         self.labels, self.lang, self.params = labels, lang, params
+        self._titles, self._source_info = titles, sources
         self._school = school
         self._tasks = {t.id: t for t in school.tasks}
         # the path each signal's route walk took: the same walks its walk facts came from
@@ -528,10 +532,13 @@ class _Renderer:
                         "for all tasks, not from the task itself.")
         source = self._sources.get(rule.id)
         if source is None:
-            source = self._sources[rule.id] = SourceText(text=rule.source.text,
-                                                         quote=rule.source.quote)
+            info = self._source_info.get(rule.source.text)
+            source = self._sources[rule.id] = SourceText(
+                text=rule.source.text, quote=rule.source.quote,
+                title=info.title if info is not None else "")
         return Finding(
             rule=rule.id,
+            title=self._titles.get(rule.id, ""),
             severity=rule.severity,
             subjects=subjects,
             escalate_to=target,

@@ -126,3 +126,27 @@ def test_the_why_of_an_absent_pattern_says_each_of_its_conditions():
     english = render_text(report, "en")
     assert "There is no task for coaching on which anyone other than an ib'er is " \
         "responsible." in english
+
+
+# --- point 10: titles of rules and sources in the JSON ---------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_json_report_carries_each_rules_title_and_each_sources_title(lang):
+    import json
+
+    from mandaat.rules import bundled_rules_path
+    from mandaat.rules.sources import registry
+    report = check("alleen-ib-coacht.yaml", lang=lang)
+    data = json.loads(report.to_json())
+    pack = {r.id: r for r in mandaat.default_pack().rules}
+    known = registry(bundled_rules_path() / "lbbo-2022")
+    assert data["findings"]
+    for finding in data["findings"]:
+        assert finding["title"] == getattr(pack[finding["rule"]].title, lang)
+        source = finding["explanation"]["source"]
+        assert source["title"] == known[source["text"]].title
+    coach = next(f for f in data["findings"] if f["rule"] == "SOLE_COACH")
+    assert coach["explanation"]["source"]["title"] == "De 10 principes van de intern begeleider"
+    assert coach["title"] == {"nl": "De ib'er is de enige coach",
+                              "en": "The ib'er is the only coach"}[lang]

@@ -112,8 +112,10 @@ def test_the_json_report_keeps_its_shape(example_page):
     data = report.model_dump(mode="json")
     assert list(data) == ["format", "school", "as_of", "rule_packs", "findings", "summary",
                           "notes"]
-    assert list(data["findings"][0]) == ["rule", "severity", "subjects", "escalate_to",
-                                         "message", "explanation"]
+    # the contract's keys in the contract's order; title is an addition beside them
+    assert list(data["findings"][0]) == ["rule", "title", "severity", "subjects",
+                                         "escalate_to", "message", "explanation"]
+    assert list(data["findings"][0]["explanation"]["source"]) == ["text", "quote", "title"]
 
 
 HOSTILE = {

@@ -21,10 +21,12 @@ class _Model(BaseModel):
 
 
 class SourceText(_Model):
-    """The source text a rule rests on: a file in ``shared/sources`` and a quote."""
+    """The source text a rule rests on: a file in ``shared/sources``, a quote, and the
+    text's title as its pack's source registry gives it (``""`` where it gives none)."""
 
     text: str
     quote: str
+    title: str = ""
 
 
 class Explanation(_Model):
@@ -45,6 +47,8 @@ class Finding(_Model):
     """One finding: a rule that fired on a distinct tuple of subjects."""
 
     rule: str
+    #: The rule's title in the language of the report (``""`` for a rule without one).
+    title: str = ""
     severity: Severity
     subjects: list[str]
     escalate_to: str | None
@@ -102,6 +106,8 @@ class Escalation(_Model):
     acts_now: str | None
     chain: list[str]
     rule: str | None
+    #: The rule's title in the language of the answer (``None`` without a rule).
+    title: str | None = None
     severity: Severity | None
     message: str
     explanation: Explanation | None
