@@ -150,3 +150,39 @@ def test_the_json_report_carries_each_rules_title_and_each_sources_title(lang):
     assert coach["explanation"]["source"]["title"] == "De 10 principes van de intern begeleider"
     assert coach["title"] == {"nl": "De ib'er is de enige coach",
                               "en": "The ib'er is the only coach"}[lang]
+
+
+# --- point 9: one card per problem ------------------------------------------------------------
+
+
+def test_one_problem_found_many_times_is_one_card_with_everyone_it_concerns():
+    import json
+    import re
+
+    from mandaat.report.html import render_html
+    school = mandaat.load_school(TRUST / "herhalingen.yaml")
+    report = mandaat.check(school)
+    # the JSON keeps one finding per rule and subjects (the contract)
+    found = [(f.rule, f.subjects) for f in report.findings]
+    assert sorted(r for r, _ in found) == sorted(
+        ["ABSENT_SOLE_RESPONSIBLE"] * 4 + ["IB_NOT_LINE_MANAGER"] * 3 + ["IB_DIRECTS_CARE"] * 2)
+    assert len(json.loads(report.to_json())["findings"]) == 9
+    text = render_text(report, "nl")
+    cards = re.findall(r"^\[(\d+)\] .*\((\w+): ", text, re.MULTILINE)
+    assert [rule for _, rule in cards] == ["ABSENT_SOLE_RESPONSIBLE", "IB_NOT_LINE_MANAGER",
+                                           "IB_DIRECTS_CARE"]
+    # each card names everyone it concerns, and says what to do for all of them
+    assert "Geldt ook voor: Sara de Boer, Tom Mulder." in text
+    assert "Net zo voor Sara de Boer en Tom Mulder." in text
+    assert "Geldt ook voor: 'Eindmusical', 'Schoolreis', 'Sinterklaasfeest'." in text
+    assert "Geldt ook voor: Nina Smit." in text
+    # the counts stay the findings' counts
+    assert "== Waarschuwingen (7) ==" in text and "== Adviezen (2) ==" in text
+    # "Eerst doen": never two items of one rule, and the page names the same ones
+    steps = text.split("Eerst doen\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    numbers = [re.search(r"\[(\d+)\]$", s)[1] for s in steps]
+    assert numbers == ["1", "2"]
+    page = render_html(report, school)
+    first = page.split('id="eerst-doen"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'href="#bevinding-(\d+)"', first) == numbers
+    assert page.count('<article class="finding') == 3

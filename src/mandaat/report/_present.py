@@ -31,7 +31,8 @@ _NO_WHO = {"nl": {"who_ib": "geen ib'er", "who_teacher": "geen leraar",
 
 @dataclass
 class Item:
-    """One finding as a person reads it."""
+    """One card as a person reads it: a finding, and the findings of the same rule about the
+    same problem (``others``), so that one problem is said once, with everyone it concerns."""
 
     number: int
     finding: Finding
@@ -40,15 +41,21 @@ class Item:
     source: str
     quote: str
     see_also: list[int] = field(default_factory=list)
+    #: The other findings of the card (same rule, sharing a subject).
+    others: list[Finding] = field(default_factory=list)
+    #: Whom and what the other findings concern beyond the first, as names.
+    also: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Presented:
-    """A report as a person reads it: counts in words, what to do first, the findings."""
+    """A report as a person reads it: counts in words, what to do first, the cards."""
 
     counts: str
     first: list[tuple[int, str]]
     items: list[Item]
+    #: The card of each finding, by the finding's place in the report (from 1).
+    card_of: dict[int, int] = field(default_factory=dict)
 
 
 class _Words:
@@ -464,8 +471,12 @@ _SENTENCES = {"assignment": _assignment, "person": _person, "task": _task,
               "route_step": _route_step}
 
 
+#: How many cards "Eerst doen" names, in the text and the HTML report alike.
+FIRST_STEPS = 3
+
+
 def present(report: Report, names: Mapping[str, str], titles: Mapping[str, str],
-            sources: Mapping[str, SourceInfo], lang: str = "nl", first: int = 5, *,
+            sources: Mapping[str, SourceInfo], lang: str = "nl", first: int = FIRST_STEPS, *,
             people: frozenset[str] | set[str] = frozenset()) -> Presented:
     """The report as a person reads it.
 
@@ -474,23 +485,66 @@ def present(report: Report, names: Mapping[str, str], titles: Mapping[str, str],
     other where they share a task, mandate, signal or route (``people`` are left out: the
     ib'er is in many findings that have nothing else in common).
     """
-    items = []
-    for n, f in enumerate(report.findings, 1):
+    findings = report.findings
+    cards = _cards(findings, people)
+    items: list[Item] = []
+    card_of: dict[int, int] = {}
+    for number, members in enumerate(cards, 1):
+        f = findings[members[0]]
         info = sources.get(f.explanation.source.text)
+        shown = set(f.subjects)
+        also = []
+        for i in members[1:]:
+            for s in findings[i].subjects:
+                if s not in shown:
+                    shown.add(s)
+                    name = names.get(s, s)
+                    also.append(name if s in people else f"'{name}'")
         items.append(Item(
-            number=n, finding=f, title=titles.get(f.rule, f.rule),
+            number=number, finding=f, title=titles.get(f.rule, f.rule),
             why=[because_words(fact, names, lang) for fact in f.explanation.because],
             source=describe(info, f.explanation.source.text, lang),
-            quote=corrected(f.explanation.source.quote, info)))
-    by_subject: dict[str, list[int]] = {}
+            quote=corrected(f.explanation.source.quote, info),
+            others=[findings[i] for i in members[1:]], also=also))
+        card_of.update({i + 1: number for i in members})
+    by_subject: dict[str, set[int]] = {}
     for item in items:
-        for s in item.finding.subjects:
-            by_subject.setdefault(s, []).append(item.number)
+        for f in (item.finding, *item.others):
+            for s in f.subjects:
+                by_subject.setdefault(s, set()).add(item.number)
     for item in items:
-        related = {n for s in item.finding.subjects
+        related = {n for f in (item.finding, *item.others) for s in f.subjects
                    if s not in _EVERYONE and s not in people for n in by_subject[s]}
         item.see_also = sorted(related - {item.number})
-    return Presented(counts=_counts(report, lang), first=_first(items, first), items=items)
+    return Presented(counts=_counts(report, lang), first=_first(items, first, lang), items=items,
+                     card_of=card_of)
+
+
+def _cards(findings: Sequence[Finding], people: frozenset[str] | set[str]) -> list[list[int]]:
+    """The findings (by index) on one card each problem: findings of one rule that share a
+    subject (one ib'er leading three teachers, two ib'ers on one parent conversation, one
+    person accountable without a mandate on two tasks), in the report's order. ``team``
+    and ``ouders`` join nothing: they are everyone's."""
+    parent = list(range(len(findings)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[tuple[str, str], int] = {}
+    for i, f in enumerate(findings):
+        for subject in f.subjects:
+            if subject in _EVERYONE:
+                continue
+            other = seen.setdefault((f.rule, subject), i)
+            if other != i:
+                parent[root(i)] = root(other)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(findings)):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values())
 
 
 _EVERYONE = (V.ALL_STAFF, V.PARENTS)
@@ -500,19 +554,33 @@ def _counts(report: Report, lang: str) -> str:
     return counts(report.summary, lang)
 
 
-def _first(items: Sequence[Item], most: int) -> list[tuple[int, str]]:
-    """What to do first: the suggestions of the most serious findings, one per subject."""
+def _first(items: Sequence[Item], most: int, lang: str) -> list[tuple[int, str]]:
+    """What to do first: the suggestions of the most serious cards, one per rule and one
+    per subject."""
     out: list[tuple[int, str]] = []
-    seen: set[str] = set()
+    rules: set[str] = set()
+    subjects: set[str] = set()
     for item in items:
-        if item.finding.severity == "advice" or len(out) >= most:
+        f = item.finding
+        if f.severity == "advice" or len(out) >= most:
             break
-        key = item.finding.subjects[0] if item.finding.subjects else item.finding.rule
-        if key in seen:
+        concerned = {s for g in (f, *item.others) for s in g.subjects[:1]}
+        if f.rule in rules or concerned & subjects:
             continue
-        seen.add(key)
-        out.append((item.number, item.finding.explanation.suggestion))
+        rules.add(f.rule)
+        subjects |= concerned
+        out.append((item.number, suggestion(item, lang)))
     return out
+
+
+def suggestion(item: Item, lang: str = "nl") -> str:
+    """A card's "what to do": its first finding's suggestion, and whom else it concerns."""
+    text = item.finding.explanation.suggestion
+    if not item.also:
+        return text
+    names = ", ".join(item.also[:-1]) + (" en " if lang == "nl" else " and ") + item.also[-1] \
+        if len(item.also) > 1 else item.also[0]
+    return text + (f" Net zo voor {names}." if lang == "nl" else f" The same for {names}.")
 
 
 #: The severities counted in words: singular and plural of each.

@@ -39,7 +39,7 @@ from ..graph.matrix import (
 )
 from ..school import vocabulary as V
 from ..school.model import School
-from ._present import counts, fact_line, present
+from ._present import counts, fact_line, present, suggestion
 from .model import Report
 from .picture import DOMAIN_FILL, css_token, layout
 
@@ -54,7 +54,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "notes": "Niet beoordeeld", "none": "Geen bevindingen: de taakverdeling volgt het model.",
         "violation": "Overtredingen", "warning": "Waarschuwingen", "advice": "Adviezen",
         "because": "Waarom", "suggestion": "Wat te doen", "source": "Bron",
-        "in_matrix": "In de matrix", "see_also": "Zie ook",
+        "in_matrix": "In de matrix", "see_also": "Zie ook", "also": "Geldt ook voor",
         "details": "Voor wie de regels kent", "rule": "Regel", "subjects": "Over",
         "path": "Route", "params": "Drempels", "source_file": "Brontekst",
         "by_default": "eindverantwoordelijk volgens de standaard van de school",
@@ -80,7 +80,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "notes": "Not judged", "none": "No findings: the task division follows the model.",
         "violation": "Violations", "warning": "Warnings", "advice": "Advice",
         "because": "Why", "suggestion": "What to do", "source": "Source",
-        "in_matrix": "In the matrix", "see_also": "See also",
+        "in_matrix": "In the matrix", "see_also": "See also", "also": "Also concerns",
         "details": "For readers of the rules", "rule": "Rule", "subjects": "About",
         "path": "Route", "params": "Thresholds", "source_file": "Source file",
         "by_default": "accountable by the school's default",
@@ -224,7 +224,8 @@ def render_html(report: Report, school: School, lang: str = "nl") -> str:
     names, titles, sources, people = report._reading or ({}, {}, {}, set())
     shown = present(report, names, titles, sources, lang, people=people)
     m = raci_matrix(school)
-    marks = findings_by_cell(m, [f.subjects for f in report.findings])
+    marks = {cell: sorted({shown.card_of[n] for n in numbers}) for cell, numbers in
+             findings_by_cell(m, [f.subjects for f in report.findings]).items()}
     severities = {item.number: item.finding.severity for item in shown.items}
     anchors: dict[int, list[tuple[str, str]]] = {}
     columns = {c.id: c for c in m.columns}
@@ -245,7 +246,8 @@ def render_html(report: Report, school: School, lang: str = "nl") -> str:
             e = f.explanation
             items.append({
                 "number": item.number, "title": item.title, "rule": f.rule,
-                "message": f.message, "why": item.why, "suggestion": e.suggestion,
+                "message": f.message, "also": item.also, "count": len(item.others) + 1,
+                "why": item.why, "suggestion": suggestion(item, lang),
                 "source": item.source, "quote": item.quote, "see_also": item.see_also,
                 "cells": anchors.get(item.number, []), "subjects": f.subjects,
                 "facts": [fact_line(fact) for fact in e.because],

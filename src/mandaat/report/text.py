@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..rules.sources import corrected, describe
-from ._present import Item, because_words, fact_line, present
+from ._present import Item, because_words, fact_line, present, suggestion
 from .model import Escalation, Explanation, Report
 
 _WORDS = {
@@ -30,6 +30,8 @@ _WORDS = {
         "nobody": "niemand",
         "escalate_to": "aan zet",
         "notes": "Niet beoordeeld",
+        "also": "Geldt ook voor",
+        "findings": "bevindingen",
     },
     "en": {
         "title": "Task division of {school} (as of {as_of})",
@@ -52,14 +54,16 @@ _WORDS = {
         "nobody": "nobody",
         "escalate_to": "acts now",
         "notes": "Not judged",
+        "also": "Also concerns",
+        "findings": "findings",
     },
 }
 
 
-def _explanation_lines(e: Explanation, w: dict[str, Any], item: Any, explain: bool
-                       ) -> list[str]:
+def _explanation_lines(e: Explanation, w: dict[str, Any], item: Any, explain: bool,
+                       todo: str | None = None) -> list[str]:
     lines = [f"    {w['because']}:"] + [f"      - {sentence}" for sentence in item.why]
-    lines.append(f"    {w['suggestion']}: {e.suggestion}")
+    lines.append(f"    {w['suggestion']}: {todo or e.suggestion}")
     lines.append(f"    {w['source']}: {item.source}: “{item.quote}”")
     if item.see_also:
         lines.append(f"    {w['see_also']}: " + ", ".join(f"[{n}]" for n in item.see_also))
@@ -86,7 +90,7 @@ def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None =
     """
     w = _WORDS[lang]
     names, titles, sources, people = report._reading or ({}, {}, {}, set())
-    shown = present(report, names, titles, sources, lang, 3, people=people)
+    shown = present(report, names, titles, sources, lang, people=people)
     out = [w["title"].format(school=report.school, as_of=report.as_of.isoformat())]
     out.append(f"{w['packs']}: " + ", ".join(
         f"{p.name} v{p.version} ({p.rules})" for p in report.rule_packs))
@@ -104,22 +108,26 @@ def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None =
         found = [item for item in shown.items if item.finding.severity == severity]
         if not found:
             continue
-        out += ["", f"== {w[severity]} ({len(found)}) =="]
+        out += ["", f"== {w[severity]} ({sum(1 + len(i.others) for i in found)}) =="]
         for item in found:
             f = item.finding
             subjects = ", ".join(f"{s} ({cells[s]})" if cells and s in cells else s
                                  for s in f.subjects)
             head = f"[{item.number}] {item.title}  ({f.rule}" + (
-                f": {subjects}" if subjects else "") + ")"
+                f": {subjects}" if subjects else "") + ")" + (
+                f" × {len(item.others) + 1}" if item.others else "")
+            message = f.message + (f" {w['also']}: {', '.join(item.also)}."
+                                   if item.also else "")
+            todo = suggestion(item, lang)
             if explain:
-                out += ["", head, f"    {f.message}"]
-                out += _explanation_lines(f.explanation, w, item, explain)
+                out += ["", head, f"    {message}"]
+                out += _explanation_lines(f.explanation, w, item, explain, todo)
                 continue
             see = (f" {w['see_also']}: " + ", ".join(f"[{n}]" for n in item.see_also) + "."
                    if item.see_also else "")
             out += [head,
-                    f"    {f.message} {w['because']}: {' '.join(item.why)}",
-                    f"    {w['suggestion']}: {f.explanation.suggestion} "
+                    f"    {message} {w['because']}: {' '.join(item.why)}",
+                    f"    {w['suggestion']}: {todo} "
                     f"{w['source']} {letters[item.source]}: “{item.quote.rstrip('.')}”.{see}"]
     if letters and not explain:
         out += ["", w["sources"]] + [f"  {b}. {s}" for s, b in letters.items()]
