@@ -152,10 +152,10 @@ def escalate(
     name = labels.get(who, who) if who else None
     if lang == "nl":
         message = (f"Geen escalatie: geen regel draagt signaal {signal_id} over. "
-                   + (f"{name} ({who}) gaat ermee door." if who else "Niemand is ermee bezig."))
+                   + (f"{name} gaat ermee door." if who else "Niemand is ermee bezig."))
     else:
         message = (f"No escalation: no rule hands signal {signal_id} on. "
-                   + (f"{name} ({who}) carries on." if who else "Nobody is handling it."))
+                   + (f"{name} carries on." if who else "Nobody is handling it."))
     return _read_as(result.report, Escalation(
         signal=signal_id, acts_now=who, chain=[who] if who else [], rule=None, severity=None,
         message=message, explanation=None))
@@ -468,9 +468,11 @@ def _notes(school: School, compiled: CompiledRules, labels: Mapping[str, str],
 
 
 def _labels(school: School, lang: str) -> dict[str, str]:
-    labels = {**V.TASK_TYPE_LABELS[lang], **V.DOMAIN_LABELS[lang], **V.RACI_LABELS[lang]}
+    labels = {**V.STEP_ROLE_LABELS[lang], **V.SIGNAL_LABELS[lang], **V.TASK_TYPE_LABELS[lang],
+              **V.DOMAIN_LABELS[lang], **V.RACI_LABELS[lang]}
     labels[V.ALL_STAFF] = V.ALL_STAFF_LABEL[lang]
     labels[V.PARENTS] = V.PARENTS_LABEL[lang]
+    labels.update({r.id: r.title for r in school.routes if r.title})
     labels.update({e.id: e.label for e in school.externals})
     labels.update({t.id: t.name or t.id for t in school.teams})
     labels.update({t.id: t.label for t in school.tasks})
@@ -492,6 +494,8 @@ class _Renderer:
         # the end of each absence a walk passed, from the same walks
         self._until = {a: until for _, _, w in walks.values() for a, _, until in w.substitutes}
         self._routes = {r.id: r.title or r.id for r in school.routes}
+        self._roles = {p.id: tuple(p.roles) for p in school.people}
+        self._teams = {t.id for t in school.teams}
         self._alias_orders: dict[str, dict[str, int]] = {}
         self._sources: dict[str, SourceText] = {}
         #: id of a matched fact -> the fact as the report shows it; the facts of the
@@ -514,11 +518,18 @@ class _Renderer:
         target = None if no_target else primary.target
         walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
         extra = {"target": target or "", "rule": origin.id,
-                 "subjects": ", ".join(subjects)}
+                 "rule_title": self._titles.get(origin.id, origin.id),
+                 "subjects": ", ".join(subjects),
+                 "actor": self._actor(target) if target else ""}
         if no_target:
-            extra["target"] = ", ".join(
-                [a.target for a in origin.escalate_to if a.target] + [f["role"] for f in walked])
-        message = self.render(getattr(rule.message, self.lang), group, extra)
+            roles = V.STEP_ROLE_LABELS[self.lang]
+            extra["target"] = _join(list(dict.fromkeys(
+                roles.get(t, t) for t in [a.target for a in origin.escalate_to if a.target]
+                + [f["role"] for f in walked])), self.lang)
+        texts = rule
+        if rule.otherwise is not None and target and not self._acts_as(target, rule.actor):
+            texts = rule.otherwise  # a school's own route ends at someone else
+        message = self.render(getattr(texts.message, self.lang), group, extra)
         message += "".join(self._walk_note(f) for f in walked if f.get("away"))
         message += "".join(self._route_note(f["route"]) for f in walked if f.get("route"))
         defaulted = sorted({f["who"] for m in group for f in m.facts.values()
@@ -548,7 +559,7 @@ class _Renderer:
                 path=self._path(origin, primary, target),
                 params={n: self.params[n] for n in param_names},
                 source=source,
-                suggestion=self.render(getattr(rule.suggestion, self.lang), group, extra),
+                suggestion=self.render(getattr(texts.suggestion, self.lang), group, extra),
             ),
         )
 
@@ -627,6 +638,28 @@ class _Renderer:
                else f"the deputies {_join(others, 'en')} are away too and {last} has")
         return (f"{away}; {who} {back} as deputy: the deputies form a cycle and none of "
                 "them is present.")
+
+    def _acts_as(self, who: str, actor: str | None) -> bool:
+        """Whether ``who`` (a person, team or outside party) is the one a rule's texts speak
+        of as acting: a person who holds the ``actor`` role."""
+        roles = self._roles.get(who)
+        if roles is None or actor is None:
+            return roles is not None
+        return actor in roles if actor == "leraar" else V.holds_target(actor, roles)
+
+    def _actor(self, who: str | None) -> str:
+        """Who acts, with what they are: "Tom Mulder (leraar)", "Zorgteam (team)"."""
+        if not who:
+            return self._name("")
+        nl = self.lang == "nl"
+        roles = self._roles.get(who)
+        if roles is not None:
+            what = _join([V.ROLE_LABELS[self.lang].get(r, r) for r in roles], self.lang)
+        elif who in self._teams:
+            what = "team"
+        else:
+            what = "externe partij" if nl else "outside party"
+        return f"{self._name(who)} ({what})" if what else self._name(who)
 
     def _path(self, rule: Rule, m: Match, target: str | None) -> list[str]:
         path: list[str] = []

@@ -186,3 +186,37 @@ def test_one_problem_found_many_times_is_one_card_with_everyone_it_concerns():
     first = page.split('id="eerst-doen"', 1)[1].split("</section>", 1)[0]
     assert re.findall(r'href="#bevinding-(\d+)"', first) == numbers
     assert page.count('<article class="finding') == 3
+
+
+# --- point 8: escalation texts follow who acts --------------------------------------------------
+
+
+def test_escalation_texts_follow_the_kind_of_actor_the_schools_route_ends_at():
+    report = check("routes-naar-anderen.yaml")
+    said = {f.rule: (f.escalate_to, f.message, f.explanation.suggestion)
+            for f in report.findings}
+    # a team: not told it "directs who comes to the table"; no leerteam in this school
+    to, message, todo = said["CARE_TABLE"]
+    assert to == "zorgteam"
+    assert "volgens de route van de school is Zorgteam (team) aan zet" in message
+    assert "regisseert wie wanneer" not in message and "leerteam" not in todo
+    # the ib'er the teacher asked to join: not told to go back to the teacher
+    to, message, todo = said["PARENT_QUESTION"]
+    assert to == "ilse" and "Ilse Bakker (intern begeleider) aan zet" in message
+    assert "vraagt de leraar de ib'er erbij" not in todo
+    # an outside party
+    to, message, _ = said["RESULTS_TO_TEAMS"]
+    assert to == "ortho" and "Praktijk De Boog (externe partij) aan zet" in message
+    assert "analyseert met het leerteam" not in message
+    # a role nobody holds: the rule's title and the role in words, never their ids
+    _, message, todo = said["NO_ESCALATION_TARGET"]
+    assert "volgens de regel 'Iemand vaart een eigen koers: de schoolleider spreekt aan' " \
+        "naar de bouwcoördinator" in message
+    assert "OWN_COURSE_TO_LEADER" not in message and "bouwcoordinator" not in message
+    assert "de rol de " not in todo
+
+
+def test_the_default_texts_stay_where_the_rules_own_actor_acts():
+    report = mandaat.check(mandaat.load_school(mandaat.example_school_path()))
+    care = next(f for f in report.findings if f.rule == "CARE_TABLE")
+    assert "Ilse Bakker regisseert wie wanneer aan tafel komt" in care.message

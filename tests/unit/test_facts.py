@@ -89,10 +89,12 @@ rules:
     max_size=6).map("".join) | st.text(max_size=30))
 def test_the_one_search_for_any_type_word_agrees_with_the_searches_word_by_word(title):
     """``suggested_type`` answers "" at once where the combined pattern finds nothing: that
-    must be exactly where none of the single patterns finds anything."""
-    plain = V._plain(title)
-    some = any(pattern.search(plain) for pattern, _ in V._TYPE_PATTERNS)
-    assert (V._ANY_TYPE_WORD.search(plain) is not None) == some
+    must be exactly where none of the single patterns finds anything (both read the title
+    backwards)."""
+    backwards = V._plain(title)[::-1]
+    some = [t for pattern, t in V._TYPE_PATTERNS if pattern.search(backwards)]
+    assert (V._ANY_TYPE_WORD.search(backwards) is not None) == bool(some)
+    assert V.suggested_type(title) == (some[0] if some else "")
 
 
 def test_an_assignment_says_whether_its_holder_is_a_schoolleider_not_only_a_leader():

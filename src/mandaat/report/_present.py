@@ -240,8 +240,9 @@ def _lead(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
 
 def _route_step(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
     ref = V.STEP_ROLE_LABELS[w.lang].get(str(f.get("ref")), w.name(f.get("ref")))
-    return (f"stap {f.get('step')} van route '{f.get('route')}': {ref}" if w.lang == "nl" else
-            f"step {f.get('step')} of route '{f.get('route')}': {ref}")
+    route = w.name(f.get("route"))
+    return (f"stap {f.get('step')} van route '{route}': {ref}" if w.lang == "nl" else
+            f"step {f.get('step')} of route '{route}': {ref}")
 
 
 def _generic(f: Mapping[str, Any], w: _Words, absent: bool) -> str:

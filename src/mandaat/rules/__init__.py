@@ -46,6 +46,9 @@ COMPARISONS = ("lt", "lte", "gt", "gte")
 GRAPH_STEPS = ("accountable", "walk")
 LANGS = ("nl", "en")
 TEMPLATE_FORMATS = ("name", "names", "all", "pct")
+#: Whom an escalation rule's texts can speak of as the one who acts (``actor``): a target
+#: role, or the teacher.
+ACTORS = (*V.TARGETS, "leraar")
 
 # Limits of a rule pack (docs/errors.md, "Limits of a rule pack"): checked when a pack loads,
 # before any work is done with it; the join size for each school, before evaluation.
@@ -117,6 +120,13 @@ class TargetAlternative(_Model):
     target: str | None = None
 
 
+class Otherwise(_Model):
+    """An escalation rule's texts for when someone else acts than its ``actor``."""
+
+    message: Text2
+    suggestion: Text2
+
+
 class Rule(_Model):
     """A rule of a pack (the YAML shape; see ``docs/rules.md``)."""
 
@@ -133,6 +143,11 @@ class Rule(_Model):
     message: Text2
     suggestion: Text2
     source: SourceRef
+    #: An escalation rule's texts speak of one who acts as this role (``ib``, ``leraar``,
+    #: ``schoolleider``, ...): where a school's own route ends at someone else (a team, an
+    #: outside party, another role), ``otherwise`` says it.
+    actor: str | None = None
+    otherwise: Otherwise | None = None
 
     @property
     def branches(self) -> list[list[Pattern]]:
@@ -547,7 +562,7 @@ class _RuleChecker:
                 self.add(("when",), "no_target_conditions",
                          "a no_target rule has no conditions: it reports escalations whose "
                          "target role nobody holds")
-            self._check_templates({"rule", "target", "subjects"}, {})
+            self._check_templates({"rule", "rule_title", "target", "subjects"}, {})
             return self.problems
         if (rule.when is None) == (rule.any_of is None):
             self.add((), "conditions", "a rule needs exactly one of 'when' or 'any_of'")
@@ -610,7 +625,15 @@ class _RuleChecker:
         elif rule.escalate_to:
             self.add(("escalate_to",), "target_on_structural",
                      "only escalation rules have 'escalate_to'")
-        extra = {"target"} if rule.kind == "escalation" else set()
+        if rule.actor is not None and rule.actor not in ACTORS:
+            self.add(("actor",), "unknown_value", f"unknown actor '{rule.actor}'"
+                     f"{V.did_you_mean(rule.actor, ACTORS)}")
+        if (rule.actor is None) != (rule.otherwise is None) or (
+                rule.actor is not None and rule.kind != "escalation"):
+            self.add(("otherwise" if rule.actor is not None else "actor",), "bad_target",
+                     "an escalation rule gives 'actor' and 'otherwise' together: whom its "
+                     "texts speak of, and what they say when someone else acts")
+        extra = {"target", "actor"} if rule.kind == "escalation" else set()
         self._check_templates(extra, kinds, common)
         return self.problems
 
@@ -816,11 +839,14 @@ class _RuleChecker:
     def _check_templates(self, extra: set[str], kinds: dict[str, str | None],
                          common: set[str] | None = None) -> None:
         common = common if common is not None else set()
-        for part in ("message", "suggestion"):
-            texts = getattr(self.rule, part)
+        parts = [((part,), getattr(self.rule, part)) for part in ("message", "suggestion")]
+        if self.rule.otherwise is not None:
+            parts += [(("otherwise", part), getattr(self.rule.otherwise, part))
+                      for part in ("message", "suggestion")]
+        for where, texts in parts:
             for lang in LANGS:
                 for placeholder in PLACEHOLDER.findall(getattr(texts, lang)):
-                    self._check_placeholder(placeholder, extra, kinds, common, (part, lang))
+                    self._check_placeholder(placeholder, extra, kinds, common, (*where, lang))
 
     def _check_placeholder(self, ph: str, extra: set[str], kinds: dict[str, str | None],
                            common: set[str], loc: Loc) -> None:

@@ -328,11 +328,13 @@ def word_forms(word: str) -> tuple[str, ...]:
 
 
 def _word_pattern(word: str) -> str:
+    """The pattern of ``word`` in a title read backwards: a word's forms end where a word
+    ends, so read backwards each begins after a boundary, which one look behind finds fast;
+    a compound's first part follows as letters."""
     first = re.split(r"[^a-z]", word, maxsplit=1)[0]
     compounds = len(first) >= _COMPOUND_FROM and word not in _NOT_IN_COMPOUNDS
-    prefix = "[a-z]*" if compounds else ""
-    return (rf"(?<![a-z0-9]){prefix}(?:"
-            + "|".join(re.escape(f) for f in word_forms(word)) + r")(?![a-z0-9])")
+    return (r"(?<![a-z0-9])(?:" + "|".join(re.escape(f[::-1]) for f in word_forms(word))
+            + ")" + ("[a-z]*" if compounds else "") + r"(?![a-z0-9])")
 
 
 def type_words() -> dict[str, tuple[str, ...]]:
@@ -351,7 +353,8 @@ def type_words() -> dict[str, tuple[str, ...]]:
 def _type_patterns() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
     """One pattern that matches where any task type's word does, and a pattern for each
     word with its type, longest word first: about 140 patterns, compiled on the first
-    title looked at rather than at every start (``_ANY_TYPE_WORD``, ``_TYPE_PATTERNS``)."""
+    title looked at rather than at every start (``_ANY_TYPE_WORD``, ``_TYPE_PATTERNS``).
+    Both read a title backwards (``_plain(title)[::-1]``)."""
     patterns = tuple(
         (re.compile(_word_pattern(word)), task_type)
         for word, task_type in sorted(
@@ -359,7 +362,9 @@ def _type_patterns() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str]
             key=lambda wt: (-len(wt[0]), wt[0]))
     )
     # an alternative that fails its lookahead gives way to the next
-    any_word = re.compile("|".join(f"(?:{p.pattern})" for p, _ in patterns))
+    any_word = re.compile("(?<![a-z0-9])(?:" + "|".join(
+        p.pattern[len("(?<![a-z0-9])"):-len("(?![a-z0-9])")] for p, _ in patterns)
+        + ")(?![a-z0-9])")
     return any_word, patterns
 
 
@@ -383,11 +388,11 @@ def suggested_type(title: str | None) -> str:
     """
     if not title:
         return ""
-    plain = _plain(title)
+    backwards = _plain(title)[::-1]
     any_word, patterns = _type_patterns()
-    if any_word.search(plain) is None:  # most titles name no type: one search says so
+    if any_word.search(backwards) is None:  # most titles name no type: one search says so
         return ""
-    return next((t for pattern, t in patterns if pattern.search(plain)), "")
+    return next((t for pattern, t in patterns if pattern.search(backwards)), "")
 
 
 #: Words school leaders write for the roles: suggested where a school file or a workbook
