@@ -442,3 +442,106 @@ def test_oefen_reading_dev_zero_ends_at_once_in_little_memory():
             check=False, preexec_fn=_one_gigabyte)
     assert done.returncode == 1 and done.stderr == b""
     assert done.stdout.decode().rstrip().endswith("Tot ziens!")
+
+
+# --- a scenario file's problems all at once; its source checked ----------------------------
+
+
+def test_a_scenario_file_reports_its_own_its_schools_and_its_questions_problems_at_once(
+        tmp_path):
+    """A field the format does not have, a role the school format does not have and a rule
+    no pack has: one load, three problems, by line."""
+    text = (SCENARIO.replace("hints:", "hint:")
+            .replace("roles: [intern_begeleider]", "roles: [intern-begeleider]")
+            .replace("rule: DEV_LAG_SUPPORT", "rule: DEV_LAG_SUPORT"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, text))
+    assert [(p.line, p.type, p.loc) for p in info.value.problems] == [
+        (12, "unknown_value", ("school", "people", 1, "roles", 0)),
+        (17, "unknown_rule", ("expect", "rule")),
+        (18, "unknown_field", ("hint",)),
+    ]
+
+
+def test_a_school_is_checked_when_the_question_is_broken_and_the_question_when_the_school_is(
+        tmp_path):
+    broken_question = (SCENARIO.replace("question: {type: who_acts", "question: {type: who_act")
+                       .replace("roles: [leraar]", "roles: [leeraar]"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, broken_question))
+    assert {p.loc for p in info.value.problems} == {("school", "people", 2, "roles", 0),
+                                                    ("question", "type")}
+    broken_school = (SCENARIO.replace("as_of: 2026-11-22", "as_of: 22-11-2026")
+                     .replace("who_acts: ilse, rule: DEV_LAG_SUPPORT", "allowed: true"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, broken_school))
+    assert {(p.loc, p.type) for p in info.value.problems} == {
+        (("school", "as_of"), "wrong_type"), (("expect",), "missing"),
+        (("expect", "allowed"), "question_mismatch")}
+
+
+def test_a_scenario_citing_a_text_no_pack_has_is_refused_with_a_suggestion(tmp_path):
+    path = write(tmp_path, SCENARIO.replace("003_cd09840b5089f87d.txt",
+                                            "003_cd09840b5089f87e.txt"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.loc, problem.type) == (5, ("source", "text"),
+                                                         "unknown_reference")
+    assert problem.msg == ("no source text '003_cd09840b5089f87e.txt' in the rule packs "
+                           "(did you mean '003_cd09840b5089f87d.txt'?)")
+    code, out, err = run_cli("scenarios", "run", str(path))
+    assert (code, out) == (2, "") and "s.yaml:5: source.text: no source text" in err
+
+
+def test_a_scenario_quote_is_looked_up_where_the_texts_lie_beside_the_pack(tmp_path):
+    import shutil
+
+    from mandaat.rules import bundled_rules_path, load_rules
+
+    rules = tmp_path / "regels"
+    shutil.copytree(bundled_rules_path() / "lbbo-2022", rules / "lbbo-2022")
+    (rules / "sources").mkdir()
+    (rules / "sources" / "003_cd09840b5089f87d.txt").write_text(
+        "Als het niet lukt.\nDan is het de  taak van de ib'er om mee te kijken.\n",
+        encoding="utf-8")
+    packs = [load_rules(rules / "lbbo-2022")]
+    (item,) = load_scenarios(write(tmp_path, SCENARIO), packs=packs)  # folded, quotes plain
+    assert item.scenario.source.quote == "Dan is het de taak van de ib’er"
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, SCENARIO.replace("de taak van", "het werk van")),
+                       packs=packs)
+    (problem,) = info.value.problems
+    assert (problem.loc, problem.type) == (("source", "quote"), "quote_not_found")
+    assert "'003_cd09840b5089f87d.txt'" in problem.msg
+    # without the texts only the file is checked, as before
+    assert load_scenarios(write(tmp_path, SCENARIO.replace("de taak van", "het werk van")))
+
+
+# --- themes, listing and picking cases ------------------------------------------------------
+
+
+def test_every_bundled_scenario_has_a_theme_of_the_documented_vocabulary():
+    from typing import get_args
+
+    from mandaat.training.scenarios import THEMES, Theme
+
+    assert list(get_args(Theme)) == list(THEMES)
+    doc = (Path(__file__).parents[2] / "docs" / "trainers.md").read_text(encoding="utf-8")
+    for theme, names in THEMES.items():
+        assert f"| `{theme}` | {names['nl']} | {names['en']} |" in doc, theme
+    themes = [item.scenario.theme for item in load_scenarios(bundled_scenarios_path())]
+    assert None not in themes
+    assert set(themes) == set(THEMES)  # every theme has cases
+
+
+def test_an_unknown_theme_in_a_scenario_is_a_load_problem_with_a_suggestion(tmp_path):
+    path = write(tmp_path, SCENARIO.replace("title: Een proef\n",
+                                            "title: Een proef\ntheme: escalatei\n"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.loc) == (4, ("theme",))
+    assert "got 'escalatei' (did you mean 'escalatie'?)" in problem.msg
+    (item,) = load_scenarios(write(tmp_path, SCENARIO))  # a scenario without one still loads
+    assert item.scenario.theme is None
