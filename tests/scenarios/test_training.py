@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import select
@@ -55,10 +56,16 @@ def test_every_bundled_scenario_cites_a_source_it_quotes():
             assert quotes.folded(source.quote) in text, item.scenario.id
 
 
-def test_scenarios_run_prints_pass_and_coverage():
+def test_scenarios_run_prints_pass_and_coverage_in_dutch_or_english():
     code, out, _ = run_cli("scenarios", "run")
     assert code == 0
-    assert "PASS  afspraken-na-het-gesprek" in out
+    assert "GOED  afspraken-na-het-gesprek  Na \"help mij te begrijpen\"" in out
+    assert "33 casussen: 33 goed, 0 fout" in out
+    assert "Regeldekking van lbbo-2022: 41 van 41 regels komen in een casus voor" in out
+    assert "PASS" not in out and "scenarios" not in out and "coverage" not in out
+    code, out, _ = run_cli("scenarios", "run", "--lang", "en")
+    assert code == 0
+    assert "PASS  afspraken-na-het-gesprek  After \"help me understand\"" in out
     assert "33 scenarios: 33 passed, 0 failed" in out
     assert "Rule coverage of lbbo-2022: 41 of 41 rules exercised" in out
 
@@ -94,12 +101,24 @@ def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
 def test_a_failing_scenario_shows_expected_and_actual_and_exits_1(tmp_path):
     path = write(tmp_path, SCENARIO.replace("who_acts: ilse, rule: DEV_LAG_SUPPORT",
                                             "who_acts: anna"))
-    code, out, _ = run_cli("scenarios", "run", str(path))
+    code, out, _ = run_cli("scenarios", "run", str(path), "--lang", "en")
     assert code == 1
     assert "FAIL  proef  Een proef" in out
     assert "expected: anna" in out and "actual:   ilse (DEV_LAG_SUPPORT)" in out
     assert "1 scenarios: 0 passed, 1 failed" in out
     assert "no scenario shows" in out and "NO_SCHOOL_LEADER" in out
+    code, out, _ = run_cli("scenarios", "run", str(path))
+    assert code == 1
+    assert "FOUT  proef  Een proef" in out
+    assert "verwacht: anna" in out and "gegeven:  ilse (DEV_LAG_SUPPORT)" in out
+    assert "1 casussen: 0 goed, 1 fout" in out
+    assert "; geen casus laat " in out and "NO_SCHOOL_LEADER" in out
+    code, out, _ = run_cli("scenarios", "run", str(path), "--format", "json")
+    data = json.loads(out)  # the same in both languages, and as it was
+    assert code == 1 and set(data) == {"scenarios", "passed", "failed", "uncovered"}
+    assert data["scenarios"] == [{"id": "proef", "passed": False, "diff": [
+        "expected: anna", "actual:   ilse (DEV_LAG_SUPPORT)"]}]
+    assert run_cli("scenarios", "run", str(path), "--format", "json", "--lang", "en")[1] == out
 
 
 def test_a_failing_findings_scenario_lists_missing_and_unexpected(tmp_path):
@@ -107,10 +126,13 @@ def test_a_failing_findings_scenario_lists_missing_and_unexpected(tmp_path):
                             "question: {type: findings}").replace(
         "expect: {who_acts: ilse, rule: DEV_LAG_SUPPORT}",
         "expect: {findings: [{rule: NO_SCHOOL_LEADER}]}")
-    code, out, _ = run_cli("scenarios", "run", str(write(tmp_path, text)))
+    code, out, _ = run_cli("scenarios", "run", str(write(tmp_path, text)), "--lang", "en")
     assert code == 1
     assert "missing:    NO_SCHOOL_LEADER []" in out
     assert "unexpected: DEV_LAG_SUPPORT [s1]" in out
+    code, out, _ = run_cli("scenarios", "run", str(write(tmp_path, text)))
+    assert "ontbreekt:  NO_SCHOOL_LEADER []" in out
+    assert "onverwacht: DEV_LAG_SUPPORT [s1]" in out
 
 
 @pytest.mark.parametrize("change, expected", [

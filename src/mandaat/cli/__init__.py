@@ -160,6 +160,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("path", nargs="?", metavar="PATH")
     rules_options(sp)
     sp.add_argument("--format", choices=("text", "json"), default="text")
+    sp.add_argument("--lang", choices=("nl", "en"), default="nl",
+                    help="language of the text output (default nl); json is the same in both")
 
     p = sub.add_parser("oefen", help="practise a scenario in the terminal",
                        description="Practise scenarios: read the case, answer the question, "

@@ -158,15 +158,26 @@ class ScenarioResult:
     fired: set[str]
     explanations: list[tuple[str, str, Explanation]] = field(default_factory=list)
 
-    def diff(self) -> list[str]:
-        """Lines saying what was expected and what the engine answered."""
+    def diff(self, lang: str = "en") -> list[str]:
+        """Lines saying what was expected and what the engine answered (in ``lang``; the
+        JSON of ``mandaat scenarios run`` gives them in English)."""
         if self.passed:
             return []
+        w = _DIFF_WORDS[lang]
         if self.scenario.question.type == "findings":
             expected, actual = set(self.expected), set(self.actual)
-            return ([f"missing:    {_show(f)}" for f in sorted(expected - actual)]
-                    + [f"unexpected: {_show(f)}" for f in sorted(actual - expected)])
-        return [f"expected: {self.expected}", f"actual:   {self.actual}"]
+            return ([f"{w['missing']}{_show(f)}" for f in sorted(expected - actual)]
+                    + [f"{w['unexpected']}{_show(f)}" for f in sorted(actual - expected)])
+        return [f"{w['expected']}{self.expected}", f"{w['actual']}{self.actual}"]
+
+
+#: The words of :meth:`ScenarioResult.diff`, padded so that the answers line up.
+_DIFF_WORDS = {
+    "en": {"missing": "missing:    ", "unexpected": "unexpected: ",
+           "expected": "expected: ", "actual": "actual:   "},
+    "nl": {"missing": "ontbreekt:  ", "unexpected": "onverwacht: ",
+           "expected": "verwacht: ", "actual": "gegeven:  "},
+}
 
 
 def _show(finding: tuple[str, tuple[str, ...]]) -> str:
