@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "scenarios":
         return _scenarios(args, out)
     if args.command == "oefen":
-        return _oefen(args, out)
+        return _oefen(args, out, err)
     if args.command == "rules":
         if args.rules_command == "lint":
             from ..rules import sources_folder
@@ -501,23 +501,27 @@ def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_VIOLATIONS if run.failed else EXIT_OK
 
 
-def _oefen(args: argparse.Namespace, out: TextIO) -> int:
-    from ..training import goodbye, session
-    from ..training.scenarios import ScenarioFileError, bundled_scenarios_path, load_scenarios
+def _oefen(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..training import NoSuchCase, goodbye, listing, numbered, pick, session, text_width
+    from ..training.scenarios import bundled_scenarios_path, load_scenarios
 
+    where = str(args.path or bundled_scenarios_path())
     try:
-        items = load_scenarios(args.path or bundled_scenarios_path())
+        items = load_scenarios(where)
     except KeyboardInterrupt:  # Ctrl-C while the scenarios load
         out.write(goodbye(args.lang))
         return EXIT_INTERRUPTED
-    if args.scenario:
-        chosen = [i for i in items if i.scenario.id == args.scenario]
-        if not chosen:
-            ids = [i.scenario.id for i in items]
-            raise ScenarioFileError([Problem(
-                str(args.path or bundled_scenarios_path()), None, ("id",), "unknown_reference",
-                f"no scenario '{args.scenario}'{did_you_mean(args.scenario, ids)}")])
-        items = chosen
+    try:
+        cases = pick(numbered(items), scenario=args.scenario, theme=args.theme, lang=args.lang,
+                     where=where)
+    except NoSuchCase as exc:
+        print(f"mandaat oefen: {exc}", file=err)
+        return EXIT_BAD_INPUT
+    width = text_width(out)
+    if args.list:
+        out.write(listing(cases, lang=args.lang, width=width))
+        return EXIT_OK
     # 0 all right, 1 not all right or input ended early, 130 Ctrl-C (docs/trainers.md)
-    return session(items, stdin=getattr(args, "stdin", None) or sys.stdin, stdout=out,
-                   lang=args.lang)
+    return session([item for _, item in cases],
+                   stdin=getattr(args, "stdin", None) or sys.stdin, stdout=out,
+                   lang=args.lang, width=width)
