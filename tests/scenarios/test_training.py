@@ -676,3 +676,14 @@ def test_oefen_wraps_piped_output_at_80_columns_or_at_COLUMNS():
         input="1\n", capture_output=True, text=True, timeout=120, check=False, env=env)
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 50
     assert " ".join(narrow.stdout.split()) == " ".join(plain.stdout.split())  # same words
+
+
+def test_an_id_written_in_digits_is_picked_as_an_id_before_as_a_number(tmp_path):
+    from mandaat.training import numbered, pick
+
+    write(tmp_path, SCENARIO.replace("id: proef", "id: '2'"), "a.yaml")
+    write(tmp_path, SCENARIO.replace("id: proef", "id: tweede"), "b.yaml")
+    cases = numbered(load_scenarios(tmp_path))
+    assert [c.scenario.id for _, c in pick(cases, scenario="2")] == ["2"]
+    assert [c.scenario.id for _, c in pick(cases, scenario="1")] == ["2"]
+    assert [(n, c.scenario.id) for n, c in pick(cases, scenario="tweede")] == [(2, "tweede")]

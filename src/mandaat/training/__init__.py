@@ -453,18 +453,18 @@ def pick(cases: Sequence[tuple[int, LoadedScenario]], *, scenario: str | None = 
         if not chosen:
             raise NoSuchCase(w["empty_theme"].format(theme=slug, where=where))
     if scenario is not None:
+        by_id = [(n, c) for n, c in chosen if c.scenario.id == scenario]
+        if by_id:  # an id first: an id may be written in digits too
+            return by_id
         if scenario.isdigit():
             number = int(scenario)
             chosen = [(n, c) for n, c in chosen if n == number]
             if not chosen:
                 raise NoSuchCase(w["no_such_number"].format(n=number, total=len(cases)))
         else:
-            ids = [c.scenario.id for _, c in chosen]
-            chosen = [(n, c) for n, c in chosen if c.scenario.id == scenario]
-            if not chosen:
-                close = difflib.get_close_matches(scenario, ids, n=1)
-                raise NoSuchCase(w["no_such_id"].format(
-                    id=scenario, hint=w["did_you_mean"].format(x=close[0]) if close else ""))
+            close = difflib.get_close_matches(scenario, [c.scenario.id for _, c in chosen], n=1)
+            raise NoSuchCase(w["no_such_id"].format(
+                id=scenario, hint=w["did_you_mean"].format(x=close[0]) if close else ""))
     return chosen
 
 
