@@ -154,7 +154,7 @@ ERROR_TYPES: dict[str, str] = {
     "unreachable": "a rule whose conditions contradict each other",
     "duplicate_conditions": "two rules with the same conditions",
     "unknown_source": "a rule's source text is not in the folder of source texts",
-    "quote_not_found": "a rule's quote does not occur in its source text",
+    "quote_not_found": "a rule's (or a scenario's) quote does not occur in its source text",
     # workbooks and CSV files (docs/workbook.md)
     "not_a_workbook": "not an Excel workbook (.xlsx): an old .xls, password-protected, damaged",
     "macros": "a workbook with macros (.xlsm, vbaProject.bin)",

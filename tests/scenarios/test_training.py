@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import select
@@ -55,10 +56,16 @@ def test_every_bundled_scenario_cites_a_source_it_quotes():
             assert quotes.folded(source.quote) in text, item.scenario.id
 
 
-def test_scenarios_run_prints_pass_and_coverage():
+def test_scenarios_run_prints_pass_and_coverage_in_dutch_or_english():
     code, out, _ = run_cli("scenarios", "run")
     assert code == 0
-    assert "PASS  afspraken-na-het-gesprek" in out
+    assert "GOED  afspraken-na-het-gesprek  Na \"help mij te begrijpen\"" in out
+    assert "33 casussen: 33 goed, 0 fout" in out
+    assert "Regeldekking van lbbo-2022: 41 van 41 regels komen in een casus voor" in out
+    assert "PASS" not in out and "scenarios" not in out and "coverage" not in out
+    code, out, _ = run_cli("scenarios", "run", "--lang", "en")
+    assert code == 0
+    assert "PASS  afspraken-na-het-gesprek  After \"help me understand\"" in out
     assert "33 scenarios: 33 passed, 0 failed" in out
     assert "Rule coverage of lbbo-2022: 41 of 41 rules exercised" in out
 
@@ -94,12 +101,24 @@ def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
 def test_a_failing_scenario_shows_expected_and_actual_and_exits_1(tmp_path):
     path = write(tmp_path, SCENARIO.replace("who_acts: ilse, rule: DEV_LAG_SUPPORT",
                                             "who_acts: anna"))
-    code, out, _ = run_cli("scenarios", "run", str(path))
+    code, out, _ = run_cli("scenarios", "run", str(path), "--lang", "en")
     assert code == 1
     assert "FAIL  proef  Een proef" in out
     assert "expected: anna" in out and "actual:   ilse (DEV_LAG_SUPPORT)" in out
     assert "1 scenarios: 0 passed, 1 failed" in out
     assert "no scenario shows" in out and "NO_SCHOOL_LEADER" in out
+    code, out, _ = run_cli("scenarios", "run", str(path))
+    assert code == 1
+    assert "FOUT  proef  Een proef" in out
+    assert "verwacht: anna" in out and "gegeven:  ilse (DEV_LAG_SUPPORT)" in out
+    assert "1 casussen: 0 goed, 1 fout" in out
+    assert "; geen casus laat " in out and "NO_SCHOOL_LEADER" in out
+    code, out, _ = run_cli("scenarios", "run", str(path), "--format", "json")
+    data = json.loads(out)  # the same in both languages, and as it was
+    assert code == 1 and set(data) == {"scenarios", "passed", "failed", "uncovered"}
+    assert data["scenarios"] == [{"id": "proef", "passed": False, "diff": [
+        "expected: anna", "actual:   ilse (DEV_LAG_SUPPORT)"]}]
+    assert run_cli("scenarios", "run", str(path), "--format", "json", "--lang", "en")[1] == out
 
 
 def test_a_failing_findings_scenario_lists_missing_and_unexpected(tmp_path):
@@ -107,10 +126,13 @@ def test_a_failing_findings_scenario_lists_missing_and_unexpected(tmp_path):
                             "question: {type: findings}").replace(
         "expect: {who_acts: ilse, rule: DEV_LAG_SUPPORT}",
         "expect: {findings: [{rule: NO_SCHOOL_LEADER}]}")
-    code, out, _ = run_cli("scenarios", "run", str(write(tmp_path, text)))
+    code, out, _ = run_cli("scenarios", "run", str(write(tmp_path, text)), "--lang", "en")
     assert code == 1
     assert "missing:    NO_SCHOOL_LEADER []" in out
     assert "unexpected: DEV_LAG_SUPPORT [s1]" in out
+    code, out, _ = run_cli("scenarios", "run", str(write(tmp_path, text)))
+    assert "ontbreekt:  NO_SCHOOL_LEADER []" in out
+    assert "onverwacht: DEV_LAG_SUPPORT [s1]" in out
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -156,7 +178,11 @@ def test_oefen_right_after_a_wrong_answer_with_a_hint(tmp_path):
     text = out.getvalue()
     assert "Je antwoord: anna\nDat is niet het antwoord.\nHint 1: Hoe lang is drie weken?" in text
     assert "Je antwoord: Ilse\nGoed!" in text
-    assert "[DEV_LAG_SUPPORT]" in text and "Bron: 003_cd09840b5089f87d.txt" in text
+    # the rule by its title, the source by its title (and author), not by their ids
+    assert f"\nRegel: {title('DEV_LAG_SUPPORT')}\n" in text
+    assert ("  Bron: 'Het samenspel tussen ib'er en schoolleider: in gesprek met Linda van"
+            in text)
+    assert "DEV_LAG_SUPPORT" not in text and "003_cd09840b5089f87d.txt" not in text
 
 
 def test_oefen_gives_the_answer_when_the_hints_run_out_or_input_ends(tmp_path):
@@ -193,7 +219,7 @@ def test_oefen_with_piped_input_end_to_end():
     assert done.returncode == 0, done.stderr
     assert "Je antwoord: ilse\nDat is niet het antwoord.\nHint 1:" in done.stdout
     assert "Je antwoord: anna\nGoed!" in done.stdout
-    assert "[DEV_LAG_TO_LEADER]" in done.stdout
+    assert f"Regel: {title('DEV_LAG_TO_LEADER')}" in done.stdout
     wrong = subprocess.run([exe, "oefen", "--scenario", "ontwikkeling-na-de-grens"],
                            input="tom\n", capture_output=True, text=True, timeout=120,
                            check=False)
@@ -202,6 +228,9 @@ def test_oefen_with_piped_input_end_to_end():
 
 def test_oefen_unknown_scenario_id():
     code, _, err = run_cli("oefen", "--scenario", "eigen-koerz")
+    assert code == 2
+    assert "geen casus 'eigen-koerz' (bedoelde u 'eigen-koers'?)" in err
+    code, _, err = run_cli("oefen", "--scenario", "eigen-koerz", "--lang", "en")
     assert code == 2
     assert "no scenario 'eigen-koerz' (did you mean 'eigen-koers'?)" in err
 
@@ -222,8 +251,9 @@ def choices(output: str) -> dict[str, str]:
 
 def oefen(*args: str, answers: str = "") -> subprocess.CompletedProcess[str]:
     """`mandaat oefen` as a real process, its answers through a pipe."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # 80 columns, piped
     return subprocess.run([sys.executable, "-m", "mandaat", "oefen", *args], input=answers,
-                          capture_output=True, text=True, timeout=120, check=False)
+                          capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
 def test_every_rule_of_the_bundled_pack_has_a_dutch_and_an_english_title():
@@ -379,14 +409,17 @@ def test_a_session_of_several_cases_ends_with_a_score(tmp_path):
     write(tmp_path, SCENARIO, "a.yaml")
     write(tmp_path, SCENARIO.replace("id: proef", "id: proef-2"), "b.yaml")
     done = oefen(str(tmp_path), answers="ilse\ntom\ntom\ntom\n")
-    assert done.stdout.rstrip().endswith("Score: 1 van 2 goed")
+    assert done.stdout.rstrip().endswith(
+        "Score: 1 van 2 goed, 1 daarvan in één keer (zonder hint)")
     assert "Casus 2 van 2" in done.stdout
     assert done.returncode == 1
     done = oefen(str(tmp_path), "--lang", "en", answers="ilse\nilse\n")
-    assert done.stdout.rstrip().endswith("Score: 2 of 2 right")
+    assert done.stdout.rstrip().endswith(
+        "Score: 2 of 2 right, 2 of them at the first try (without a hint)")
     assert done.returncode == 0
     done = oefen(str(tmp_path), answers="ilse\n")  # the input ends in the second case
-    assert "Score: 1 van 1 goed (niet beantwoord: 1 van 2 casussen)\nTot ziens!" in done.stdout
+    assert ("Score: 1 van 1 goed, 1 daarvan in één keer (zonder hint); niet beantwoord: 1 van"
+            "\n  2 casussen\nTot ziens!") in done.stdout  # wrapped at 80 columns
     assert done.returncode == 1 and done.stderr == ""
 
 
@@ -442,3 +475,215 @@ def test_oefen_reading_dev_zero_ends_at_once_in_little_memory():
             check=False, preexec_fn=_one_gigabyte)
     assert done.returncode == 1 and done.stderr == b""
     assert done.stdout.decode().rstrip().endswith("Tot ziens!")
+
+
+# --- a scenario file's problems all at once; its source checked ----------------------------
+
+
+def test_a_scenario_file_reports_its_own_its_schools_and_its_questions_problems_at_once(
+        tmp_path):
+    """A field the format does not have, a role the school format does not have and a rule
+    no pack has: one load, three problems, by line."""
+    text = (SCENARIO.replace("hints:", "hint:")
+            .replace("roles: [intern_begeleider]", "roles: [intern-begeleider]")
+            .replace("rule: DEV_LAG_SUPPORT", "rule: DEV_LAG_SUPORT"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, text))
+    assert [(p.line, p.type, p.loc) for p in info.value.problems] == [
+        (12, "unknown_value", ("school", "people", 1, "roles", 0)),
+        (17, "unknown_rule", ("expect", "rule")),
+        (18, "unknown_field", ("hint",)),
+    ]
+
+
+def test_a_school_is_checked_when_the_question_is_broken_and_the_question_when_the_school_is(
+        tmp_path):
+    broken_question = (SCENARIO.replace("question: {type: who_acts", "question: {type: who_act")
+                       .replace("roles: [leraar]", "roles: [leeraar]"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, broken_question))
+    assert {p.loc for p in info.value.problems} == {("school", "people", 2, "roles", 0),
+                                                    ("question", "type")}
+    broken_school = (SCENARIO.replace("as_of: 2026-11-22", "as_of: 22-11-2026")
+                     .replace("who_acts: ilse, rule: DEV_LAG_SUPPORT", "allowed: true"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, broken_school))
+    assert {(p.loc, p.type) for p in info.value.problems} == {
+        (("school", "as_of"), "wrong_type"), (("expect",), "missing"),
+        (("expect", "allowed"), "question_mismatch")}
+
+
+def test_a_scenario_citing_a_text_no_pack_has_is_refused_with_a_suggestion(tmp_path):
+    path = write(tmp_path, SCENARIO.replace("003_cd09840b5089f87d.txt",
+                                            "003_cd09840b5089f87e.txt"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.loc, problem.type) == (5, ("source", "text"),
+                                                         "unknown_reference")
+    assert problem.msg == ("no source text '003_cd09840b5089f87e.txt' in the rule packs "
+                           "(did you mean '003_cd09840b5089f87d.txt'?)")
+    code, out, err = run_cli("scenarios", "run", str(path))
+    assert (code, out) == (2, "") and "s.yaml:5: source.text: no source text" in err
+
+
+def test_a_scenario_quote_is_looked_up_where_the_texts_lie_beside_the_pack(tmp_path):
+    import shutil
+
+    from mandaat.rules import bundled_rules_path, load_rules
+
+    rules = tmp_path / "regels"
+    shutil.copytree(bundled_rules_path() / "lbbo-2022", rules / "lbbo-2022")
+    (rules / "sources").mkdir()
+    (rules / "sources" / "003_cd09840b5089f87d.txt").write_text(
+        "Als het niet lukt.\nDan is het de  taak van de ib'er om mee te kijken.\n",
+        encoding="utf-8")
+    packs = [load_rules(rules / "lbbo-2022")]
+    (item,) = load_scenarios(write(tmp_path, SCENARIO), packs=packs)  # folded, quotes plain
+    assert item.scenario.source.quote == "Dan is het de taak van de ib’er"
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(write(tmp_path, SCENARIO.replace("de taak van", "het werk van")),
+                       packs=packs)
+    (problem,) = info.value.problems
+    assert (problem.loc, problem.type) == (("source", "quote"), "quote_not_found")
+    assert "'003_cd09840b5089f87d.txt'" in problem.msg
+    # without the texts only the file is checked, as before
+    assert load_scenarios(write(tmp_path, SCENARIO.replace("de taak van", "het werk van")))
+
+
+# --- themes, listing and picking cases ------------------------------------------------------
+
+
+def test_every_bundled_scenario_has_a_theme_of_the_documented_vocabulary():
+    from typing import get_args
+
+    from mandaat.training.scenarios import THEMES, Theme
+
+    assert list(get_args(Theme)) == list(THEMES)
+    doc = (Path(__file__).parents[2] / "docs" / "trainers.md").read_text(encoding="utf-8")
+    for theme, names in THEMES.items():
+        assert f"| `{theme}` | {names['nl']} | {names['en']} |" in doc, theme
+    themes = [item.scenario.theme for item in load_scenarios(bundled_scenarios_path())]
+    assert None not in themes
+    assert set(themes) == set(THEMES)  # every theme has cases
+
+
+def test_an_unknown_theme_in_a_scenario_is_a_load_problem_with_a_suggestion(tmp_path):
+    path = write(tmp_path, SCENARIO.replace("title: Een proef\n",
+                                            "title: Een proef\ntheme: escalatei\n"))
+    with pytest.raises(ScenarioFileError) as info:
+        load_scenarios(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.loc) == (4, ("theme",))
+    assert "got 'escalatei' (did you mean 'escalatie'?)" in problem.msg
+    (item,) = load_scenarios(write(tmp_path, SCENARIO))  # a scenario without one still loads
+    assert item.scenario.theme is None
+
+
+def test_oefen_list_numbers_the_cases_with_id_title_and_theme():
+    code, out, err = run_cli("oefen", "--list")
+    assert (code, err) == (0, "")
+    assert out.startswith(" 1. De ib'er met de kijkwijzer langs de klassen\n"
+                          "    kijkwijzer-langs-de-klassen · thema: rolzuiverheid\n")
+    assert (" 4. Na \"help mij te begrijpen\" gaat het opnieuw mis\n"
+            "    afspraken-na-het-gesprek · thema: escalatie\n") in out
+    assert "33. Het mandaat dat doorgegeven werd\n    mandaat-doorgegeven · thema: mandaat\n" in out
+    assert "--scenario NUMMER of ID" in out and "Je antwoord" not in out
+    code, out, _ = run_cli("oefen", "--list", "--lang", "en")
+    assert out.startswith(" 1. The ib'er doing rounds with a checklist\n"
+                          "    kijkwijzer-langs-de-klassen · theme: role clarity\n")
+
+
+def test_oefen_picks_a_case_by_its_number_and_the_cases_of_a_theme():
+    code, out, _ = run_cli("oefen", "--list", "--theme", "kwaliteit-en-data")
+    listed = re.findall(r"^ ?(\d+)\. ", out, re.M)
+    assert code == 0 and listed == ["14", "19", "22"]  # the numbers of the whole list
+    assert run_cli("oefen", "--list", "--theme", "Kwaliteit en data")[1] == out
+    by_number = oefen("--scenario", "4", answers="anna\n")
+    assert "== Na \"help mij te begrijpen\" gaat het opnieuw mis ==" in by_number.stdout
+    assert by_number.returncode == 0 and "Casus 1 van" not in by_number.stdout
+    themed = oefen("--theme", "kwaliteit-en-data")  # no answers: the first case only
+    assert "Casus 1 van 3\n== De rekenresultaten van de bovenbouw zakken weg ==" in themed.stdout
+
+
+@pytest.mark.parametrize("args, lang_words", [
+    (("--theme", "zorg"), "onbekend thema 'zorg' (bedoelde u 'zorg-en-ouders'?); de thema's "
+                          "zijn: rolzuiverheid, mandaat, zorg-en-ouders, escalatie, "
+                          "continuiteit, kwaliteit-en-data"),
+    (("--theme", "ouderz", "--lang", "en"), "unknown theme 'ouderz'"),
+    (("--scenario", "34"), "geen casus nummer 34: de nummers gaan van 1 tot 33"),
+    (("--scenario", "0", "--lang", "en"), "no case number 0: the numbers go from 1 to 33"),
+])
+def test_an_unknown_theme_or_number_is_a_clear_error(args, lang_words):
+    code, out, err = run_cli("oefen", *args)
+    assert (code, out) == (2, "")
+    assert err.startswith("mandaat oefen: ") and lang_words in err
+
+
+def test_a_theme_no_case_of_the_folder_has_is_said_so(tmp_path):
+    write(tmp_path, SCENARIO.replace("title: Een proef\n", "title: Een proef\ntheme: mandaat\n"))
+    code, _, err = run_cli("oefen", str(tmp_path), "--theme", "escalatie")
+    assert code == 2 and f"geen casus met thema 'escalatie' in {tmp_path}" in err
+    assert run_cli("oefen", str(tmp_path), "--list", "--theme", "mandaat")[1].startswith(
+        "1. Een proef\n   proef · thema: mandaat\n")
+
+
+# --- the score counts first tries -----------------------------------------------------------
+
+
+def test_the_score_says_how_many_cases_were_right_at_the_first_try(tmp_path):
+    for name in "abc":
+        write(tmp_path, SCENARIO.replace("id: proef", f"id: proef-{name}"), f"{name}.yaml")
+    # a: right at once; b: right after a hint; c: wrong until the hints run out
+    done = oefen(str(tmp_path), answers="ilse\nanna\nilse\ntom\ntom\ntom\n")
+    assert done.stdout.rstrip().endswith(
+        "Score: 2 van 3 goed, 1 daarvan in één keer (zonder hint)")
+    done = oefen(str(tmp_path), "--lang", "en", answers="anna\nilse\nilse\nilse\n")
+    assert done.stdout.rstrip().endswith(
+        "Score: 3 of 3 right, 2 of them at the first try (without a hint)")
+    assert done.returncode == 0  # right in the end is right: hints are allowed
+
+
+# --- wrapping -------------------------------------------------------------------------------
+
+
+def test_oefen_wraps_long_lines_with_hanging_indents(tmp_path):
+    long_case = "Tom blijft achter. " + "Ilse ziet het al weken en praat er met hem over. " * 4
+    text = (SCENARIO.replace("case: Tom blijft achter.", f"case: {long_case}")
+            .replace("Hoe lang is drie weken?", "Hoe lang is drie weken? " * 6))
+    (item,) = load_scenarios(write(tmp_path, text))
+    for width in (40, 80):
+        out = io.StringIO()
+        exercise(item, stdin=io.StringIO("tom\nilse\n"), stdout=out, width=width)
+        lines = out.getvalue().splitlines()
+        assert max(len(line) for line in lines) <= width
+        case = out.getvalue().split("Casus:\n")[1].split("\n\n")[0]
+        assert " ".join(case.split()) == long_case.strip()  # every word, in order
+        assert len(case.splitlines()) > 1
+        hint = out.getvalue().split("Hint 1: ")[1].split("Je antwoord")[0]
+        assert all(line.startswith("  ") for line in hint.splitlines()[1:]) and "\n" in hint
+        source = out.getvalue().split("  Bron: ")[1].split("\n\n")[0]
+        assert all(line.startswith("    ") for line in source.splitlines()[1:])
+
+
+def test_oefen_wraps_piped_output_at_80_columns_or_at_COLUMNS():
+    plain = oefen("--scenario", "ib-beoordeelt-functioneren", answers="1\n")
+    lines = plain.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and max(len(line) for line in lines) > 70
+    env = {**os.environ, "COLUMNS": "50"}
+    narrow = subprocess.run(
+        [sys.executable, "-m", "mandaat", "oefen", "--scenario", "ib-beoordeelt-functioneren"],
+        input="1\n", capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 50
+    assert " ".join(narrow.stdout.split()) == " ".join(plain.stdout.split())  # same words
+
+
+def test_an_id_written_in_digits_is_picked_as_an_id_before_as_a_number(tmp_path):
+    from mandaat.training import numbered, pick
+
+    write(tmp_path, SCENARIO.replace("id: proef", "id: '2'"), "a.yaml")
+    write(tmp_path, SCENARIO.replace("id: proef", "id: tweede"), "b.yaml")
+    cases = numbered(load_scenarios(tmp_path))
+    assert [c.scenario.id for _, c in pick(cases, scenario="2")] == ["2"]
+    assert [c.scenario.id for _, c in pick(cases, scenario="1")] == ["2"]
+    assert [(n, c.scenario.id) for n, c in pick(cases, scenario="tweede")] == [(2, "tweede")]

@@ -160,12 +160,21 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("path", nargs="?", metavar="PATH")
     rules_options(sp)
     sp.add_argument("--format", choices=("text", "json"), default="text")
+    sp.add_argument("--lang", choices=("nl", "en"), default="nl",
+                    help="language of the text output (default nl); json is the same in both")
 
     p = sub.add_parser("oefen", help="practise a scenario in the terminal",
                        description="Practise scenarios: read the case, answer the question, "
                        "get hints, and see the explanation.")
     p.add_argument("path", nargs="?", metavar="PATH")
-    p.add_argument("--scenario", metavar="ID", help="only this scenario")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--scenario", metavar="ID_OR_NUMBER",
+                       help="only this scenario: its id, or its number in --list")
+    which.add_argument("--theme", metavar="THEME",
+                       help="only the scenarios of this theme (rolzuiverheid, mandaat, "
+                       "zorg-en-ouders, escalatie, continuiteit, kwaliteit-en-data)")
+    p.add_argument("--list", action="store_true",
+                   help="list the scenarios, numbered, with id, title and theme; play none")
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
 
     p = sub.add_parser("rules", help="list or lint rule packs",

@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "scenarios":
         return _scenarios(args, out)
     if args.command == "oefen":
-        return _oefen(args, out)
+        return _oefen(args, out, err)
     if args.command == "rules":
         if args.rules_command == "lint":
             from ..rules import sources_folder
@@ -456,10 +456,25 @@ def _workbook_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     return EXIT_OK
 
 
+#: The words of ``mandaat scenarios run`` (text output).
+_RUN_WORDS = {
+    "nl": {"passed": "GOED", "failed": "FOUT",
+           "count": "{n} casussen: {passed} goed, {failed} fout",
+           "coverage": "Regeldekking van {pack}: {exercised} van {total} regels komen in een "
+                       "casus voor",
+           "uncovered": "; geen casus laat {rules} zien"},
+    "en": {"passed": "PASS", "failed": "FAIL",
+           "count": "{n} scenarios: {passed} passed, {failed} failed",
+           "coverage": "Rule coverage of {pack}: {exercised} of {total} rules exercised",
+           "uncovered": "; no scenario shows {rules}"},
+}
+
+
 def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
     from ..training.scenarios import run_scenarios
 
-    run = run_scenarios(args.path, rules=args.rules, rules_only=args.rules_only)
+    run = run_scenarios(args.path, rules=args.rules, rules_only=args.rules_only,
+                        lang=args.lang)
     if args.format == "json":
         out.write(json.dumps({
             "scenarios": [{"id": r.scenario.id, "passed": r.passed, "diff": r.diff()}
@@ -468,38 +483,45 @@ def _scenarios(args: argparse.Namespace, out: TextIO) -> int:
             "uncovered": run.uncovered,
         }, ensure_ascii=False, indent=2) + "\n")
         return EXIT_VIOLATIONS if run.failed else EXIT_OK
+    w = _RUN_WORDS[args.lang]
     for r in run.results:
-        out.write(f"{'PASS' if r.passed else 'FAIL'}  {r.scenario.id}  {r.scenario.title}\n")
-        for line in r.diff():
+        title = r.scenario.text(args.lang)[0]
+        out.write(f"{w['passed'] if r.passed else w['failed']}  {r.scenario.id}  {title}\n")
+        for line in r.diff(args.lang):
             out.write(f"      {line}\n")
-    out.write(f"\n{len(run.results)} scenarios: {len(run.results) - len(run.failed)} passed, "
-              f"{len(run.failed)} failed\n")
+    out.write("\n" + w["count"].format(n=len(run.results),
+                                       passed=len(run.results) - len(run.failed),
+                                       failed=len(run.failed)) + "\n")
     for pack in run.packs:
         missing = run.uncovered[pack.name]
-        exercised = len(pack.rules) - len(missing)
-        out.write(f"Rule coverage of {pack.name}: {exercised} of {len(pack.rules)} rules "
-                  "exercised" + (f"; no scenario shows {', '.join(missing)}" if missing else "")
+        out.write(w["coverage"].format(pack=pack.name, total=len(pack.rules),
+                                       exercised=len(pack.rules) - len(missing))
+                  + (w["uncovered"].format(rules=", ".join(missing)) if missing else "")
                   + "\n")
     return EXIT_VIOLATIONS if run.failed else EXIT_OK
 
 
-def _oefen(args: argparse.Namespace, out: TextIO) -> int:
-    from ..training import goodbye, session
-    from ..training.scenarios import ScenarioFileError, bundled_scenarios_path, load_scenarios
+def _oefen(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..training import NoSuchCase, goodbye, listing, numbered, pick, session, text_width
+    from ..training.scenarios import bundled_scenarios_path, load_scenarios
 
+    where = str(args.path or bundled_scenarios_path())
     try:
-        items = load_scenarios(args.path or bundled_scenarios_path())
+        items = load_scenarios(where)
     except KeyboardInterrupt:  # Ctrl-C while the scenarios load
         out.write(goodbye(args.lang))
         return EXIT_INTERRUPTED
-    if args.scenario:
-        chosen = [i for i in items if i.scenario.id == args.scenario]
-        if not chosen:
-            ids = [i.scenario.id for i in items]
-            raise ScenarioFileError([Problem(
-                str(args.path or bundled_scenarios_path()), None, ("id",), "unknown_reference",
-                f"no scenario '{args.scenario}'{did_you_mean(args.scenario, ids)}")])
-        items = chosen
+    try:
+        cases = pick(numbered(items), scenario=args.scenario, theme=args.theme, lang=args.lang,
+                     where=where)
+    except NoSuchCase as exc:
+        print(f"mandaat oefen: {exc}", file=err)
+        return EXIT_BAD_INPUT
+    width = text_width(out)
+    if args.list:
+        out.write(listing(cases, lang=args.lang, width=width))
+        return EXIT_OK
     # 0 all right, 1 not all right or input ended early, 130 Ctrl-C (docs/trainers.md)
-    return session(items, stdin=getattr(args, "stdin", None) or sys.stdin, stdout=out,
-                   lang=args.lang)
+    return session([item for _, item in cases],
+                   stdin=getattr(args, "stdin", None) or sys.stdin, stdout=out,
+                   lang=args.lang, width=width)

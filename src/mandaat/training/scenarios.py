@@ -9,6 +9,11 @@ Dutch, a school, a question and the expected answer:
   does not have)
 - ``findings``: what is wrong in this division? (the exact set of rule ids with subjects)
 
+A scenario may carry a ``theme`` from :data:`THEMES`, so that a trainer can play the cases
+of one theme. Its ``source.text`` is a source text of the rule packs it is loaded against
+(a text in a pack's source registry, or one a rule of the pack cites); where a ``sources/``
+folder with the texts lies beside a pack, the quote is looked up in the text too.
+
 :func:`run_scenarios` checks the answers against the rule packs and reports which rules no
 scenario shows firing.
 """
@@ -28,19 +33,33 @@ from ..errors import Loc, MandaatInputError, Problem, SchoolFileError
 from ..evaluation import check, escalate
 from ..loader import load_school, validate_school
 from ..report import Explanation, Finding
-from ..rules import RulePack, load_rules, shared_default_pack
+from ..rules import RulePack, fold_text, load_rules, shared_default_pack, sources_folder
+from ..rules.sources import corrected, registry
 from ..school import vocabulary as V
 from ..school._source import ParseFailure, Source, parse, read_source
 from ..school._validation import problems_from
 from ..school.model import ID_PATTERN, School
 
-__all__ = ["Scenario", "ScenarioFileError", "ScenarioResult", "bundled_scenarios_path",
-           "load_scenarios", "run_scenario", "run_scenarios"]
+__all__ = ["THEMES", "Scenario", "ScenarioFileError", "ScenarioResult",
+           "bundled_scenarios_path", "load_scenarios", "run_scenario", "run_scenarios"]
 
 FORMAT = "mandaat-scenario/1"
 NOBODY = "nobody"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+#: The themes a scenario may carry (``theme``), each with its name in Dutch and English
+#: (``docs/trainers.md`` says what each is about). ``Theme`` is the same list, for the model.
+THEMES: dict[str, dict[str, str]] = {
+    "rolzuiverheid": {"nl": "rolzuiverheid", "en": "role clarity"},
+    "mandaat": {"nl": "mandaat", "en": "mandate"},
+    "zorg-en-ouders": {"nl": "zorg en ouders", "en": "care and parents"},
+    "escalatie": {"nl": "escalatie", "en": "escalation"},
+    "continuiteit": {"nl": "continuïteit", "en": "continuity"},
+    "kwaliteit-en-data": {"nl": "kwaliteit en data", "en": "quality and data"},
+}
+Theme = Literal["rolzuiverheid", "mandaat", "zorg-en-ouders", "escalatie", "continuiteit",
+                "kwaliteit-en-data"]
 
 
 class ScenarioFileError(MandaatInputError):
@@ -103,6 +122,7 @@ class Scenario(_Model):
     format: Literal["mandaat-scenario/1"]
     id: Id
     title: Text
+    theme: Theme | None = None
     case: Text
     en: English | None = None
     source: SourceRef
@@ -138,15 +158,26 @@ class ScenarioResult:
     fired: set[str]
     explanations: list[tuple[str, str, Explanation]] = field(default_factory=list)
 
-    def diff(self) -> list[str]:
-        """Lines saying what was expected and what the engine answered."""
+    def diff(self, lang: str = "en") -> list[str]:
+        """Lines saying what was expected and what the engine answered (in ``lang``; the
+        JSON of ``mandaat scenarios run`` gives them in English)."""
         if self.passed:
             return []
+        w = _DIFF_WORDS[lang]
         if self.scenario.question.type == "findings":
             expected, actual = set(self.expected), set(self.actual)
-            return ([f"missing:    {_show(f)}" for f in sorted(expected - actual)]
-                    + [f"unexpected: {_show(f)}" for f in sorted(actual - expected)])
-        return [f"expected: {self.expected}", f"actual:   {self.actual}"]
+            return ([f"{w['missing']}{_show(f)}" for f in sorted(expected - actual)]
+                    + [f"{w['unexpected']}{_show(f)}" for f in sorted(actual - expected)])
+        return [f"{w['expected']}{self.expected}", f"{w['actual']}{self.actual}"]
+
+
+#: The words of :meth:`ScenarioResult.diff`, padded so that the answers line up.
+_DIFF_WORDS = {
+    "en": {"missing": "missing:    ", "unexpected": "unexpected: ",
+           "expected": "expected: ", "actual": "actual:   "},
+    "nl": {"missing": "ontbreekt:  ", "unexpected": "onverwacht: ",
+           "expected": "verwacht: ", "actual": "gegeven:  "},
+}
 
 
 def _show(finding: tuple[str, tuple[str, ...]]) -> str:
@@ -162,6 +193,10 @@ def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None
                    ) -> list[LoadedScenario]:
     """Load a scenario file, or every ``*.yaml`` scenario in a folder (by file name).
 
+    Every problem of a file is reported at once: the scenario's own fields, its school
+    (checked even when another part of the file is wrong), its question and expected
+    answer as far as they can be checked, and its source.
+
     Raises
     ------
     ScenarioFileError
@@ -171,7 +206,9 @@ def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None
     files = sorted(p.glob("*.yaml")) if p.is_dir() else [p]
     if p.is_dir() and not files:
         raise ScenarioFileError([Problem(str(p), None, (), "empty", "no *.yaml scenarios here")])
-    rules = {r.id for pack in (packs or [shared_default_pack()]) for r in pack.rules}
+    packs = list(packs or [shared_default_pack()])
+    rules = {r.id for pack in packs for r in pack.rules}
+    sources = _Sources(packs)
     problems: list[Problem] = []
     loaded: list[LoadedScenario] = []
     seen: dict[str, str] = {}
@@ -179,7 +216,7 @@ def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None
         try:
             src = read_source(file)
             data = parse(src)
-            item = _load_one(data, src, rules)
+            item = _load_one(data, src, rules, sources)
         except ParseFailure as exc:
             problems.append(exc.problem)
             continue
@@ -198,30 +235,103 @@ def load_scenarios(path: str | Path, *, packs: Sequence[RulePack] | None = None
     return loaded
 
 
-def _load_one(data: Any, src: Source, rules: set[str]) -> LoadedScenario:
+def _load_one(data: Any, src: Source, rules: set[str], sources: _Sources) -> LoadedScenario:
     if not isinstance(data, dict):
         raise ScenarioFileError([src.problem((), "not_a_mapping",
                                              "a scenario file is a mapping of keys")])
+    problems: list[Problem] = []
+    scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioFileError(problems_from(exc, src, Scenario)) from None
-    try:
-        if isinstance(scenario.school, str):
-            school = load_school(Path(src.name).parent / scenario.school)
-        else:
-            school = validate_school(scenario.school, Source(src.name, src.text, ("school",)))
-    except SchoolFileError as exc:
-        raise ScenarioFileError(exc.problems) from None
-    problems = _check_question(scenario, school, src, rules)
+        problems += problems_from(exc, src, Scenario)
+    # each part that is valid on its own is checked further, whatever else is wrong
+    school = _school(data.get("school"), src, problems)
+    question, expect, source = (_part(model, data.get(key)) for model, key in (
+        (Question, "question"), (Expected, "expect"), (SourceRef, "source")))
+    if question is not None and expect is not None:
+        problems += _check_question(question, expect, school, src, rules)
+    if source is not None:
+        problems += sources.check(source, src)
     if problems:
         raise ScenarioFileError(problems)
+    assert scenario is not None and school is not None
     return LoadedScenario(scenario, school, src.name)
 
 
-def _check_question(scenario: Scenario, school: School, src: Source, rules: set[str]
-                    ) -> list[Problem]:
-    q, e = scenario.question, scenario.expect
+def _part(model: type[_Model], value: Any) -> Any:
+    """``value`` as ``model``, or None when it is not one (the whole file's validation
+    has reported why)."""
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _school(value: Any, src: Source, problems: list[Problem]) -> School | None:
+    """The scenario's school (inline, or a file beside it); its problems are added."""
+    try:
+        if isinstance(value, str) and value:
+            return load_school(Path(src.name).parent / value)
+        if isinstance(value, dict):
+            return validate_school(value, Source(src.name, src.text, ("school",)))
+    except SchoolFileError as exc:
+        problems += exc.problems
+    return None
+
+
+class _Sources:
+    """The source texts of the rule packs a scenario may cite, and where the texts lie.
+
+    A text is a pack's when the pack's registry (``sources.yaml``) names it or one of its
+    rules cites it. The quote is looked up where a ``sources/`` folder beside a pack holds
+    the text, as ``mandaat rules lint`` looks up the rules' quotes.
+    """
+
+    def __init__(self, packs: Sequence[RulePack]):
+        self.known: dict[str, Any] = {}  # file name -> its registry entry (or None)
+        self.folders: list[tuple[Path, dict[str, Any]]] = []
+        for pack in packs:
+            reg = registry(pack.origin)
+            for rule in pack.rules:
+                self.known.setdefault(rule.source.text, reg.get(rule.source.text))
+            for name, info in reg.items():
+                self.known[name] = info
+            folder = sources_folder(pack.origin)
+            if folder is not None:
+                self.folders.append((folder, reg))
+        self._texts: dict[Path, str | None] = {}
+
+    def check(self, source: SourceRef, src: Source) -> list[Problem]:
+        """The problems of a scenario's ``source``: a text no pack has, a quote not in it."""
+        name = source.text
+        if name not in self.known:
+            return [src.problem(("source", "text"), "unknown_reference",
+                                f"no source text '{name}' in the rule packs"
+                                f"{V.did_you_mean(name, sorted(self.known))}")]
+        for folder, reg in self.folders:
+            text = self._text(folder / name, reg.get(name) or self.known[name])
+            if text is not None and fold_text(source.quote) not in text:
+                return [src.problem(("source", "quote"), "quote_not_found",
+                                    f"the quote is not in '{name}' (compared with "
+                                    "whitespace folded and typographic quotes made plain)")]
+        return []
+
+    def _text(self, path: Path, info: Any) -> str | None:
+        """The text at ``path`` as quotes are compared with it; None where it is not there."""
+        if path not in self._texts:
+            try:
+                raw: str | None = read_source(path).text if path.is_file() else None
+            except ParseFailure:
+                raw = None
+            self._texts[path] = fold_text(corrected(raw, info)) if raw is not None else None
+        return self._texts[path]
+
+
+def _check_question(q: Question, e: Expected, school: School | None, src: Source,
+                    rules: set[str]) -> list[Problem]:
+    """The problems of a question and its expected answer; the references into the school
+    only when the school could be read."""
     problems: list[Problem] = []
     add = problems.append
     for key in ("who_acts", "allowed", "findings"):  # the expect key is the question type
@@ -232,9 +342,9 @@ def _check_question(scenario: Scenario, school: School, src: Source, rules: set[
         elif key != q.type and given:
             add(src.problem(("expect", key), "question_mismatch",
                             f"'expect.{key}' does not answer a '{q.type}' question"))
-    people = [p.id for p in school.people]
-    signals = [s.id for s in school.signals]
-    tasks = [t.id for t in school.tasks]
+    people = [p.id for p in school.people] if school else []
+    signals = [s.id for s in school.signals] if school else []
+    tasks = [t.id for t in school.tasks] if school else []
 
     def ref(loc: tuple[str, ...], value: str | None, known: list[str], what: str,
             required: bool = True) -> None:
@@ -242,7 +352,7 @@ def _check_question(scenario: Scenario, school: School, src: Source, rules: set[
             if required:
                 add(src.problem(loc[:-1], "missing",
                                 f"a '{q.type}' question needs '{'.'.join(loc)}'"))
-        elif value not in known:
+        elif school is not None and value not in known:
             add(src.problem(loc, "unknown_reference", f"the school has no {what} '{value}'"
                             f"{V.did_you_mean(value, known)}"))
 
