@@ -171,6 +171,8 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
             step: dict[str, Any] = {kind: ref}
             if draw(st.booleans()):
                 step["when"] = draw(st.lists(conditions, min_size=1, max_size=2))
+            if steps and draw(st.integers(0, 3)) == 0:
+                step["joins"] = True  # takes part; the step before goes on acting
             steps.append(step)
         routes.append({"id": rid, "for": {"signal": draw(st.sampled_from(V.SIGNAL_TYPES))},
                        "steps": steps})

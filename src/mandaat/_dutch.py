@@ -226,6 +226,10 @@ _PYDANTIC: list[tuple[str, str]] = [
     (r"recursion loop detected", "de gegevens verwijzen naar zichzelf"),
     (r"a step names exactly one of role, person, team or external(?: \(not .*\))?",
      "een stap noemt precies één van 'role', 'person', 'team' of 'external'"),
+    (r"the first step of a route acts: 'joins' is for a later step, where someone joins "
+     r"whoever acts",
+     "de eerste stap van een route handelt: 'joins' is voor een latere stap, waar iemand "
+     "aansluit bij wie handelt"),
 ]
 
 
@@ -379,7 +383,7 @@ _ROWS: list[tuple[str, str]] = [
     (rf"(?P<expected>{_alternatives(_EXPECTED)}), got (?P<got>.*)", "{expected}, kreeg {got}"),
     (r"must not be empty", "mag niet leeg zijn"),
     (r"(?P<pydantic>(?:string|list) should have at (?:most|least) .*|recursion loop detected"
-     r"|a step names exactly one of .*)",
+     r"|a step names exactly one of .*|the first step of a route acts: .*)",
      "{pydantic}"),
     # references and dates (_references.py)
     (rf"id '(?P<id>.*)' is reserved: it means (?P<reserved>{_alternatives(_RESERVED)})",

@@ -491,6 +491,7 @@ class _Renderer:
         # the path each signal's route walk took: the same walks its walk facts came from
         self._walked = {signal: w.path for signal, (_, _, w) in walks.items()}
         self._chains = {signal: w.chain for signal, (_, _, w) in walks.items()}
+        self._joined = {signal: w.joined for signal, (_, _, w) in walks.items() if w.joined}
         # the end of each absence a walk passed, from the same walks
         self._until = {a: until for _, _, w in walks.values() for a, _, until in w.substitutes}
         self._routes = {r.id: r.title or r.id for r in school.routes}
@@ -531,6 +532,8 @@ class _Renderer:
             texts = rule.otherwise  # a school's own route ends at someone else
         message = self.render(getattr(texts.message, self.lang), group, extra)
         message += "".join(self._walk_note(f) for f in walked if f.get("away"))
+        message += "".join(self._joined_note(f) for f in walked
+                           if f["signal"] in self._joined)
         message += "".join(self._route_note(f["route"]) for f in walked if f.get("route"))
         defaulted = sorted({f["who"] for m in group for f in m.facts.values()
                             if f.get("k") == "assignment" and f.get("by_default")})
@@ -591,6 +594,13 @@ class _Renderer:
         title = self._routes.get(route, route)
         return (f" (Volgens de eigen route van de school: '{title}'.)" if self.lang == "nl"
                 else f" (By the school's own route: '{title}'.)")
+
+    def _joined_note(self, walked: Mapping[str, Any]) -> str:
+        """Who joined the one who acts, as the route's ``joins`` steps say."""
+        who = _join([self._name(p) for p in self._joined[walked["signal"]]], self.lang)
+        acts = self._name(walked.get("person", ""))
+        return (f" {who} sluit aan bij het gesprek; {acts} blijft aan zet." if self.lang == "nl"
+                else f" {who} joins the conversation; {acts} stays the one who acts.")
 
     def _walk_note(self, walked: Mapping[str, Any]) -> str:
         """A sentence on the absent person a walk passed, or stopped at."""
@@ -654,7 +664,8 @@ class _Renderer:
         nl = self.lang == "nl"
         roles = self._roles.get(who)
         if roles is not None:
-            what = _join([V.ROLE_LABELS[self.lang].get(r, r) for r in roles], self.lang)
+            what = _join([V.ROLE_LABELS[self.lang][r] for r in V.ROLES if r in roles],
+                         self.lang)  # in the vocabulary's order: the file's means nothing
         elif who in self._teams:
             what = "team"
         else:

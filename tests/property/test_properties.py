@@ -142,6 +142,10 @@ def test_every_walk_ends_at_a_present_person_or_is_reported_as_ending_at_nobody(
             continue
         (w,) = walked
         assert 0 <= w["step"] < w["steps"] <= 20
+        route = next((r for r in school.routes if r.id == w["route"]), None)
+        if route is not None:  # the step that acts is never one that only joins
+            assert not route.steps[w["step"]].joins
+            assert not w["person"] or w["person"] not in (w.get("joined") or "").split(",")
         if finding.rule == "NO_ESCALATION_TARGET":
             assert w["person"] == "" and w["nobody"] in ("role", "absent", "cycle", "too_far")
             assert finding.escalate_to is None

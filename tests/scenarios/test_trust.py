@@ -220,3 +220,34 @@ def test_the_default_texts_stay_where_the_rules_own_actor_acts():
     report = mandaat.check(mandaat.load_school(mandaat.example_school_path()))
     care = next(f for f in report.findings if f.rule == "CARE_TABLE")
     assert "Ilse Bakker regisseert wie wanneer aan tafel komt" in care.message
+
+
+# --- point 6: a route step that joins ----------------------------------------------------------
+
+
+def test_a_step_that_joins_adds_someone_while_the_one_who_acts_stays():
+    school = mandaat.load_school(TRUST / "ib-sluit-aan.yaml")
+    big = mandaat.escalate(school, "s-groot")
+    assert big.acts_now == "tom" and big.chain == ["tom"]
+    assert "Ilse Bakker sluit aan bij het gesprek; Tom Mulder blijft aan zet." in big.message
+    assert "aan zet is Tom Mulder" in big.message
+    walked = next(f for f in big.explanation.because if f["fact"] == "walk")
+    assert (walked["person"], walked["joined"], walked["step"]) == ("tom", "ilse", 0)
+    text = render_text(mandaat.check(school), "nl")
+    assert "Tom Mulder is aan zet; Ilse Bakker sluit aan." in text
+    # without a request the ib'er does not join
+    small = mandaat.escalate(school, "s-klein")
+    assert small.acts_now == "tom" and "Ilse Bakker sluit aan" not in small.message
+    english = mandaat.escalate(school, "s-groot", lang="en")
+    assert "Ilse Bakker joins the conversation; Tom Mulder stays the one who acts." in \
+        english.message
+
+
+def test_the_first_step_of_a_route_cannot_join():
+    text = (TRUST / "ib-sluit-aan.yaml").read_text(encoding="utf-8").replace(
+        "      - {role: leraar}\n", "      - {role: leraar, joins: true}\n")
+    with pytest.raises(mandaat.SchoolFileError) as caught:
+        mandaat.load_school(text, name="ib-sluit-aan.yaml")
+    (problem,) = caught.value.problems
+    assert problem.loc == ("routes", 0) and "'joins' is for a later step" in problem.msg
+    assert "aansluit bij wie handelt" in problem.text("nl")

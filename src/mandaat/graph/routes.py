@@ -78,7 +78,8 @@ class Case:
 class Walk:
     """The outcome of a walk.
 
-    ``step`` is the index of the step that acts now; ``acts_now`` its actor after absent
+    ``step`` is the index of the step that acts now (a ``joins`` step never does: the
+    step before it goes on acting); ``acts_now`` its actor after absent
     people were passed to their deputies (``None`` where the step ends at nobody);
     ``path`` every actor of the steps walked, an absent person followed by their deputy;
     ``substitutes`` each ``(absent, deputy, until)`` on the way (``until`` is ``""``
@@ -100,6 +101,9 @@ class Walk:
     away: str = ""
     until: str = ""
     chain: tuple[str, ...] = ()
+    #: Who joined at ``joins`` steps reached after the step that acts now (present, or
+    #: their deputy), in order: they take part; the one who acts stays ``acts_now``.
+    joined: tuple[str, ...] = ()
 
 
 def hands_on(conditions: Sequence[HandOn], case: Case, requests_before: int) -> bool:
@@ -278,13 +282,25 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
     nobody = away = until = ""
     chain: list[str] = []
     previous: object = object()  # the actor of the step before, before absence
-    for step in steps[: reached + 1]:
+    acting = 0  # the step that acts now: the last one reached that does not only join
+    joined: list[str] = []
+    for i, step in enumerate(steps[: reached + 1]):
         key = ("actor", step.kind, step.ref, case.subject or "", case.group or "",
                case.handled_by or "")
         if key in memo:
             who = memo[key]
         else:
             who = memo[key] = actor(G, step, case)
+        if step.joins:  # takes part; whoever acts at the step before goes on acting
+            if who is not None and G.nodes[who].get("kind") == "person":
+                found = memo.get(("present", who))
+                if found is None:
+                    found = memo["present", who] = _present(G, who, day)
+                who = found[0]
+            if who is not None and who != acts and who not in joined:
+                joined.append(who)
+            continue
+        acting, joined = i, []
         if who is not None and who == previous:
             continue  # the same actor again: the same deputies, the same outcome
         previous = who
@@ -310,8 +326,8 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
             if not path or path[-1] != name:
                 path.append(name)
         acts, nobody, chain = present, why, names
-    return Walk(reached, acts, path, tuple(substitutes), nobody if acts is None else "",
-                away, until, tuple(chain))
+    return Walk(acting, acts, path, tuple(substitutes), nobody if acts is None else "",
+                away, until, tuple(chain), tuple(joined))
 
 
 def route_cycle(steps: Sequence[Step]) -> list[tuple[str, str]]:

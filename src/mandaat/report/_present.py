@@ -218,10 +218,17 @@ def _walk(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
              "de standaardroute" if nl else "the default route")
     role = V.STEP_ROLE_LABELS[w.lang].get(str(f.get("role")), str(f.get("role")))
     who = w.name(f["person"]) if f.get("person") else ("niemand" if nl else "nobody")
+    joined = [w.name(p) for p in str(f.get("joined") or "").split(",") if p]
+    also = ""
+    if joined:
+        names = (", ".join(joined[:-1]) + (" en " if nl else " and ") + joined[-1]
+                 if len(joined) > 1 else joined[0])
+        also = (f"; {names} sluit{'en' if len(joined) > 1 else ''} aan" if nl else
+                f"; {names} join{'' if len(joined) > 1 else 's'}")
     return (f"volgens {route} is het signaal bij stap {int(f.get('step', 0)) + 1} van "
-            f"{f.get('steps')} ({role}): {who} is aan zet" if nl else
+            f"{f.get('steps')} ({role}): {who} is aan zet{also}" if nl else
             f"by {route} the signal is at step {int(f.get('step', 0)) + 1} of {f.get('steps')} "
-            f"({role}): {who} acts now")
+            f"({role}): {who} acts now{also}")
 
 
 def _holder(f: Mapping[str, Any], w: _Words, absent: bool) -> str:

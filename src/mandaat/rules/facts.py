@@ -76,7 +76,7 @@ FACT_KINDS: dict[str, dict[str, str]] = {
     "walk": {
         "signal": "id", "route": "id", "by_default": "bool", "step": "number",
         "steps": "number", "role": "text", "person": "id", "away": "id", "until": "text",
-        "nobody": "text",
+        "nobody": "text", "joined": "text",
     },
     "route_step": {
         "route": "id", "step": "number", "signal_type": "signal_type", "kind": "text",
@@ -93,7 +93,7 @@ QUIET: dict[str, dict[str, Any]] = {
     "signal": {"about_ib": ""},
     "person": {"away": False, "has_deputy": False},
     "mandate": {"given_on": False, "chain_to_leader": False},
-    "walk": {"away": "", "until": "", "nobody": ""},
+    "walk": {"away": "", "until": "", "nobody": "", "joined": ""},
 }
 
 VOCABULARY_OF_TYPE: dict[str, tuple[str, ...]] = {
@@ -388,6 +388,7 @@ def _walk_facts(walked: Mapping[str, tuple[str, Sequence[Step], Walk]]
             "step": w.step, "steps": len(steps),
             "role": step.ref if step.kind == "role" else step.kind,
             "person": w.acts_now or "", "away": w.away, "until": w.until, "nobody": w.nobody,
+            "joined": ",".join(w.joined),
         })
     return facts
 

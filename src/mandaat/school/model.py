@@ -293,6 +293,10 @@ class Step(_Model):
     external: Id | None = None
     when: Annotated[list[HandOn], BeforeValidator(_one_or_many_mapping)] = Field(
         default_factory=list)
+    #: The one this step names joins the conversation; whoever acted at the step before
+    #: stays the one who acts ("de ib'er komt bij de gesprekken zitten; de leerkracht
+    #: blijft verantwoordelijk").
+    joins: StrictBool = False
 
     @model_validator(mode="after")
     def _one_kind(self) -> Step:
@@ -328,6 +332,14 @@ class Route(_Model):
     title: Text | None = None
     for_: RouteFor = Field(alias="for")
     steps: Annotated[list[Step], Field(min_length=1, max_length=20)]
+
+    @model_validator(mode="after")
+    def _first_acts(self) -> Route:
+        if self.steps[0].joins:
+            raise PydanticCustomError(
+                "first_step_joins", "the first step of a route acts: 'joins' is for a later "
+                "step, where someone joins whoever acts", {})
+        return self
 
 
 class External(_Model):
