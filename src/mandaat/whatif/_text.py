@@ -1,0 +1,129 @@
+"""The diff and the fixes as text for people, in Dutch or English.
+
+Every name, title and message comes from a school file or a rule pack: the command line
+writes it through its escaping writer, and the HTML page through autoescaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..report.model import Finding
+from .diff import Change, Diff, counted
+
+_LETTERS = {"accountable": "A", "responsible": "R", "consulted": "C", "informed": "I"}
+
+_W: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Wat verandert er: {before} → {after}",
+        "resolved": "Opgelost", "introduced": "Nieuw", "unchanged": "Blijft",
+        "changes": "Wijzigingen in de verdeling", "no_changes": "geen",
+        "gate_bad": "AFTER introduceert een overtreding.",
+        "gate_ok": "AFTER introduceert geen overtreding.",
+        "added": "erbij", "removed": "eraf", "changed": "gewijzigd",
+        "person": "persoon", "team": "team", "external": "externe partij", "task": "taak",
+        "mandate": "mandaat", "signal": "signaal", "route": "route", "param": "drempel",
+        "school": "school", "defaults": "standaard",
+        "hours": "uur",
+    },
+    "en": {
+        "title": "What changes: {before} → {after}",
+        "resolved": "Resolved", "introduced": "Introduced", "unchanged": "Unchanged",
+        "changes": "Changes in the division", "no_changes": "none",
+        "gate_bad": "AFTER introduces a violation.",
+        "gate_ok": "AFTER introduces no violation.",
+        "added": "added", "removed": "removed", "changed": "changed",
+        "person": "person", "team": "team", "external": "external party", "task": "task",
+        "mandate": "mandate", "signal": "signal", "route": "route", "param": "threshold",
+        "school": "school", "defaults": "default",
+        "hours": "hours",
+    },
+}
+
+#: The RACI letters in words, as a change of a task says them.
+_ROLE_WORDS = {
+    "nl": {"accountable": "eindverantwoordelijk", "responsible": "uitvoerend",
+           "consulted": "meedenkend", "informed": "geïnformeerd"},
+    "en": {"accountable": "accountable", "responsible": "responsible",
+           "consulted": "consulted", "informed": "informed"},
+}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def change_line(c: Change, names: Mapping[str, str], lang: str) -> str:
+    """One change in a sentence."""
+    w = _W[lang]
+    nl = lang == "nl"
+
+    def name(i: str | None) -> str:
+        if i is None:
+            return ""
+        label = names.get(i, i)
+        return f"{label} ({i})" if label != i else i
+
+    what = w[c.kind]
+    if c.field is None:
+        if c.kind in ("school", "defaults"):
+            return f"{what}: {_show(c.before)} → {_show(c.after)}"
+        if c.kind == "param":
+            return f"{what} {c.id}: {_show(c.before)} → {_show(c.after)}"
+        return (f"{what} {name(c.id)}: {w[c.change]}" if c.change != "changed"
+                else f"{what} {name(c.id)}: {_show(c.before)} → {_show(c.after)}")
+    subject = f"{what} {name(c.id)}" if c.id else what
+    if c.kind == "task" and c.field in _LETTERS and c.value is not None:
+        letter, role = _LETTERS[c.field], _ROLE_WORDS[lang][c.field]
+        if nl:
+            verb = "wordt" if c.change == "added" else "is niet meer"
+            return f"{subject}: {name(c.value)} {verb} {role} ({letter})"
+        verb = "becomes" if c.change == "added" else "is no longer"
+        return f"{subject}: {name(c.value)} {verb} {role} ({letter})"
+    if c.field == "hours":
+        return (f"{subject}: {w['hours']} {name(c.value)} {_show(c.before)} → {_show(c.after)}")
+    if c.value is not None:
+        sign = "+" if c.change == "added" else "-"
+        shown = name(c.value) if c.field in ("members", "leads") else c.value
+        return f"{subject}: {c.field} {sign} {shown}"
+    return f"{subject}: {c.field} {_show(c.before)} → {_show(c.after)}"
+
+
+def finding_lines(f: Finding, indent: str = "  ") -> list[str]:
+    return [f"{indent}[{f.rule}] {', '.join(f.subjects)}", f"{indent}  {f.message}"]
+
+
+def render_diff_text(d: Diff, lang: str = "nl") -> str:
+    """The diff for people: the counts, the changes in the division, then the findings."""
+    w = _W[lang]
+    names = d._reading[0] if d._reading else {}
+    lines = [w["title"].format(before=d.before, after=d.after)]
+    for part in ("resolved", "introduced", "unchanged"):
+        lines.append(f"{w[part]}: {counted(d.summary[part], lang)}")
+    lines.append(w["gate_bad"] if d.exit_code else w["gate_ok"])
+    lines.append("")
+    lines.append(f"== {w['changes']} ({len(d.changes)}) ==")
+    lines += [f"  - {change_line(c, names, lang)}" for c in d.changes] or [f"  {w['no_changes']}"]
+    for part in ("introduced", "resolved"):
+        found: Sequence[Finding] = getattr(d, part)
+        lines.append("")
+        lines.append(f"== {w[part]} ({len(found)}) ==")
+        for f in found:
+            lines += finding_lines(f)
+        if not found:
+            lines.append(f"  {w['no_changes']}")
+    lines.append("")
+    lines.append(f"== {w['unchanged']} ({len(d.unchanged)}) ==")
+    lines += [f"  [{f.rule}] {', '.join(f.subjects)}" for f in d.unchanged]
+    return "\n".join(lines) + "\n"
