@@ -25,7 +25,9 @@ _W: dict[str, dict[str, str]] = {
         "person": "persoon", "team": "team", "external": "externe partij", "task": "taak",
         "mandate": "mandaat", "signal": "signaal", "route": "route", "param": "drempel",
         "school": "school", "defaults": "standaard",
-        "hours": "uur",
+        "hours": "uur", "suggestion": "Wat te doen",
+        "footer": "Gemaakt met mandaat {version}. Deze pagina is één bestand en werkt zonder "
+                  "internet.",
     },
     "en": {
         "title": "What changes: {before} → {after}",
@@ -37,7 +39,9 @@ _W: dict[str, dict[str, str]] = {
         "person": "person", "team": "team", "external": "external party", "task": "task",
         "mandate": "mandate", "signal": "signal", "route": "route", "param": "threshold",
         "school": "school", "defaults": "default",
-        "hours": "hours",
+        "hours": "hours", "suggestion": "What to do",
+        "footer": "Made with mandaat {version}. This page is one file and works without "
+                  "an internet connection.",
     },
 }
 
@@ -127,3 +131,89 @@ def render_diff_text(d: Diff, lang: str = "nl") -> str:
     lines.append(f"== {w['unchanged']} ({len(d.unchanged)}) ==")
     lines += [f"  [{f.rule}] {', '.join(f.subjects)}" for f in d.unchanged]
     return "\n".join(lines) + "\n"
+
+
+def render_diff_html(d: Diff, lang: str = "nl") -> str:
+    """The diff as one self-contained HTML page (the report's style; everything escaped)."""
+    import jinja2
+
+    from .._version import __version__
+    from ..report.html import _visible
+
+    w = dict(_W[lang])
+    w["footer"] = w["footer"].format(version=__version__)
+    names = d._reading[0] if d._reading else {}
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("mandaat.whatif", "templates"),
+                                    jinja2.PackageLoader("mandaat.report", "templates")]),
+        autoescape=True, finalize=_visible, undefined=jinja2.StrictUndefined)
+    parts = [{"anchor": part, "heading": w[part], "findings": getattr(d, part),
+              "show_suggestion": part == "introduced"}
+             for part in ("introduced", "resolved", "unchanged")]
+    counts = [{"severity": sev, "anchor": part,
+               "text": f"{w[part]}: {counted(d.summary[part], lang)}"}
+              for part, sev in (("introduced", "violation"), ("resolved", "advice"),
+                                ("unchanged", "warning"))]
+    return env.get_template("diff.html.j2").render(
+        lang=lang, version=__version__, words=w,
+        title=w["title"].format(before=d.before, after=d.after),
+        gate=w["gate_bad"] if d.exit_code else w["gate_ok"], counts=counts,
+        changes=[change_line(c, names, lang) for c in d.changes], parts=parts)
+
+
+_FIX_W = {
+    "nl": {"title": "Gecontroleerde wijzigingen voor {school}",
+           "count": "{fixable} van {findings} bevindingen hebben een wijziging die is "
+                    "gecontroleerd: ze lost de bevinding op en introduceert geen overtreding.",
+           "effect": "lost {resolved} op; introduceert {introduced}",
+           "without": "Zonder voorstel", "applied": "Toegepast",
+           "none_applied": "Geen wijziging toegepast: geen optie maakte de verdeling beter.",
+           "written": "Geschreven: {path}"},
+    "en": {"title": "Verified changes for {school}",
+           "count": "{fixable} of {findings} findings have a change that was checked: it "
+                    "resolves the finding and introduces no violation.",
+           "effect": "resolves {resolved}; introduces {introduced}",
+           "without": "Without a proposal", "applied": "Applied",
+           "none_applied": "No change applied: no option made the division better.",
+           "written": "Written: {path}"},
+}
+
+
+def effect_words(summary: Mapping[str, Mapping[str, int]], lang: str) -> str:
+    """``lost 2 overtredingen op; introduceert geen`` for an option's checked effect."""
+    return _FIX_W[lang]["effect"].format(resolved=counted(summary["resolved"], lang),
+                                         introduced=counted(summary["introduced"], lang))
+
+
+def render_fix_text(fix: Any, lang: str = "nl") -> str:
+    """The proposals for people: each finding with its verified options, best first, then
+    the findings without one and why."""
+    w = _FIX_W[lang]
+    lines = [w["title"].format(school=fix.school),
+             w["count"].format(**fix.summary), ""]
+    without = []
+    for p in fix.proposals:
+        if not p.options:
+            without.append(p)
+            continue
+        lines.append(f"[{p.finding.rule}] {', '.join(p.finding.subjects)}")
+        lines.append(f"  {p.message}")
+        for i, o in enumerate(p.options, 1):
+            lines.append(f"  {i}. {o.text}")
+            lines.append(f"     {effect_words(o.effect.summary, lang)}")
+        lines.append("")
+    if without:
+        lines.append(f"== {w['without']} ({len(without)}) ==")
+        for p in without:
+            lines.append(f"  [{p.finding.rule}] {', '.join(p.finding.subjects)}: {p.note}")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_applied_text(applied: Any, lang: str = "nl") -> str:
+    """What ``fix --apply`` did: the options applied, then the diff."""
+    w = _FIX_W[lang]
+    lines = [f"== {w['applied']} ({len(applied.applied)}) =="]
+    lines += [f"  - {o.text} ({effect_words(o.effect.summary, lang)})" for o in applied.applied]
+    if not applied.applied:
+        lines.append(f"  {w['none_applied']}")
+    return "\n".join(lines) + "\n\n" + render_diff_text(applied.diff, lang)
