@@ -19,6 +19,7 @@ from ._version import __version__
 #: without pydantic, networkx or durable-rules, and a check loads no workbook, template
 #: or command-line code (``docs/architecture.md``).
 _ON_FIRST_USE = {
+    "Applied": "whatif.fix",
     "Defaults": "school.model",
     "Diff": "whatif.diff",
     "Escalation": "report.model",
@@ -39,6 +40,7 @@ _ON_FIRST_USE = {
     "Task": "school.model",
     "Team": "school.model",
     "UnknownSignalError": "errors",
+    "apply_edits": "whatif.fix",
     "apply_fixes": "whatif.fix",
     "build_graph": "graph",
     "check": "evaluation",
@@ -77,6 +79,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Applied",
     "Defaults",
     "Diff",
     "Escalation",
@@ -98,6 +101,7 @@ __all__ = [
     "Team",
     "UnknownSignalError",
     "__version__",
+    "apply_edits",
     "apply_fixes",
     "build_graph",
     "check",

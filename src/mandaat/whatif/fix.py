@@ -30,7 +30,7 @@ from ._evaluate import Evaluator, Key
 from .diff import Diff, compare
 
 __all__ = ["FIX_FORMAT", "Applied", "Effect", "Fix", "FixOption", "FindingRef", "Proposal",
-           "apply_fixes", "fix"]
+           "apply_edits", "apply_fixes", "fix"]
 
 FIX_FORMAT = "mandaat-fix/1"
 SEVERITIES = tuple(SEVERITY_ORDER)
@@ -146,6 +146,49 @@ def apply_fixes(
     """
     fixer = _Fixer(school, rules, rules_only, lang)
     return fixer.apply()
+
+
+def apply_edits(school: School, edits: Sequence[Mapping[str, str]]) -> School:
+    """``school`` with ``edits`` made (each as :class:`FixOption` lists them:
+    ``{"edit": KIND, FIELD: VALUE, ...}``), as a new, validated school.
+
+    Raises
+    ------
+    ValueError
+        When an edit is of an unknown kind, lacks a field, or does not apply to this
+        school (a task it names is not there, a letter the person already has, ...).
+    """
+    from ..rules.fixes import EDITS
+
+    bound = []
+    for e in edits:
+        kind = e.get("edit")
+        if kind not in EDITS:
+            raise ValueError(f"unknown edit {kind!r}; known: {', '.join(EDITS)}")
+        required, optional = EDITS[kind]
+        fields = {k: v for k, v in e.items() if k != "edit"}
+        missing = [f for f in required if f not in fields]
+        unknown = [f for f in fields if f not in required and f not in optional]
+        if missing or unknown or not all(isinstance(v, str) for v in fields.values()):
+            raise ValueError(f"edit {kind!r} takes {', '.join(required)} (and optionally "
+                             f"{', '.join(optional) or 'nothing'}) as text, not {dict(e)!r}")
+        bound.append(Edit(kind, tuple(sorted(fields.items()))))
+    try:
+        edited = apply(school, bound)
+    except Void as exc:
+        raise ValueError(f"the edits do not apply to this school: {exc}") from None
+    return _validated(edited)
+
+
+def _validated(school: School) -> School:
+    """A school made by edits as its file will hold it: validated again, as loading it
+    would."""
+    from ..school._source import Source
+    from ..school.files import validate_school
+
+    data = school.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data.setdefault("people", [])
+    return validate_school(data, Source("<edited>", ""))
 
 
 def _refs(keys: Iterable[Key], severity: Mapping[str, str]) -> list[FindingRef]:
@@ -312,13 +355,7 @@ class _Fixer:
             applied.append(self._option(option, current_keys - keys, introduced))
             current, current_keys = candidate, keys
             touched |= targets
-        from ..school._source import Source
-        from ..school.files import validate_school
-
-        # the new school as its file will hold it: validated again, as loading it would
-        data = current.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-        data.setdefault("people", [])
-        new = validate_school(data, Source("<fixed>", ""))
+        new = _validated(current)
         new_report = check(new, rules=self.rules, rules_only=self.rules_only, lang=self.lang)
         return Applied(school=new, applied=applied,
                        diff=compare(self.school, new, report, new_report))
