@@ -96,7 +96,15 @@ def change_line(c: Change, names: Mapping[str, str], lang: str) -> str:
         verb = "becomes" if c.change == "added" else "is no longer"
         return f"{subject}: {name(c.value)} {verb} {role} ({letter})"
     if c.field == "hours":
-        return (f"{subject}: {w['hours']} {name(c.value)} {_show(c.before)} → {_show(c.after)}")
+        who = name(c.value)
+        if c.change == "added":
+            return (f"{subject}: {who} krijgt {_show(c.after)} uur" if nl else
+                    f"{subject}: {who} gets {_show(c.after)} hours")
+        if c.change == "removed":
+            return (f"{subject}: de {_show(c.before)} uur van {who} vervallen" if nl else
+                    f"{subject}: the {_show(c.before)} hours of {who} go")
+        return (f"{subject}: uren van {who} {_show(c.before)} → {_show(c.after)}" if nl else
+                f"{subject}: hours of {who} {_show(c.before)} → {_show(c.after)}")
     if c.value is not None:
         sign = "+" if c.change == "added" else "-"
         shown = name(c.value) if c.field in ("members", "leads") else c.value
