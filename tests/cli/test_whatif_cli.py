@@ -174,3 +174,15 @@ def test_rules_lint_reports_a_broken_fix(tmp_path):
     assert "2 lint finding(s)" in out
     code, _, err = run("fix", EXAMPLE, "--rules", str(pack), "--rules-only")
     assert code == 2 and "unknown edit 'fire'" in err
+
+
+def test_check_text_with_fixes_ends_with_the_best_checked_change():
+    _, plain, _ = run("check", EXAMPLE, tty=True)
+    code, out, _ = run("check", EXAMPLE, "--fixes", tty=True)
+    assert code == 1
+    assert out.startswith(plain)
+    tail = out[len(plain):]
+    assert "== Gecontroleerde wijzigingen ==" in tail
+    assert ("[ACCOUNTABLE_HAS_AUTHORITY] jaarplanning, mark: Maak Anna Jansen "
+            "eindverantwoordelijk voor 'Jaarplanning'\n  lost 2 overtredingen op; "
+            "introduceert geen") in tail

@@ -132,15 +132,37 @@ def _write_school(school: School, path: str, force: bool, fmt: str) -> None:
         write_file(path, dump_school(school, format=fmt), overwrite=force, suffix=f".{fmt}")
 
 
+def _proposals(school: School, packs: list[Any], rules_only: bool, lang: str
+               ) -> dict[tuple[str, tuple[str, ...]], Any]:
+    from ..whatif.fix import fix
+
+    return {(p.finding.rule, tuple(p.finding.subjects)): p
+            for p in fix(school, rules=packs, rules_only=rules_only,
+                         lang=lang).proposals}  # type: ignore[arg-type]
+
+
+def fixes_text(school: School, packs: list[Any], rules_only: bool, lang: str) -> str:
+    """``check --fixes`` as text: after the report, per finding with a verified fix, the
+    best option and its checked effect (``mandaat fix`` shows them all)."""
+    from ..whatif._text import effect_words
+
+    lines = ["", "== Gecontroleerde wijzigingen ==" if lang == "nl" else
+             "== Verified changes =="]
+    for (rule, subjects), p in _proposals(school, packs, rules_only, lang).items():
+        if p.options:
+            best = p.options[0]
+            lines.append(f"[{rule}] {', '.join(subjects)}: {best.text}")
+            lines.append(f"  {effect_words(best.effect.summary, lang)}")
+    if len(lines) == 2:
+        lines.append("geen" if lang == "nl" else "none")
+    return "\n".join(lines) + "\n"
+
+
 def report_with_fixes(report: Report, school: School, packs: list[Any], rules_only: bool,
                       lang: str) -> str:
     """``check --format json --fixes``: the report with, in each finding that has a
     verified fix, ``fix``: its options, best first, each with its checked effect."""
-    from ..whatif.fix import fix
-
-    proposals = {(p.finding.rule, tuple(p.finding.subjects)): p
-                 for p in fix(school, rules=packs, rules_only=rules_only,
-                              lang=lang).proposals}  # type: ignore[arg-type]
+    proposals = _proposals(school, packs, rules_only, lang)
     data = report.model_dump(mode="json")
     for finding in data["findings"]:
         found = proposals.get((finding["rule"], tuple(finding["subjects"])))

@@ -98,6 +98,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
             out.write(render_text(report, args.lang, cells=workbook_cells(school),
                                   explain=args.explain))
+            if args.fixes:
+                from ._whatif import fixes_text
+
+                out.write(fixes_text(school, packs, args.rules_only, args.lang))
         return report.exit_code
     if args.command in ("diff", "fix"):
         from ._whatif import run
