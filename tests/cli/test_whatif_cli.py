@@ -186,3 +186,10 @@ def test_check_text_with_fixes_ends_with_the_best_checked_change():
     assert ("[ACCOUNTABLE_HAS_AUTHORITY] jaarplanning, mark: Maak Anna Jansen "
             "eindverantwoordelijk voor 'Jaarplanning'\n  lost 2 overtredingen op; "
             "introduceert geen") in tail
+
+
+def test_check_fixes_is_for_one_school(tmp_path):
+    other = tmp_path / "b.yaml"
+    other.write_text(mandaat.dump_school(mandaat.load_school(EXAMPLE)), encoding="utf-8")
+    code, out, err = run("check", EXAMPLE, str(other), "--fixes")
+    assert code == 2 and out == "" and "--fixes is er voor één school" in err

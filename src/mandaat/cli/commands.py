@@ -78,6 +78,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       args.lang == "nl" else
                       "mandaat check: --format html and -o are for one school", file=err)
                 return EXIT_BAD_INPUT
+            if args.fixes:
+                print("mandaat check: --fixes is er voor één school" if args.lang == "nl" else
+                      "mandaat check: --fixes is for one school", file=err)
+                return EXIT_BAD_INPUT
             return _check_many(args, out, err)
         school = _school(args.school[0] if args.school else None, args.stdin, args.timeout)
         packs = _packs(args)

@@ -78,8 +78,8 @@ class Diff(_Model):
 
 
 def diff(
-    before: School | Report,
-    after: School | Report,
+    before: School,
+    after: School,
     *,
     rules: Iterable[RulePack | str | Path] | None = None,
     rules_only: bool = False,
