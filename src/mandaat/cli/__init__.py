@@ -99,7 +99,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
     rules_options(p)
     output_options(p)
-    timeout_option(p)
     p.add_argument("--apply", action="store_true",
                    help="apply the best verified fixes that do not conflict; needs -o NEW")
     p.add_argument("-o", "--output", metavar="NEW",

@@ -96,7 +96,7 @@ def _fix(args: argparse.Namespace, out: TextIO, err: TextIO, packs: list[Any], _
     if args.apply:
         fmt = output_format(args.school)
         _refuse_output(args.output, args.force, fmt)  # before any work
-    school = _school(args.school, args.stdin, args.timeout)
+    school = _school(args.school, args.stdin)
     if not args.apply:
         result = fix(school, rules=packs, rules_only=args.rules_only, lang=args.lang)
         if fmt_of(args, out) == "json":
