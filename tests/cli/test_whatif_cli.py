@@ -97,7 +97,7 @@ def test_diff_in_english_and_as_a_page(tmp_path):
 def test_fix_on_a_terminal_lists_checked_options(tmp_path):
     code, out, _ = run("fix", tty=True)
     assert code == 0
-    assert "12 van 19 bevindingen" in out
+    assert "13 van 19 bevindingen" in out
     assert "1. Maak Anna Jansen eindverantwoordelijk voor 'Jaarplanning'" in out
     assert "lost 2 overtredingen op; introduceert geen" in out
     assert "[DEV_LAG_TO_LEADER] s-tom: escalatie" in out
@@ -147,7 +147,7 @@ def test_check_json_is_unchanged_without_fixes_and_gains_fix_fields_with_them():
     code, with_fixes, _ = run("check", EXAMPLE, "--format", "json", "--fixes")
     data = json.loads(with_fixes)
     fixed = [f for f in data["findings"] if "fix" in f]
-    assert len(fixed) == 12
+    assert len(fixed) == 13
     first = next(f for f in fixed if f["subjects"] == ["jaarplanning", "mark"])
     assert first["fix"]["options"][0]["effect"]["summary"]["resolved"]["violation"] == 2
     for f in data["findings"]:

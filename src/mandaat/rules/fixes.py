@@ -49,15 +49,17 @@ EDITS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 #: How the candidates of a choice are found on the graph: each kind and its arguments.
-CANDIDATES: dict[str, tuple[str, ...]] = {
-    "school_leader": (),            # every school leader
-    "role": ("role",),              # every holder of a role
-    "mandated": ("task",),          # whoever holds a mandate from a leader covering the task
-    "teachers_on": ("task",),       # the teachers named on the task (any letter)
-    "deputy_for": ("person",),      # present colleagues sharing a role with the person
-    "teams": ("kind",),             # the teams of a kind (leerteam, bouw, ...)
+CANDIDATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "school_leader": ((), ()),                # every school leader
+    "role": (("role",), ()),                  # every holder of a role
+    "mandated": (("task",), ()),              # who holds a leader's mandate covering the task
+    "teachers_on": (("task",), ()),           # the teachers named on the task (any letter)
+    "deputy_for": (("person",), ()),          # present colleagues sharing a role with them
+    "teams": (("kind",), ()),                 # the teams of a kind (leerteam, bouw, ...)
+    "tasks_of": (("person", "as"), ("domain",)),  # the person's tasks, most hours first
 }
-#: The most candidates a choice gives, the first by id: each is an option of its own.
+#: The most candidates a choice gives (the first by id; tasks by the person's hours on them,
+#: most first): each is an option of its own.
 MAX_CANDIDATES = 3
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -260,15 +262,17 @@ def _choice(raw: dict[str, Any], kinds: Mapping[str, str], add) -> Choice | None
         return None
     ok = True
     args = []
-    for name in CANDIDATES[kind]:
+    required, optional = CANDIDATES[kind]
+    for name in required:
         if not isinstance(raw.get(name), str):
             add((), "bad_fix", f"candidates '{kind}' need '{name}'")
             ok = False
     for name, value in raw.items():
         if name == "candidates":
             continue
-        if name not in CANDIDATES[kind] or not isinstance(value, str):
-            add((name,), "bad_fix", f"candidates '{kind}' take {', '.join(CANDIDATES[kind]) or 'nothing'}")
+        if name not in required + optional or not isinstance(value, str):
+            add((name,), "bad_fix", f"candidates '{kind}' take "
+                f"{', '.join(required + optional) or 'nothing'}, as text")
             ok = False
             continue
         if not _template_ok(value, kinds, lambda w, k, m, _n=name: add((_n, *w), k, m)):

@@ -68,10 +68,22 @@ def bind(option: FixOption, group: Sequence[Match], school: School) -> list[Opti
 
 
 def candidates(choice: Choice, m: Match, school: School) -> list[str]:
-    """The ids a choice finds for one match: the first :data:`MAX_CANDIDATES` by id."""
+    """The ids a choice finds for one match: the first :data:`MAX_CANDIDATES` by id (tasks
+    by the person's hours on them, most first, then by id)."""
     args = {name: fill(value, m.value) for name, value in choice.args}
     found = _FINDERS[choice.kind](school, args)
-    return sorted(set(found))[:MAX_CANDIDATES]
+    if choice.kind != "tasks_of":
+        found = sorted(set(found))
+    return found[:MAX_CANDIDATES]
+
+
+def _tasks_of(school: School, args: Mapping[str, str]) -> list[str]:
+    person, letter, domain = args["person"], args["as"], args.get("domain")
+    if letter not in V.RACI:
+        return []
+    held = [t for t in school.tasks if person in getattr(t, letter)
+            and (domain is None or t.task_domain == domain)]
+    return [t.id for t in sorted(held, key=lambda t: (-t.hours.get(person, 0), t.id))]
 
 
 def _holders(school: School, roles: Sequence[str]) -> list[str]:
@@ -112,6 +124,7 @@ _FINDERS: dict[str, Callable[[School, Mapping[str, str]], list[str]]] = {
     "teachers_on": _teachers_on,
     "deputy_for": _deputy_for,
     "teams": lambda school, args: [t.id for t in school.teams if t.kind == args["kind"]],
+    "tasks_of": _tasks_of,
 }
 
 
