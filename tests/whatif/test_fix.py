@@ -148,7 +148,8 @@ def test_lint_reports_the_mistakes_of_a_fix(tmp_path, fix, kind, words):
     problems = lint_rules(path)
     found = [p for p in problems if p.type == kind]
     assert found and words in found[0].msg, problems
-    assert found[0].file == str(path) and found[0].line is not None
+    assert found[0].file == str(path) and found[0].line == 15  # the line of the edit
+    assert found[0].loc[:4] == ("rules", 0, "fix", 0)
     pack = mandaat.load_rules(path)  # a check does not read fixes: the pack loads
     school = mandaat.load_school(mandaat.example_school_path())
     assert mandaat.check(school, rules=[pack], rules_only=True).findings
@@ -194,3 +195,15 @@ def test_an_overloaded_ib_er_hands_over_the_task_with_the_most_hours_first(examp
         after = mandaat.apply_edits(example, o.edits)
         task = next(t for t in after.tasks if t.id == o.edits[0]["task"])
         assert "ilse" not in task.responsible and task.hours.get("anna", 0) >= hours[task.id]
+
+
+def test_fix_and_diff_in_several_threads_give_what_one_gives(example):
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected_fix = mandaat.fix(example).to_json()
+    after = mandaat.apply_fixes(example).school
+    expected_diff = mandaat.diff(example, after).to_json()
+    with ThreadPoolExecutor(4) as pool:
+        fixes = list(pool.map(lambda _: mandaat.fix(example).to_json(), range(4)))
+        diffs = list(pool.map(lambda _: mandaat.diff(example, after).to_json(), range(4)))
+    assert fixes == [expected_fix] * 4 and diffs == [expected_diff] * 4

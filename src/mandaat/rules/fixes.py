@@ -134,10 +134,17 @@ def _read(pack: Any) -> tuple[dict[str, tuple[FixOption, ...]], list[Problem]]:
                                             f"{V.did_you_mean(str(rule_id), rules)}"))
                 continue
             declared.append((str(rule_id), raw, src.name, None, ("fixes", str(rule_id)), src))
+    # where each rule stands, for the line of a mistake in its own fix
+    places = getattr(pack.locations, "_places", {})
     for rule in pack.rules:
         if rule.fix is not None:
-            file, line = pack.locations.get(rule.id, (pack.origin, None))
-            declared.append((rule.id, rule.fix, file, line, ("fix",), None))
+            if rule.id in places:
+                src, at = places[rule.id]
+                declared.append((rule.id, rule.fix, src.name, None, (*at, "fix"), src))
+            else:
+                file, line = pack.locations.get(rule.id, (pack.origin, None))
+                declared.append((rule.id, rule.fix, file, line, ("rules", rule.id, "fix"),
+                                 None))
     out: dict[str, tuple[FixOption, ...]] = {}
     for rule_id, raw, file, line, loc, src in declared:
         def add(where: Loc, kind: str, msg: str, _file: str = file, _line: int | None = line,
@@ -146,7 +153,7 @@ def _read(pack: Any) -> tuple[dict[str, tuple[FixOption, ...]], list[Problem]]:
             if _src is not None:
                 problems.append(_src.problem(full, kind, msg))
             else:
-                problems.append(Problem(_file, _line, (_rule, *full), kind, msg))
+                problems.append(Problem(_file, _line, full, kind, msg))
         options = _options(raw, rules[rule_id], add)
         if options is not None:
             out[rule_id] = options
