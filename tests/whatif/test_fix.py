@@ -207,3 +207,19 @@ def test_fix_and_diff_in_several_threads_give_what_one_gives(example):
         fixes = list(pool.map(lambda _: mandaat.fix(example).to_json(), range(4)))
         diffs = list(pool.map(lambda _: mandaat.diff(example, after).to_json(), range(4)))
     assert fixes == [expected_fix] * 4 and diffs == [expected_diff] * 4
+
+
+def test_past_the_most_options_a_call_tries_the_findings_say_so(example, monkeypatch):
+    from mandaat.whatif import fix as fix_module
+
+    monkeypatch.setattr(fix_module, "MAX_OPTIONS", 4)
+    result = mandaat.fix(example)
+    tried = [p for p in result.proposals if p.note is None or "niet geprobeerd" not in p.note]
+    skipped = [p for p in result.proposals if p.note and "niet geprobeerd" in p.note]
+    assert skipped and tried
+    # the first findings in the report's order were tried, and every one after them not
+    # (escalations, which have no fix, say that instead)
+    order = [p in skipped for p in result.proposals if "escalatie" not in (p.note or "")]
+    assert order == sorted(order)
+    assert sum(len(p.options) for p in tried) <= 4
+    assert "ten hoogste 4 wijzigingen" in skipped[0].note

@@ -34,6 +34,10 @@ __all__ = ["FIX_FORMAT", "Applied", "Effect", "Fix", "FixOption", "FindingRef", 
 
 FIX_FORMAT = "mandaat-fix/1"
 SEVERITIES = tuple(SEVERITY_ORDER)
+#: The most options one call tries (each is a re-check): the findings in the report's
+#: order, violations first, until this many; the findings after that say they were not
+#: tried. A 60-staff school needs about 70, a 300-staff school about 300.
+MAX_OPTIONS = 1_000
 
 
 class _Model(BaseModel):
@@ -251,6 +255,7 @@ class _Fixer:
         groups = self.evaluator.groups(base, self.params)
         base_keys = frozenset(groups)
         out: list[Proposal] = []
+        full = False  # MAX_OPTIONS reached
         raw: dict[Key, list[tuple[tuple[Edit, ...], frozenset[Key], frozenset[Key]]]] = {}
         for finding in report.findings:
             key = (finding.rule, tuple(finding.subjects))
@@ -263,18 +268,24 @@ class _Fixer:
                 continue
             _, group = groups[key]
             found: list[tuple[tuple[Edit, ...], frozenset[Key], frozenset[Key]]] = []
-            for spec in declared:
-                for option in bind(spec, group, base):
-                    if option not in self._effects:
-                        self._effects[option] = self._effect(base, base_keys, option)
-                    effect = self._effects[option]
-                    if effect is None:
-                        continue
-                    resolved, introduced = effect
-                    if key not in resolved or any(
-                            self.severity.get(r) == "violation" for r, _ in introduced):
-                        continue
-                    found.append((option, resolved, introduced))
+            bound = [o for spec in declared for o in bind(spec, group, base)]
+            new = sum(1 for o in dict.fromkeys(bound) if o not in self._effects)
+            full = full or len(self._effects) + new > MAX_OPTIONS
+            if full:  # from here on, none is tried: the same findings every time
+                out.append(Proposal(finding=ref, message=finding.message, options=[],
+                                    note=self._words("too_many")))
+                continue
+            for option in bound:
+                if option not in self._effects:
+                    self._effects[option] = self._effect(base, base_keys, option)
+                effect = self._effects[option]
+                if effect is None:
+                    continue
+                resolved, introduced = effect
+                if key not in resolved or any(
+                        self.severity.get(r) == "violation" for r, _ in introduced):
+                    continue
+                found.append((option, resolved, introduced))
             found.sort(key=lambda o: self._rank(o[0], o[1], o[2]))
             raw[key] = found
             options = [self._option(o, r, i) for o, r, i in found]
@@ -318,7 +329,8 @@ class _Fixer:
         return self._words("escalation" if kind in ("escalation", "no_target") else "no_fix")
 
     def _words(self, what: str) -> str:
-        return _NONE[self.lang][what]
+        n = f"{MAX_OPTIONS:,}"
+        return _NONE[self.lang][what].format(n=n.replace(",", ".") if self.lang == "nl" else n)
 
     def fix(self) -> Fix:
         _, proposals, _ = self.proposals(self.school)
@@ -383,11 +395,15 @@ _NONE = {
     "nl": {"escalation": "escalatie: het antwoord is een persoon die nu aan zet is, geen "
                          "wijziging van de verdeling",
            "no_fix": "de regel noemt geen wijziging die dit oplost",
-           "no_option": "geen van de wijzigingen die de regel noemt doorstond de controle"},
+           "no_option": "geen van de wijzigingen die de regel noemt doorstond de controle",
+           "too_many": "niet geprobeerd: mandaat probeert ten hoogste {n} wijzigingen per "
+                       "keer; pas eerst de voorstellen hierboven toe"},
     "en": {"escalation": "escalation: the answer is a person who acts now, not a change of "
                          "the division",
            "no_fix": "the rule names no edit that fixes this",
-           "no_option": "none of the edits the rule names passed the check"},
+           "no_option": "none of the edits the rule names passed the check",
+           "too_many": "not tried: mandaat tries at most {n} changes at a time; apply the "
+                       "proposals above first"},
 }
 
 _RACI_WORDS = {
