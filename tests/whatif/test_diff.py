@@ -146,3 +146,18 @@ def test_html_escapes_every_name_from_the_files(before):
 def test_diff_takes_schools_only():
     with pytest.raises(TypeError, match="load it first"):
         mandaat.diff("a.yaml", "b.yaml")  # type: ignore[arg-type]
+
+
+def test_changes_read_as_sentences_with_names(before):
+    data = example_data()
+    for m in data["mandates"]:
+        if m["id"] == "m-methode":
+            m["communicated_to_team"] = True
+    t = task(data, "oudergesprek-lln-017")
+    t["case_holder"] = "daan"
+    after = mandaat.load_school(data)
+    text = render_diff_text(mandaat.diff(before, after))
+    assert "  - mandaat m-methode: bekend bij het team nee → ja\n" in text
+    assert ("casushouder Ilse Bakker (ilse) → Daan Visser (daan)\n") in text
+    english = render_diff_text(mandaat.diff(before, after, lang="en"), "en")
+    assert "  - mandate m-methode: told to the team no → yes\n" in english

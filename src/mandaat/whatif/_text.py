@@ -21,7 +21,7 @@ _W: dict[str, dict[str, str]] = {
         "changes": "Wijzigingen in de verdeling", "no_changes": "geen",
         "gate_bad": "De nieuwe verdeling introduceert een overtreding.",
         "gate_ok": "De nieuwe verdeling introduceert geen overtreding.",
-        "added": "erbij", "removed": "eraf", "changed": "gewijzigd",
+        "added": "nieuw", "removed": "vervalt", "changed": "gewijzigd",
         "person": "persoon", "team": "team", "external": "externe partij", "task": "taak",
         "mandate": "mandaat", "signal": "signaal", "route": "route", "param": "drempel",
         "school": "school", "defaults": "standaard",
@@ -105,11 +105,44 @@ def change_line(c: Change, names: Mapping[str, str], lang: str) -> str:
                     f"{subject}: the {_show(c.before)} hours of {who} go")
         return (f"{subject}: uren van {who} {_show(c.before)} → {_show(c.after)}" if nl else
                 f"{subject}: hours of {who} {_show(c.before)} → {_show(c.after)}")
+    label = _FIELD_WORDS[lang].get(c.field, c.field)
     if c.value is not None:
         sign = "+" if c.change == "added" else "-"
-        shown = name(c.value) if c.field in ("members", "leads") else c.value
-        return f"{subject}: {c.field} {sign} {shown}"
-    return f"{subject}: {c.field} {_show(c.before)} → {_show(c.after)}"
+        shown = name(c.value) if c.field in _ID_FIELDS else names.get(c.value, c.value)
+        return f"{subject}: {label} {sign} {shown}"
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return ("ja" if v else "nee") if nl else ("yes" if v else "no")
+        if isinstance(v, str) and c.field in _ID_FIELDS:
+            return name(v)
+        if isinstance(v, str) and c.field in ("type", "domain"):
+            return names.get(v, v)
+        return _show(v)
+
+    return f"{subject}: {label} {value(c.before)} → {value(c.after)}"
+
+
+#: Fields whose values are ids of the school, shown with their names.
+_ID_FIELDS = frozenset({"case_holder", "about", "from", "to", "deputy", "replaces",
+                        "handled_by", "accountable", "members", "leads"})
+
+#: The fields of a school file as a change names them.
+_FIELD_WORDS = {
+    "nl": {"roles": "rol", "case_holder": "casushouder", "about": "over", "type": "soort",
+           "title": "titel", "domain": "domein", "from": "gegeven door", "to": "aan",
+           "scope": "reikwijdte", "communicated_to_team": "bekend bij het team",
+           "since": "sinds", "deputy": "vervanger", "replaces": "vervangt",
+           "absent": "afwezig", "leads": "geeft leiding aan", "members": "leden",
+           "name": "naam", "groups": "groepen", "supervises": "begeleidt",
+           "handled_by": "behandeld door", "steps": "stappen",
+           "parent_consent": "toestemming ouders", "hours_per_week": "uren per week",
+           "days_per_week": "dagen per week"},
+    "en": {"roles": "role", "case_holder": "case holder", "communicated_to_team":
+           "told to the team", "from": "granted by", "handled_by": "handled by",
+           "parent_consent": "parents' consent", "hours_per_week": "hours a week",
+           "days_per_week": "days a week"},
+}
 
 
 def finding_lines(f: Finding, indent: str = "  ") -> list[str]:

@@ -150,6 +150,9 @@ _KIND_ORDER = {k: i for i, k in enumerate(
     ("school", "param", "defaults", "person", "team", "external", "task", "mandate", "route",
      "signal"))}
 _CHANGE_ORDER = {"removed": 0, "added": 1, "changed": 2}
+#: Within one item: the item itself, then its letters in RACI order, then the hours.
+_FIELD_ORDER = {None: 0, "accountable": 1, "responsible": 2, "consulted": 3, "informed": 4,
+                "hours": 5}
 
 
 def changes(before: School, after: School) -> list[Change]:
@@ -172,7 +175,8 @@ def changes(before: School, after: School) -> list[Change]:
             out.append(Change(kind=kind, id=item_id, field=None, change="added"))
         for item_id in sorted(old.keys() & new.keys()):
             _fields(out, kind, item_id, old[item_id], new[item_id])
-    out.sort(key=lambda c: (_KIND_ORDER[c.kind], c.id or "", c.field or "",
+    out.sort(key=lambda c: (_KIND_ORDER[c.kind], c.id or "", _FIELD_ORDER.get(c.field, 9),
+                            c.field or "",
                             _CHANGE_ORDER[c.change], c.value or "",
                             json.dumps(c.before, sort_keys=True, default=str)))
     return out
