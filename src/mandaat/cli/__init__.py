@@ -77,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="for several schools: check them in N worker processes, at most 64 "
                    "(default: one per core; 1 checks them one by one in this process)")
     p.add_argument("--fixes", action="store_true",
-                   help="json: add to each finding its verified fix options (mandaat fix)")
+                   help="add the verified fixes (mandaat fix): in json a field per finding, "
+                   "in text a last section")
 
     # what if: docs/cli.md, mandaat diff and mandaat fix
     p = sub.add_parser("diff", help="compare two divisions: findings resolved and introduced",
