@@ -155,6 +155,11 @@ ERROR_TYPES: dict[str, str] = {
     "duplicate_conditions": "two rules with the same conditions",
     "unknown_source": "a rule's source text is not in the folder of source texts",
     "quote_not_found": "a rule's (or a scenario's) quote does not occur in its source text",
+    "unknown_edit": "a fix names an edit kind that does not exist",
+    "unbound_placeholder": "a fix's placeholder that no match of its rule binds",
+    "unknown_candidates": "a fix's choice names a way of finding candidates that does not exist",
+    "bad_fix": "a fix of the wrong shape (a missing or unknown field, a fix on an escalation "
+               "rule)",
     # workbooks and CSV files (docs/workbook.md)
     "not_a_workbook": "not an Excel workbook (.xlsx): an old .xls, password-protected, damaged",
     "macros": "a workbook with macros (.xlsm, vbaProject.bin)",

@@ -25,7 +25,7 @@ LAYERS: dict[str, int] = {
     "mandaat.loader": 4, "mandaat.rules": 4,
     "mandaat.report": 5,
     "mandaat.evaluation": 6,
-    "mandaat.training": 7,
+    "mandaat.training": 7, "mandaat.whatif": 7,
     "mandaat.cli": 8, "mandaat.__main__": 8,
     "mandaat": 9,
 }

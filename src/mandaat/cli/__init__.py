@@ -76,6 +76,35 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                    help="for several schools: check them in N worker processes, at most 64 "
                    "(default: one per core; 1 checks them one by one in this process)")
+    p.add_argument("--fixes", action="store_true",
+                   help="add the verified fixes (mandaat fix): in json a field per finding, "
+                   "in text a last section")
+
+    # what if: docs/cli.md, mandaat diff and mandaat fix
+    p = sub.add_parser("diff", help="compare two divisions: findings resolved and introduced",
+                       description="Check BEFORE and AFTER with the same packs: the findings "
+                       "AFTER resolves, introduces and keeps, and what changed in the "
+                       "division. Exit 1 when AFTER introduces a violation.")
+    p.add_argument("before", metavar="BEFORE")
+    p.add_argument("after", metavar="AFTER")
+    rules_options(p)
+    output_options(p, ("text", "json", "html"))
+    timeout_option(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    p = sub.add_parser("fix", help="propose verified fixes, or apply them (--apply -o NEW)",
+                       description="Propose, for each finding, the edits its rule names, "
+                       "each checked on a copy of the school first; --apply -o NEW writes "
+                       "the school with the best non-conflicting fixes applied.")
+    p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
+    rules_options(p)
+    output_options(p)
+    p.add_argument("--apply", action="store_true",
+                   help="apply the best verified fixes that do not conflict; needs -o NEW")
+    p.add_argument("-o", "--output", metavar="NEW",
+                   help="with --apply: the new school file, in the input's format")
+    p.add_argument("--force", action="store_true", help="overwrite NEW if it exists")
 
     p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
                        description="Answer who acts now on one signal of a school file.")
@@ -268,7 +297,7 @@ def _writes_text(args: argparse.Namespace, out: TextIO) -> bool:
     if args.command in ("graph", "schema", "example"):
         return False
     fmt = getattr(args, "format", None)
-    if args.command in ("check", "escalate"):
+    if args.command in ("check", "escalate", "diff", "fix"):
         return (fmt or ("text" if out.isatty() else "json")) == "text"
     return fmt != "json"
 

@@ -78,6 +78,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       args.lang == "nl" else
                       "mandaat check: --format html and -o are for one school", file=err)
                 return EXIT_BAD_INPUT
+            if args.fixes:
+                print("mandaat check: --fixes is er voor één school" if args.lang == "nl" else
+                      "mandaat check: --fixes is for one school", file=err)
+                return EXIT_BAD_INPUT
             return _check_many(args, out, err)
         school = _school(args.school[0] if args.school else None, args.stdin, args.timeout)
         packs = _packs(args)
@@ -87,13 +91,26 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.format == "html" or args.output:
             _write_report(args, out, school, report)
         elif _fmt(args, out) == "json":
-            out.write(report.to_json())
+            if args.fixes:
+                from ._whatif import report_with_fixes
+
+                out.write(report_with_fixes(report, school, packs, args.rules_only, args.lang))
+            else:
+                out.write(report.to_json())
         else:
             from ..report.text import render_text
 
             out.write(render_text(report, args.lang, cells=workbook_cells(school),
                                   explain=args.explain))
+            if args.fixes:
+                from ._whatif import fixes_text
+
+                out.write(fixes_text(school, packs, args.rules_only, args.lang))
         return report.exit_code
+    if args.command in ("diff", "fix"):
+        from ._whatif import run
+
+        return run(args, out, err, _school, _fmt)
     if args.command == "escalate":
         school = _school(args.school, args.stdin, args.timeout)
         answer = escalate(school, args.signal, rules=_packs(args), rules_only=args.rules_only,
@@ -132,17 +149,19 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "rules":
         if args.rules_command == "lint":
             from ..rules import sources_folder
+            from ..rules.fixes import fix_problems
 
             folder = sources_folder(args.path, args.sources)
             pack = load_rules(args.path, sources=folder)
-            for problem in pack.lint:
+            found = [*pack.lint, *fix_problems(pack)]
+            for problem in found:
                 print(str(problem), file=out)
             if folder is None:
                 print("quotes not checked: no sources/ folder beside the pack; check them "
                       "with --sources DIR (the folder of the source texts)", file=out)
             print(f"{pack.name} v{pack.version}: {len(pack.rules)} rules, "
-                  f"{len(pack.lint)} lint finding(s)", file=out)
-            return EXIT_VIOLATIONS if pack.lint else EXIT_OK
+                  f"{len(found)} lint finding(s)", file=out)
+            return EXIT_VIOLATIONS if found else EXIT_OK
         packs = ([] if args.rules_only else [shared_default_pack()]) + _packs(args)
         rows = [{"pack": p.name, "rule": r.id, "severity": r.severity, "kind": r.kind,
                  "source": r.source.text} for p in packs for r in p.rules]

@@ -148,6 +148,9 @@ class Rule(_Model):
     #: outside party, another role), ``otherwise`` says it.
     actor: str | None = None
     otherwise: Otherwise | None = None
+    #: The edits that fix a finding of this rule, as the pack writes them: read and checked
+    #: only by ``mandaat fix`` and lint (:mod:`mandaat.rules.fixes`), never by a check.
+    fix: Any = None
 
     @property
     def branches(self) -> list[list[Pattern]]:
@@ -284,9 +287,10 @@ def load_rules(path: str | Path, *, sources: str | Path | None = None) -> RulePa
     p = Path(path)
     if p.is_dir():
         head = p / "pack.yaml"
-        # sources.yaml is the registry of the source texts (mandaat.rules.sources), not rules
+        # sources.yaml is the registry of the source texts (mandaat.rules.sources) and
+        # fixes.yaml the fixes (mandaat.rules.fixes, read only by a fix): not rules
         files = [head] + sorted(f for f in p.glob("*.yaml")
-                                if f.name not in ("pack.yaml", "sources.yaml"))
+                                if f.name not in ("pack.yaml", "sources.yaml", "fixes.yaml"))
         if not head.exists():
             raise RulePackError([Problem(str(p), None, (), "missing_pack_yaml",
                                          "a rule-pack folder needs a pack.yaml with "
@@ -451,9 +455,12 @@ def lint_rules(path: str | Path, *, sources: str | Path | None = None) -> list[P
 
     ``sources`` is the folder of the source texts the rules quote; by default a ``sources/``
     folder beside the pack, when there is one. Without such a folder the quotes are not
-    checked.
+    checked. The rules' fixes are checked too (:func:`mandaat.rules.fixes.fix_problems`).
     """
-    return list(load_rules(path, sources=sources_folder(path, sources)).lint)
+    from .fixes import fix_problems
+
+    pack = load_rules(path, sources=sources_folder(path, sources))
+    return [*pack.lint, *fix_problems(pack)]
 
 
 # --- the sources a rule quotes ---------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""The findings of a school as keys, with the matches that made each fire.
+
+A verified fix needs two things of an evaluation that a report does not keep: the matches
+behind each finding (a fix's placeholders are bound from them, as a finding's subjects
+are), and, for every option tried, only *which* findings there are. Both come from the same
+steps :func:`mandaat.check` takes (the facts, the engine, the grouping by rule and
+subjects); nothing is rendered, which is most of what makes re-checking an option cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..evaluation import SEVERITY_ORDER, _collector_paused, _compiled, _packs, _params
+from ..rules import Rule, RulePack, packs_routes
+from ..rules._engine import CompiledRules, Match
+from ..rules.facts import school_facts
+from ..school.model import School
+
+#: A finding as the report identifies it: its rule and its subjects.
+Key = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """Rule packs compiled once, to evaluate a school and the copies a fix makes of it."""
+
+    packs: tuple[RulePack, ...]
+    compiled: CompiledRules
+    severity: dict[str, str]
+    #: the evaluators of the rules that read some fact kinds, by those kinds
+    _partial: dict[frozenset[str], Evaluator | None] = field(default_factory=dict,
+                                                              compare=False, repr=False)
+
+    @classmethod
+    def of(cls, rules: Iterable[RulePack | str | Path] | None, rules_only: bool) -> Evaluator:
+        packs = _packs(rules, rules_only)
+        compiled = _compiled(packs)
+        return cls(packs, compiled, {r.id: r.severity for r in compiled.rules})
+
+    def groups(self, school: School, params: dict[str, float] | None = None
+               ) -> dict[Key, tuple[Rule, list[Match]]]:
+        """Every finding of ``school``, keyed as the report identifies it, with the rule
+        that fired and its matches (the first is the one the report renders)."""
+        if params is None:
+            params = _params(school, self.packs)
+        compiled = self.compiled
+        with _collector_paused():
+            sf = school_facts(school, workload_groups=compiled.workload_groups,
+                              kinds=compiled.fields, routes=packs_routes(self.packs),
+                              params=params)
+            matches = compiled.evaluate(sf.facts, params)
+        no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)
+        grouped: dict[tuple[str, tuple[str, ...]], tuple[Rule, list[Match]]] = {}
+        for m in matches:
+            rule = compiled.rules[m.rule]
+            subjects = tuple([str(m.value(ref)) for ref in rule.subjects])
+            finding_rule = no_target if m.alternative == -1 and no_target else rule
+            grouped.setdefault((finding_rule.id, subjects), (finding_rule, []))[1].append(m)
+        out: dict[Key, tuple[Rule, list[Match]]] = {}
+        for (rule_id, subjects), (rule, group) in grouped.items():
+            if len(group) > 1:  # as evaluation does: the first match is the rendered one
+                group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
+            out[(rule_id, subjects + _collected(rule, group))] = (rule, group)
+        return out
+
+    def keys(self, school: School, params: dict[str, float] | None = None) -> set[Key]:
+        """Which findings ``school`` has (rule and subjects), as :meth:`groups` finds them."""
+        return set(self.groups(school, params))
+
+    def partial(self, kinds: frozenset[str] | None) -> Evaluator | None:
+        """An evaluator of only the rules that read a fact of ``kinds`` (with the
+        ``no_target`` rule where an escalation rule is among them); ``None`` for every
+        rule. The findings of the other rules cannot change when only facts of ``kinds``
+        do, so a copy that differs from the school in those facts alone is checked by the
+        rules that read them, and keeps the school's findings of the others."""
+        if kinds is None:
+            return None
+        if kinds not in self._partial:
+            chosen = [r for r in self.compiled.rules if r.kind != "no_target"
+                      and any(p.kind in kinds for b in r.branches for p in b)]
+            if any(r.kind == "escalation" for r in chosen):
+                chosen += [r for r in self.compiled.rules if r.kind == "no_target"]
+            if len(chosen) == len(self.compiled.rules):
+                self._partial[kinds] = None
+            else:
+                self._partial[kinds] = Evaluator(self.packs, _subset(self.compiled, chosen),
+                                                 self.severity)
+        return self._partial[kinds]
+
+    def keys_after(self, base: dict[Key, object], copy: School, kinds: frozenset[str] | None,
+                   params: dict[str, float]) -> set[Key]:
+        """The findings of ``copy``, a copy of the school whose findings are ``base`` that
+        differs from it only in facts of ``kinds`` (``None``: in any)."""
+        part = self.partial(kinds)
+        if part is None:
+            return self.keys(copy, params)
+        ids = {r.id for r in part.compiled.rules}
+        return {k for k in base if k[0] not in ids} | part.keys(copy, params)
+
+    def order(self, key: Key) -> tuple[int, str, tuple[str, ...]]:
+        """The report's order of findings: severity, rule, subjects."""
+        return (SEVERITY_ORDER[self.severity.get(key[0], "advice")], key[0], key[1])
+
+
+def _subset(compiled: CompiledRules, rules: Sequence[Rule]) -> CompiledRules:
+    return CompiledRules(rules, compiled.locations)
+
+
+def _collected(rule: Rule, group: list[Match]) -> tuple[str, ...]:
+    """The subjects a rule's ``collect`` adds, in the order the report gives them."""
+    if not rule.collect:
+        return ()
+    values: dict[str, tuple[object, str]] = {}
+    alias = rule.collect.partition(".")[0]
+    for m in group:
+        fact = m.facts.get(alias, {})
+        value = str(m.value(rule.collect))
+        rank = (fact.get("seq", 0), value)
+        values[value] = min(values.get(value, rank), rank)
+    return tuple(sorted(values, key=values.__getitem__))
