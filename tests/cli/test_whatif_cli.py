@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -176,16 +177,22 @@ def test_rules_lint_reports_a_broken_fix(tmp_path):
     assert code == 2 and "unknown edit 'fire'" in err
 
 
-def test_check_text_with_fixes_ends_with_the_best_checked_change():
+def test_check_with_fixes_says_the_checked_change_in_what_to_do(tmp_path):
     _, plain, _ = run("check", EXAMPLE, tty=True)
     code, out, _ = run("check", EXAMPLE, "--fixes", tty=True)
     assert code == 1
-    assert out.startswith(plain)
-    tail = out[len(plain):]
-    assert "== Gecontroleerde wijzigingen ==" in tail
-    assert ("[ACCOUNTABLE_HAS_AUTHORITY] jaarplanning, mark: Maak Anna Jansen "
-            "eindverantwoordelijk voor 'Jaarplanning'\n  lost 2 overtredingen op; "
-            "introduceert geen") in tail
+    checked = ("Gecontroleerd: Maak Anna Jansen eindverantwoordelijk voor 'Jaarplanning': "
+               "lost 2 overtredingen op; introduceert geen.")
+    card = out.split("[1] ", 1)[1].split("\n[2] ", 1)[0]
+    todo = next(line for line in card.splitlines() if "Wat te doen:" in line)
+    assert checked in todo and checked not in plain
+    # the report is the same otherwise: only the checked changes are added
+    assert re.sub(r" Gecontroleerd: [^“]*?introduceert [^.]*\.", "", out) == plain
+    code, _, _ = run("check", EXAMPLE, "--fixes", "--format", "html", "-o",
+                     str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert code == 1 and '<span class="checked">Gecontroleerd: Maak Anna Jansen ' \
+        "eindverantwoordelijk voor &#39;Jaarplanning&#39;: lost 2 overtredingen op" in page
 
 
 def test_check_fixes_is_for_one_school(tmp_path):

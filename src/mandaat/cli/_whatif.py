@@ -141,21 +141,16 @@ def _proposals(school: School, packs: list[Any], rules_only: bool, lang: str
                          lang=lang).proposals}  # type: ignore[arg-type]
 
 
-def fixes_text(school: School, packs: list[Any], rules_only: bool, lang: str) -> str:
-    """``check --fixes`` as text: after the report, per finding with a verified fix, the
-    best option and its checked effect (``mandaat fix`` shows them all)."""
+def verified(school: School, packs: list[Any], rules_only: bool, lang: str
+             ) -> dict[tuple[str, tuple[str, ...]], str]:
+    """``check --fixes`` for the text and HTML reports: per finding with a verified fix,
+    the best option and its checked effect as one sentence, shown in the card's "what to
+    do" (``mandaat fix`` shows every option)."""
     from ..whatif._text import effect_words
 
-    lines = ["", "== Gecontroleerde wijzigingen ==" if lang == "nl" else
-             "== Verified changes =="]
-    for (rule, subjects), p in _proposals(school, packs, rules_only, lang).items():
-        if p.options:
-            best = p.options[0]
-            lines.append(f"[{rule}] {', '.join(subjects)}: {best.text}")
-            lines.append(f"  {effect_words(best.effect.summary, lang)}")
-    if len(lines) == 2:
-        lines.append("geen" if lang == "nl" else "none")
-    return "\n".join(lines) + "\n"
+    word = "Gecontroleerd" if lang == "nl" else "Checked"
+    return {key: f"{word}: {p.options[0].text}: {effect_words(p.options[0].effect.summary, lang)}."
+            for key, p in _proposals(school, packs, rules_only, lang).items() if p.options}
 
 
 def report_with_fixes(report: Report, school: School, packs: list[Any], rules_only: bool,

@@ -88,8 +88,13 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _warn_ignored_params(school, packs, args, err)
         report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang,
                        timeout=args.timeout)
+        fixes = None
+        if args.fixes and (args.format == "html" or args.output or _fmt(args, out) != "json"):
+            from ._whatif import verified
+
+            fixes = verified(school, packs, args.rules_only, args.lang)
         if args.format == "html" or args.output:
-            _write_report(args, out, school, report)
+            _write_report(args, out, school, report, fixes)
         elif _fmt(args, out) == "json":
             if args.fixes:
                 from ._whatif import report_with_fixes
@@ -101,11 +106,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             from ..report.text import render_text
 
             out.write(render_text(report, args.lang, cells=workbook_cells(school),
-                                  explain=args.explain))
-            if args.fixes:
-                from ._whatif import fixes_text
-
-                out.write(fixes_text(school, packs, args.rules_only, args.lang))
+                                  explain=args.explain, fixes=fixes))
         return report.exit_code
     if args.command in ("diff", "fix"):
         from ._whatif import run
@@ -194,8 +195,10 @@ def _school_files(paths: Sequence[str]) -> list[Path]:
     return files
 
 
-def _write_report(args: argparse.Namespace, out: TextIO, school: School, report) -> None:
-    """``check --format html`` and ``check -o FILE``: the report as a page or to a file."""
+def _write_report(args: argparse.Namespace, out: TextIO, school: School, report,
+                  fixes: dict | None = None) -> None:
+    """``check --format html`` and ``check -o FILE``: the report as a page or to a file
+    (``fixes``: the verified fix of each finding, for ``--fixes``)."""
     from ..report.text import render_text
 
     suffix = Path(args.output or "").suffix.lower()
@@ -204,12 +207,17 @@ def _write_report(args: argparse.Namespace, out: TextIO, school: School, report)
     if fmt == "html":
         from ..report.html import render_html
 
-        text = render_html(report, school, args.lang)
+        text = render_html(report, school, args.lang, fixes=fixes)
     elif fmt == "json":
-        text = report.to_json()
+        if fixes is not None:
+            from ._whatif import report_with_fixes
+
+            text = report_with_fixes(report, school, _packs(args), args.rules_only, args.lang)
+        else:
+            text = report.to_json()
     else:
         text = safe_text(render_text(report, args.lang, cells=workbook_cells(school),
-                                     explain=args.explain))
+                                     explain=args.explain, fixes=fixes))
     if not args.output:
         out.write(text)
         return

@@ -213,12 +213,14 @@ def _table(m: Matrix, marks: Mapping[tuple[str | None, str | None], list[int]],
 # --- pages ----------------------------------------------------------------------------------
 
 
-def render_html(report: Report, school: School, lang: str = "nl") -> str:
+def render_html(report: Report, school: School, lang: str = "nl", *,
+                fixes: Mapping[tuple[str, tuple[str, ...]], str] | None = None) -> str:
     """The report of ``school`` as one self-contained HTML page, in ``lang``.
 
     ``report`` is ``mandaat.check(school, lang=lang)``; the page shows its findings, the
     school's RACI matrix with the cells the findings are about linked to them, and the
-    responsibility picture.
+    responsibility picture. ``fixes`` (``mandaat check --fixes``) gives a finding's
+    verified fix, (rule, subjects) -> a sentence, shown under what to do.
     """
     words = _words(lang)
     names, titles, sources, people = report._reading or ({}, {}, {}, set())
@@ -248,6 +250,7 @@ def render_html(report: Report, school: School, lang: str = "nl") -> str:
                 "number": item.number, "title": item.title, "rule": f.rule,
                 "message": f.message, "also": item.also, "count": len(item.others) + 1,
                 "why": item.why, "suggestion": suggestion(item, lang),
+                "checked": (fixes or {}).get((f.rule, tuple(f.subjects)), ""),
                 "source": item.source, "quote": item.quote, "see_also": item.see_also,
                 "cells": anchors.get(item.number, []), "subjects": f.subjects,
                 "facts": [fact_line(fact) for fact in e.because],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..rules.sources import corrected, describe
@@ -80,13 +81,16 @@ def _explanation_lines(e: Explanation, w: dict[str, Any], item: Any, explain: bo
 
 
 def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None = None, *,
-                explain: bool = False) -> str:
+                explain: bool = False,
+                fixes: Mapping[tuple[str, tuple[str, ...]], str] | None = None) -> str:
     """The report for people: counts in words, what to do first, then each finding with why
     (the matched facts as sentences), what to do, its source and related findings.
 
     ``cells`` (a school read from a workbook: id -> the first cell of its row, see
     :func:`mandaat.workbook.workbook_cells`) names each subject's row: ``ilse (Personen!A3)``.
     ``explain`` adds the facts as the engine matched them, the route and the thresholds.
+    ``fixes`` (``mandaat check --fixes``) gives a finding's verified fix, (rule, subjects)
+    -> a sentence, shown after what to do.
     """
     w = _WORDS[lang]
     names, titles, sources, people = report._reading or ({}, {}, {}, set())
@@ -119,6 +123,9 @@ def render_text(report: Report, lang: str = "nl", cells: dict[str, str] | None =
             message = f.message + (f" {w['also']}: {', '.join(item.also)}."
                                    if item.also else "")
             todo = suggestion(item, lang)
+            checked = (fixes or {}).get((f.rule, tuple(f.subjects)))
+            if checked:
+                todo += " " + checked
             if explain:
                 out += ["", head, f"    {message}"]
                 out += _explanation_lines(f.explanation, w, item, explain, todo)
