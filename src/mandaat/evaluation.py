@@ -323,7 +323,8 @@ def _within(timeout: float, school: School, compiled: CompiledRules,
 def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: CompiledRules,
                        params: dict[str, float], lang: str) -> _Result:
     sf = school_facts(school, workload_groups=compiled.workload_groups, kinds=compiled.fields,
-                      routes=packs_routes(packs), params=params)
+                      routes=packs_routes(packs), params=params,
+                      member_flags=_member_flags(compiled))
     matches = compiled.evaluate(sf.facts, params)
     rule_params = {rid: names for p in packs for rid, names in p.rule_params.items()}
     no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)
@@ -465,6 +466,30 @@ def _notes(school: School, compiled: CompiledRules, labels: Mapping[str, str],
                    "checks that administration and care do not take too much time.")
         notes.append(Note(kind="workload_not_judged", subjects=[p.id], message=message))
     return notes
+
+
+@functools.lru_cache(maxsize=32)
+def _member_flags(compiled: CompiledRules) -> frozenset[str] | None:
+    """What a member of a team on a task must be for a ``member_assignment`` pattern of
+    the rules to match it: where every such pattern asks for one of ``who_ib``,
+    ``who_schoolleider``, ... being true, the members who are none of these can match
+    nothing, and no fact is made for them; ``None`` where some pattern could match
+    anyone."""
+    flags: set[str] = set()
+    for rule in compiled.rules:
+        for branch in rule.branches:
+            for pattern in branch:
+                if pattern.kind != "member_assignment":
+                    continue
+                asked = {k for k, v in pattern.where.items()
+                         if k in _WHO_FLAGS and v is True}
+                if not asked:
+                    return None
+                flags |= asked
+    return frozenset(flags)
+
+
+_WHO_FLAGS = ("who_ib", "who_schoolleider", "who_leader", "who_teacher")
 
 
 def _labels(school: School, lang: str) -> dict[str, str]:

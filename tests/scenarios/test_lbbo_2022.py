@@ -669,6 +669,26 @@ def _without_dialogue() -> dict:
     return data
 
 
+def test_quality_dialogue_sees_the_members_of_a_team_on_the_consultation():
+    # issue 25: the MT named as a team on the schoolleiding-overleg stands for its members
+    data = _without_dialogue()
+    data["teams"] = data["teams"] + [
+        {"id": "mt", "kind": "managementteam", "members": ["anna", "ilse"]}]
+    overleg = {"id": "overleg", "type": "overleg_schoolleiding", "accountable": "anna",
+               "responsible": ["mt"]}
+    assert findings(with_tasks(overleg, tasks=data["tasks"], teams=data["teams"]),
+                    "QUALITY_DIALOGUE") == []
+    # a team without the ib'er does not bring her to the table
+    data["teams"][-1]["members"] = ["anna", "tom"]
+    (found,) = findings(with_tasks(overleg, tasks=data["tasks"], teams=data["teams"]),
+                        "QUALITY_DIALOGUE")
+    assert found.subjects == ["ilse"]
+    assert {"fact": "member_assignment", "absent": True, "who_ib": True,
+            "as": {"in": ["accountable", "responsible", "consulted"]},
+            "task_type": {"in": ["kwaliteitsdialoog", "overleg_schoolleiding"]}
+            } in found.explanation.because
+
+
 def test_quality_dialogue_a_board_member_is_not_the_school_leader():
     # issue 25: a bestuur member on the dialogue does not stand in for the school leader
     data = _without_dialogue()
@@ -681,6 +701,27 @@ def test_quality_dialogue_a_board_member_is_not_the_school_leader():
     dialogue["consulted"] = ["anna"]
     assert findings(with_tasks(dialogue, tasks=data["tasks"], people=data["people"]),
                     "QUALITY_DIALOGUE") == []
+
+
+def test_trends_not_calendar_sees_the_iber_in_a_team_on_a_data_task():
+    calendar = {"id": "kalender", "type": "toetskalender", "accountable": "anna",
+                "responsible": ["ilse"]}
+    data = with_tasks(calendar)
+    data["tasks"][1]["consulted"] = []  # BASE's trendanalyse without the ib'er
+    data["tasks"][3]["responsible"] = ["anna"]  # and the quality dialogue too
+    (found,) = findings(data, "TRENDS_NOT_CALENDAR")
+    assert found.subjects == ["ilse"]
+    data["teams"][0]["members"] = ["tom", "sara", "ilse"]  # the leerteam on the trend analysis
+    assert findings(data, "TRENDS_NOT_CALENDAR") == []
+
+
+def test_catalogue_rules_still_count_only_direct_naming():
+    # "Responsible" in the catalogue means named directly, not via a team
+    rounds = {"id": "rondes", "type": "klassenbezoek_checklist", "accountable": "anna",
+              "responsible": ["lt-boven"]}
+    data = with_tasks(rounds)
+    data["teams"][0]["members"] = ["tom", "sara", "ilse"]
+    assert findings(data, "NO_CHECKLIST_ROUNDS") == []
 
 
 def test_no_file_supervision_fires_for_the_iber_only():

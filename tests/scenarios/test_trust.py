@@ -251,3 +251,19 @@ def test_the_first_step_of_a_route_cannot_join():
     (problem,) = caught.value.problems
     assert problem.loc == ("routes", 0) and "'joins' is for a later step" in problem.msg
     assert "aansluit bij wie handelt" in problem.text("nl")
+
+
+# --- point 1: a team named on a task stands for its members ------------------------------------
+
+
+def test_the_management_team_named_on_its_meeting_is_a_standing_quality_dialogue():
+    assert of_rule(check("mt-als-team.yaml"), "QUALITY_DIALOGUE") == []
+    # without the ib'er in the MT, the dialogue is missing, and the why says what was
+    # looked for: someone on the meeting directly or through a team
+    text = (TRUST / "mt-als-team.yaml").read_text(encoding="utf-8").replace(
+        "members: [anna, ilse, bram]", "members: [anna, bram]")
+    report = mandaat.check(mandaat.load_school(text, name="mt.yaml"))
+    (found,) = of_rule(report, "QUALITY_DIALOGUE")
+    assert found.subjects == ["ilse"]
+    assert "waarbij een ib'er eindverantwoordelijk, uitvoerend of meedenkend via een team " \
+        "is" in render_text(report, "nl")

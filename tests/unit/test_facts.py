@@ -106,3 +106,21 @@ def test_an_assignment_says_whether_its_holder_is_a_schoolleider_not_only_a_lead
     named = {f["who"]: (f["who_schoolleider"], f["who_leader"])
              for f in facts if f["k"] == "assignment"}
     assert named == {"anna": (True, True), "bert": (False, True), "lt-boven": (False, False)}
+
+
+def test_a_member_assignment_per_member_of_a_team_on_a_task_and_none_for_direct_names():
+    data = school_data()
+    data["people"] = data["people"] + [{"id": "bert", "roles": ["bestuur"]}]
+    data["teams"] = data["teams"] + [
+        {"id": "mt", "kind": "managementteam", "members": ["ilse", "anna", "bert"]}]
+    data["tasks"] = [{"id": "overleg", "type": "overleg_schoolleiding", "accountable": "anna",
+                      "responsible": ["mt"], "informed": ["team"]}]
+    facts = school_facts(mandaat.load_school(data)).facts
+    members = [f for f in facts if f["k"] == "member_assignment"]
+    assert [(f["who"], f["via_team"], f["as"], f["who_schoolleider"], f["who_leader"])
+            for f in members] == [("anna", "mt", "responsible", True, True),
+                                  ("bert", "mt", "responsible", False, True),
+                                  ("ilse", "mt", "responsible", False, False)]
+    assert all(set(f) - {"k"} == set(FACT_KINDS["member_assignment"]) for f in members)
+    named = {f["who"]: f["who_schoolleider"] for f in facts if f["k"] == "assignment"}
+    assert named == {"anna": True, "mt": False, "team": False}

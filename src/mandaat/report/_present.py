@@ -27,6 +27,8 @@ _NO_WHO = {"nl": {"who_ib": "geen ib'er", "who_teacher": "geen leraar",
            "en": {"who_ib": "no ib'er", "who_teacher": "no teacher",
                   "who_leader": "not the school leader",
                   "who_schoolleider": "not the school leader", None: "nobody"}}
+#: How a member of a team named on a task is on it (``member_assignment``).
+_VIA = {"nl": (" via {team}", " via een team"), "en": (" through {team}", " through a team")}
 
 
 @dataclass
@@ -85,6 +87,9 @@ def because_words(fact: Mapping[str, Any], names: Mapping[str, str], lang: str =
     >>> because_words({"fact": "assignment", "absent": True, "task": "mdo",
     ...                "as": "responsible", "who_ib": True}, {"mdo": "MDO"})
     "Bij 'MDO' is geen ib'er uitvoerend."
+    >>> because_words({"fact": "member_assignment", "task": "ov", "as": "responsible",
+    ...                "who": "ilse", "via_team": "mt"}, {"ilse": "Ilse", "mt": "het MT"})
+    "Ilse is uitvoerend via het MT bij 'ov'."
     >>> because_words({"fact": "scope", "absent": True, "to": "mark", "from_leader": True,
     ...                "item": "planning"}, {"mark": "Mark"})
     'Mark heeft geen mandaat van de schoolleider voor planning.'
@@ -105,6 +110,9 @@ def _assignment(f: Mapping[str, Any], w: _Words, absent: bool) -> str:
     nl = w.lang == "nl"
     role = w.one_or_more(f.get("as", ""), w.raci) if "as" in f else (
         "betrokken" if nl else "involved")
+    if f.get("fact") == "member_assignment":
+        one, any_team = _VIA[w.lang]
+        role += one.format(team=w.name(f["via_team"])) if "via_team" in f else any_team
     if not absent:
         tail = ((" (volgens de standaard van de school)" if nl else " (by the school's default)")
                 if f.get("by_default") else "")
@@ -399,8 +407,12 @@ def _looked_for(f: Mapping[str, Any], w: _Words) -> str:
     as "there is no coaching task"."""
     looked, nl = _Looked(f, w), w.lang == "nl"
     kind = f.get("fact")
-    if kind == "assignment":
+    if kind in ("assignment", "member_assignment"):
         role = looked.values("as", w.raci) or ("betrokken" if nl else "involved")
+        if kind == "member_assignment":  # "uitvoerend via een team"
+            team = looked.take("via_team")
+            one, any_team = _VIA[w.lang]
+            role += any_team if team is _MISSING else one.format(team=w.name(team))
         if "task" in looked.left:
             task = w.task(looked.take("task"))
             who = looked.who()
@@ -473,8 +485,8 @@ _NOUNS = {"nl": {"signal": "signaal", "lead": "leiding", "workload": "werklast",
 
 
 
-_SENTENCES = {"assignment": _assignment, "person": _person, "task": _task,
-              "mandate": _mandate, "scope": _scope, "covers": _scope, "workload": _workload,
+_SENTENCES = {"assignment": _assignment, "member_assignment": _assignment, "person": _person,
+              "task": _task, "mandate": _mandate, "scope": _scope, "covers": _scope, "workload": _workload,
               "signal": _signal, "walk": _walk, "holder": _holder, "lead": _lead,
               "route_step": _route_step}
 

@@ -41,6 +41,11 @@ FACT_KINDS: dict[str, dict[str, str]] = {
         "who_teacher": "bool", "task_type": "task_type", "domain": "domain",
         "personnel": "bool", "task_about": "id", "seq": "number", "by_default": "bool",
     },
+    "member_assignment": {
+        "task": "id", "as": "raci", "who": "id", "via_team": "id", "who_leader": "bool",
+        "who_schoolleider": "bool", "who_ib": "bool", "who_teacher": "bool",
+        "task_type": "task_type", "domain": "domain", "personnel": "bool", "seq": "number",
+    },
     "task": {
         "task": "id", "type": "task_type", "domain": "domain", "personnel": "bool",
         "case_holder": "id", "about": "id", "n_accountable": "number",
@@ -130,7 +135,8 @@ class SchoolFacts:
 def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                  kinds: Iterable[str] | None = None,
                  routes: Mapping[str, Sequence[Step]] | None = None,
-                 params: Mapping[str, float] | None = None) -> SchoolFacts:
+                 params: Mapping[str, float] | None = None,
+                 member_flags: Iterable[str] | None = None) -> SchoolFacts:
     """Return the facts of ``school``.
 
     Parameters
@@ -146,6 +152,10 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     routes, params
         The rule packs' default routes by signal type, and the params their conditions
         name; a school's own route for a signal type replaces the default.
+    member_flags
+        Where the rules ask only for members of a team on a task who are an ib'er, a
+        school leader, ... (``who_ib``, ``who_schoolleider``, ...): a ``member_assignment``
+        is made only for a member who is one of these (default: for every member).
 
     The order of the school's lists does not change the facts: where several people
     qualify (the ``holder`` of an escalation target), the first by id is taken.
@@ -204,14 +214,23 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
     tasks = by_id(school.tasks)
     want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
+    want_members = "member_assignment" in wanted
     # what an assignment says of its holder: kind, leader, school leader, ib'er, teacher
     holder_of = {who: (kind, *_NO_FLAGS.values()) for who, kind in kind_of.items()}
     holder_of.update({who: ("person", f["leader"], "schoolleider" in people[who].roles,
                             f["ib"], f["teacher"])
                       for who, f in flags.items()})
     no_holder = ("all_staff", *_NO_FLAGS.values())
+    # a team named on a task stands for its members (people only), each once
+    team_members = {t.id: sorted(set(t.members) & people.keys()) for t in school.teams}
+    if member_flags is not None and want_members:
+        # where the rules ask only for some kinds of members, only those are made
+        index = {"who_leader": 1, "who_schoolleider": 2, "who_ib": 3, "who_teacher": 4}
+        asked = [index[f] for f in member_flags]
+        team_members = {t: [m for m in ms if any(holder_of[m][i] for i in asked)]
+                        for t, ms in team_members.items()}
     personnel_types = V.PERSONNEL_TASK_TYPES
-    for task in tasks if want_tasks or want_assignments else ():
+    for task in tasks if want_tasks or want_assignments or want_members else ():
         task_id, task_type = task.id, task.type
         domain = domain_of[task_id]
         personnel = task_type in personnel_types
@@ -230,7 +249,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                 "suggested_type": (V.suggested_type(task.title)
                                    if task_type == V.OTHER_TASK_TYPE else ""),
             })
-        if not want_assignments:
+        if not (want_assignments or want_members):
             continue
         about = task.about or ""
         for seq, (raci, holders) in enumerate(zip(V.RACI, (
@@ -240,13 +259,24 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
             default = by_default and seq == 0
             for who in sorted(set(holders)) if len(holders) > 1 else holders:
                 who_kind, leader, head, ib, teacher = holder_of.get(who, no_holder)
-                append({
-                    "k": "assignment", "task": task_id, "as": raci, "who": who,
-                    "who_kind": who_kind, "who_leader": leader, "who_schoolleider": head,
-                    "who_ib": ib, "who_teacher": teacher, "task_type": task_type,
-                    "domain": domain, "personnel": personnel, "task_about": about,
-                    "seq": seq, "by_default": default,
-                })
+                if want_assignments:
+                    append({
+                        "k": "assignment", "task": task_id, "as": raci, "who": who,
+                        "who_kind": who_kind, "who_leader": leader, "who_schoolleider": head,
+                        "who_ib": ib, "who_teacher": teacher, "task_type": task_type,
+                        "domain": domain, "personnel": personnel, "task_about": about,
+                        "seq": seq, "by_default": default,
+                    })
+                if want_members and who_kind == "team":
+                    for member in team_members[who]:
+                        _, leader, head, ib, teacher = holder_of[member]
+                        append({
+                            "k": "member_assignment", "task": task_id, "as": raci,
+                            "who": member, "via_team": who, "who_leader": leader,
+                            "who_schoolleider": head, "who_ib": ib, "who_teacher": teacher,
+                            "task_type": task_type, "domain": domain,
+                            "personnel": personnel, "seq": seq,
+                        })
 
     if "lead" in wanted:
         members = {t.id: t.members for t in school.teams}
