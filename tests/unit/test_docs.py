@@ -87,3 +87,13 @@ def test_each_function_schools_write_suggests_the_role_the_format_page_gives_it(
         for word in words.split(", "):
             assert V.hint(word, V.ROLES, V.ROLE_WORDS) == f" (did you mean {role.strip('`')!r}?)", \
                 word
+
+
+def test_the_readme_escalate_example_is_what_the_command_prints():
+    from mandaat.report import render_escalation_text
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("$ mandaat escalate school.yaml s-tom\n", 1)[1].split("```", 1)[0]
+    answer = mandaat.escalate(mandaat.load_school(mandaat.example_school_path()), "s-tom")
+    printed = render_escalation_text(answer, "nl").splitlines()
+    shown = [line for line in block.splitlines() if line.strip() != "Bron: ..."]
+    assert shown == printed[:len(shown)]
