@@ -386,3 +386,15 @@ def test_a_duplicate_key_in_a_json_school_is_refused_with_its_line(tmp_path, tex
         mandaat.load_school(path)
     (problem,) = info.value.problems
     assert (problem.line, problem.type, problem.msg) == (line, "not_json", msg)
+
+
+@pytest.mark.parametrize("number", ["1e1", "5e-324", "+2E+3", "1.5e2"])
+def test_a_json_school_given_as_text_reads_numbers_as_json_writes_them(number):
+    """JSON writes 1e1 where YAML 1.1 wants 1.0e+1: a JSON school on standard input or in a
+    request body is read as YAML, and its numbers stay numbers."""
+    text = ('{"format": "mandaat/1", "school": {"name": "X"}, "people": [{"id": "a", '
+            '"roles": ["schoolleider"]}], "tasks": [{"id": "t", "type": "planning", '
+            '"accountable": "a", "responsible": ["a"], "hours": {"a": ' + number + '}}]}')
+    school = mandaat.load_school(text)
+    assert school.tasks[0].hours["a"] == float(number)
+    assert mandaat.load_school(mandaat.dump_school(school, format="json")) == school
