@@ -591,13 +591,15 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP = (
 
 
 class _Resolver(yaml.resolver.Resolver):
-    """YAML 1.1's resolver, and a number with an exponent but no point (``1e3``,
-    ``5e-324``) as YAML 1.2 and JSON read it: a float, not text. A JSON school given as
+    """YAML 1.1's resolver, and a number with an exponent written as JSON writes it
+    (``1e3``, ``5e-324``, ``1.5e2``: no point or no sign) as YAML 1.2 reads it: a float,
+    not text. A JSON school given as
     text (standard input, a request body) is read as YAML, and JSON writes such numbers."""
 
 
 _Resolver.add_implicit_resolver(
-    _FLOAT, re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"), list("-+0123456789"))
+    _FLOAT, re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"))
 _RESOLVER = _Resolver()
 #: The first characters of a plain scalar the resolver may read as something other than
 #: text (a number, true/false, null, a date, ...): a plain scalar that starts with any
