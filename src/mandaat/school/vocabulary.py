@@ -376,6 +376,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+@functools.lru_cache(maxsize=4096)
 def suggested_type(title: str | None) -> str:
     """The known task type a task's title points to, or ``""``; the longest match wins.
 
