@@ -320,30 +320,45 @@ def _within(timeout: float, school: School, compiled: CompiledRules,
     return run_within(work, timeout, src.name if src is not None else "<school>")
 
 
-def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: CompiledRules,
-                       params: dict[str, float], lang: str) -> _Result:
+def school_matches(school: School, packs: Sequence[RulePack], compiled: CompiledRules,
+                   params: dict[str, float]) -> tuple[Any, list[Match]]:
+    """The facts of ``school`` the compiled rules read, and the matches of one evaluation
+    of them: what every finding of a check (and of ``mandaat fix``) is read from."""
     sf = school_facts(school, workload_groups=compiled.workload_groups, kinds=compiled.fields,
                       routes=packs_routes(packs), params=params,
                       member_flags=_member_flags(compiled))
-    matches = compiled.evaluate(sf.facts, params)
-    rule_params = {rid: names for p in packs for rid, names in p.rule_params.items()}
-    no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)
+    return sf, compiled.evaluate(sf.facts, params)
 
+
+def grouped_matches(compiled: CompiledRules, matches: Iterable[Match]
+                    ) -> dict[tuple[str, tuple[str, ...]], list[Match]]:
+    """The matches of one evaluation by finding: the rule (the pack's ``no_target`` rule for
+    an escalation that ends at nobody) and its subjects, each group in a fixed order, the
+    first the match that renders the finding."""
+    no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)
     groups: dict[tuple[str, tuple[str, ...]], list[Match]] = {}
     for m in matches:
         rule = compiled.rules[m.rule]
         subjects = tuple([str(m.value(ref)) for ref in rule.subjects])
         finding_rule = no_target if m.alternative == -1 and no_target else rule
         groups.setdefault((finding_rule.id, subjects), []).append(m)
+    for group in groups.values():
+        if len(group) > 1:  # the first match renders the message: make it the same one
+            group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
+    return groups
 
+
+def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: CompiledRules,
+                       params: dict[str, float], lang: str) -> _Result:
+    sf, matches = school_matches(school, packs, compiled, params)
+    rule_params = {rid: names for p in packs for rid, names in p.rule_params.items()}
+    groups = grouped_matches(compiled, matches)
     labels = _labels(school, lang)
     reading = _reading(school, packs, labels, lang)
     renderer = _Renderer(school, labels, lang, params, sf.walks, reading[1], reading[2])
     built: list[tuple[Finding, str]] = []
     by_id = {r.id: r for r in compiled.rules}
     for (rule_id, subjects), group in groups.items():
-        if len(group) > 1:  # the first match renders the message: make it the same one
-            group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
         rule = by_id[rule_id]
         origin = compiled.rules[group[0].rule]
         finding = renderer.finding(rule, origin, list(subjects), group,
@@ -505,6 +520,19 @@ def _labels(school: School, lang: str) -> dict[str, str]:
     return labels
 
 
+def collected(rule: Rule, group: list[Match]) -> tuple[str, ...]:
+    """The subjects a rule's ``collect`` adds to a finding: the distinct values over the
+    group's matches, in the order of their facts (``seq``), then by value."""
+    values: dict[str, tuple[object, str]] = {}
+    alias = (rule.collect or "").partition(".")[0]
+    for m in group:
+        fact = m.facts.get(alias, {})
+        value = str(m.value(rule.collect))
+        rank = (fact.get("seq", 0), value)
+        values[value] = min(values.get(value, rank), rank)
+    return tuple(sorted(values, key=values.__getitem__))
+
+
 class _Renderer:
     def __init__(self, school: School, labels: Mapping[str, str], lang: str,
                  params: Mapping[str, float], walks: Mapping[str, Any],
@@ -532,14 +560,7 @@ class _Renderer:
                 param_names: Sequence[str]) -> Finding:
         primary = group[0]
         if rule.collect:
-            values = {}
-            alias = rule.collect.partition(".")[0]
-            for m in group:
-                fact = m.facts.get(alias, {})
-                value = str(m.value(rule.collect))
-                rank = (fact.get("seq", 0), value)
-                values[value] = min(values.get(value, rank), rank)
-            subjects = subjects + sorted(values, key=values.__getitem__)
+            subjects = subjects + list(collected(rule, group))
         no_target = rule is not origin
         target = None if no_target else primary.target
         walked = [f for f in primary.facts.values() if f.get("k") == "walk"]

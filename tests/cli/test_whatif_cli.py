@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -11,20 +10,7 @@ from pathlib import Path
 import pytest
 
 import mandaat
-from mandaat.cli import main
-
-
-class Tty(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def run(*args: str, tty: bool = False) -> tuple[int, str, str]:
-    out = Tty() if tty else io.StringIO()
-    err = io.StringIO()
-    code = main(list(args), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
+from tests.cli.test_cli import run
 
 EXAMPLE = str(mandaat.example_school_path())
 

@@ -13,10 +13,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..evaluation import SEVERITY_ORDER, _collector_paused, _compiled, _packs, _params
-from ..rules import Rule, RulePack, packs_routes
+from ..evaluation import (
+    SEVERITY_ORDER,
+    _collector_paused,
+    _compiled,
+    _packs,
+    _params,
+    collected,
+    grouped_matches,
+    school_matches,
+)
+from ..rules import Rule, RulePack
 from ..rules._engine import CompiledRules, Match
-from ..rules.facts import school_facts
 from ..school.model import School
 
 #: A finding as the report identifies it: its rule and its subjects.
@@ -48,21 +56,11 @@ class Evaluator:
             params = _params(school, self.packs)
         compiled = self.compiled
         with _collector_paused():
-            sf = school_facts(school, workload_groups=compiled.workload_groups,
-                              kinds=compiled.fields, routes=packs_routes(self.packs),
-                              params=params)
-            matches = compiled.evaluate(sf.facts, params)
-        no_target = next((r for r in compiled.rules if r.kind == "no_target"), None)
-        grouped: dict[tuple[str, tuple[str, ...]], tuple[Rule, list[Match]]] = {}
-        for m in matches:
-            rule = compiled.rules[m.rule]
-            subjects = tuple([str(m.value(ref)) for ref in rule.subjects])
-            finding_rule = no_target if m.alternative == -1 and no_target else rule
-            grouped.setdefault((finding_rule.id, subjects), (finding_rule, []))[1].append(m)
+            _, matches = school_matches(school, self.packs, compiled, params)
+        by_id = {r.id: r for r in compiled.rules}
         out: dict[Key, tuple[Rule, list[Match]]] = {}
-        for (rule_id, subjects), (rule, group) in grouped.items():
-            if len(group) > 1:  # as evaluation does: the first match is the rendered one
-                group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
+        for (rule_id, subjects), group in grouped_matches(compiled, matches).items():
+            rule = by_id[rule_id]
             out[(rule_id, subjects + _collected(rule, group))] = (rule, group)
         return out
 
@@ -110,14 +108,5 @@ def _subset(compiled: CompiledRules, rules: Sequence[Rule]) -> CompiledRules:
 
 
 def _collected(rule: Rule, group: list[Match]) -> tuple[str, ...]:
-    """The subjects a rule's ``collect`` adds, in the order the report gives them."""
-    if not rule.collect:
-        return ()
-    values: dict[str, tuple[object, str]] = {}
-    alias = rule.collect.partition(".")[0]
-    for m in group:
-        fact = m.facts.get(alias, {})
-        value = str(m.value(rule.collect))
-        rank = (fact.get("seq", 0), value)
-        values[value] = min(values.get(value, rank), rank)
-    return tuple(sorted(values, key=values.__getitem__))
+    """The subjects a rule's ``collect`` adds, as the report gives them (the same code)."""
+    return collected(rule, group) if rule.collect else ()
