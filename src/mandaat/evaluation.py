@@ -520,6 +520,15 @@ def _labels(school: School, lang: str) -> dict[str, str]:
     return labels
 
 
+def finding_subjects(rule: Rule, subjects: Sequence[str], group: list[Match]) -> list[str]:
+    """A finding's subjects: the rule's ``subjects``, and what its ``collect`` gathers over
+    the group's matches, after them (before them with ``collect_first``)."""
+    if not rule.collect:
+        return list(subjects)
+    gathered = list(collected(rule, group))
+    return gathered + list(subjects) if rule.collect_first else list(subjects) + gathered
+
+
 def collected(rule: Rule, group: list[Match]) -> tuple[str, ...]:
     """The subjects a rule's ``collect`` adds to a finding: the distinct values over the
     group's matches, in the order of their facts (``seq``), then by value."""
@@ -559,8 +568,7 @@ class _Renderer:
     def finding(self, rule: Rule, origin: Rule, subjects: list[str], group: list[Match],
                 param_names: Sequence[str]) -> Finding:
         primary = group[0]
-        if rule.collect:
-            subjects = subjects + list(collected(rule, group))
+        subjects = finding_subjects(rule, subjects, group)
         no_target = rule is not origin
         target = None if no_target else primary.target
         walked = [f for f in primary.facts.values() if f.get("k") == "walk"]

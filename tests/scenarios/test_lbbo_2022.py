@@ -231,16 +231,17 @@ def test_ib_directs_care_with_two_ibers_asks_that_one_of_them_directs_each_mdo()
     data["people"].append({"id": "nina", "roles": ["intern_begeleider"]})
     found = findings(data, "IB_DIRECTS_CARE")
     # 'mdo' (BASE) has ilse, 'mdo-onder' has nina: directed. 'mdo-los' has no ib'er at all,
-    # and one finding names the ib'er: the first in the file, as for escalations.
-    assert subjects(found) == [["ilse", "mdo-los"]]
+    # and one finding names every ib'er, by id, then the task (the catalogue): nothing in
+    # the school says which of them should direct it.
+    assert subjects(found) == [["ilse", "nina", "mdo-los"]]
     because = found[0].explanation.because
-    assert {"fact": "holder", "target": "ib", "person": "ilse"} in because
+    assert [f["person"] for f in because if f["fact"] == "person"] == ["ilse", "nina"]
     assert {"fact": "assignment", "absent": True, "task": "mdo-los", "as": "responsible",
             "who_ib": True} in because
 
 
-def test_ib_directs_care_names_the_first_iber_who_is_not_the_school_leader():
-    """The first ib role holder is the school leader: the finding names the next ib'er."""
+def test_ib_directs_care_names_the_ibers_who_are_not_the_school_leader():
+    """The first ib role holder is the school leader: the finding names the other ib'ers."""
     data = school_data(
         people=[{"id": "anna", "roles": ["schoolleider", "intern_begeleider"]},
                 {"id": "ilse", "roles": ["intern_begeleider"]},
@@ -249,7 +250,7 @@ def test_ib_directs_care_names_the_first_iber_who_is_not_the_school_leader():
         teams=[],
         tasks=[{"id": "mdo", "type": "mdo_organiseren", "accountable": "anna",
                 "responsible": ["tom"]}])
-    assert subjects(findings(data, "IB_DIRECTS_CARE")) == [["ilse", "mdo"]]
+    assert subjects(findings(data, "IB_DIRECTS_CARE")) == [["ilse", "nina", "mdo"]]
 
 
 def test_ib_directs_care_parent_talk_by_ib_without_teacher():

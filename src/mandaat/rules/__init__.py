@@ -138,6 +138,8 @@ class Rule(_Model):
     any_of: list[list[Pattern]] | None = None
     subjects: list[Ref] = []
     collect: Ref | None = None
+    #: The collected values come before ``subjects`` ("every ib'er, then the task").
+    collect_first: bool = False
     escalate_to: list[TargetAlternative] = []
     path: list[str] = []
     message: Text2

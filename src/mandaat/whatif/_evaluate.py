@@ -19,7 +19,7 @@ from ..evaluation import (
     _compiled,
     _packs,
     _params,
-    collected,
+    finding_subjects,
     grouped_matches,
     school_matches,
 )
@@ -61,7 +61,7 @@ class Evaluator:
         out: dict[Key, tuple[Rule, list[Match]]] = {}
         for (rule_id, subjects), group in grouped_matches(compiled, matches).items():
             rule = by_id[rule_id]
-            out[(rule_id, subjects + _collected(rule, group))] = (rule, group)
+            out[(rule_id, tuple(finding_subjects(rule, subjects, group)))] = (rule, group)
         return out
 
     def keys(self, school: School, params: dict[str, float] | None = None) -> set[Key]:
@@ -107,6 +107,3 @@ def _subset(compiled: CompiledRules, rules: Sequence[Rule]) -> CompiledRules:
     return CompiledRules(rules, compiled.locations)
 
 
-def _collected(rule: Rule, group: list[Match]) -> tuple[str, ...]:
-    """The subjects a rule's ``collect`` adds, as the report gives them (the same code)."""
-    return collected(rule, group) if rule.collect else ()
