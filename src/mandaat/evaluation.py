@@ -507,6 +507,19 @@ def _member_flags(compiled: CompiledRules) -> frozenset[str] | None:
 _WHO_FLAGS = ("who_ib", "who_schoolleider", "who_leader", "who_teacher")
 
 
+#: What in a school decides who acts where several qualify (:func:`routes.qualifying`).
+_DECIDES = {
+    "nl": {"supervises": "'supervises' (welke ib'er welke groepen of bouw begeleidt), of "
+                         "'handled_by' op het signaal",
+           "groups": "een eigen route die de leraar noemt (person: ID)",
+           "role": "een eigen route die de persoon noemt (person: ID)"},
+    "en": {"supervises": "'supervises' (which ib'er supervises which groups or bouw), or "
+                         "'handled_by' on the signal",
+           "groups": "a route of the school's own that names the teacher (person: ID)",
+           "role": "a route of the school's own that names the person (person: ID)"},
+}
+
+
 def _labels(school: School, lang: str) -> dict[str, str]:
     labels = {**V.STEP_ROLE_LABELS[lang], **V.SIGNAL_LABELS[lang], **V.TASK_TYPE_LABELS[lang],
               **V.DOMAIN_LABELS[lang], **V.RACI_LABELS[lang]}
@@ -554,6 +567,8 @@ class _Renderer:
         self._walked = {signal: w.path for signal, (_, _, w) in walks.items()}
         self._chains = {signal: w.chain for signal, (_, _, w) in walks.items()}
         self._joined = {signal: w.joined for signal, (_, _, w) in walks.items() if w.joined}
+        self._several = {signal: (w.several, w.decided_by)
+                         for signal, (_, _, w) in walks.items() if w.several}
         # the end of each absence a walk passed, from the same walks
         self._until = {a: until for _, _, w in walks.values() for a, _, until in w.substitutes}
         self._routes = {r.id: r.title or r.id for r in school.routes}
@@ -588,6 +603,8 @@ class _Renderer:
         message += "".join(self._walk_note(f) for f in walked if f.get("away"))
         message += "".join(self._joined_note(f) for f in walked
                            if f["signal"] in self._joined)
+        message += "".join(self._several_note(f) for f in walked
+                           if f["signal"] in self._several and f.get("person"))
         message += "".join(self._route_note(f["route"]) for f in walked if f.get("route"))
         defaulted = sorted({f["who"] for m in group for f in m.facts.values()
                             if f.get("k") == "assignment" and f.get("by_default")})
@@ -648,6 +665,18 @@ class _Renderer:
         title = self._routes.get(route, route)
         return (f" (Volgens de eigen route van de school: '{title}'.)" if self.lang == "nl"
                 else f" (By the school's own route: '{title}'.)")
+
+    def _several_note(self, walked: Mapping[str, Any]) -> str:
+        """That several qualified where the walk came, the first by id acts, and what in
+        the school would decide it."""
+        several, by = self._several[walked["signal"]]
+        names = _join([self._name(p) for p in several], self.lang)
+        decides = _DECIDES[self.lang][by]
+        return (f" Meer mensen komen in aanmerking ({names}); niets in de school kiest tussen "
+                f"hen, dus is het de eerste op id. Wat zou beslissen: {decides}."
+                if self.lang == "nl" else
+                f" Several qualify ({names}); nothing in the school chooses between them, so "
+                f"it is the first by id. What would decide it: {decides}.")
 
     def _joined_note(self, walked: Mapping[str, Any]) -> str:
         """Who joined the one who acts, as the route's ``joins`` steps say."""

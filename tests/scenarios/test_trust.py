@@ -269,3 +269,21 @@ def test_the_management_team_named_on_its_meeting_is_a_standing_quality_dialogue
     assert found.subjects == ["ilse"]
     assert "waarbij een ib'er eindverantwoordelijk, uitvoerend of meedenkend via een team " \
         "is" in render_text(report, "nl")
+
+
+# --- list order: where several qualify, the first by id, and the message says so -----------
+
+
+def test_where_several_qualify_the_message_names_them_and_what_would_decide():
+    school = mandaat.load_school(TRUST / "twee-ibers.yaml")
+    answer = mandaat.escalate(school, "s-lln")
+    assert answer.acts_now == "ilse"  # by id, though nina comes first in the file
+    assert ("Meer mensen komen in aanmerking (Ilse Bakker en Nina Smit); niets in de school "
+            "kiest tussen hen, dus is het de eerste op id. Wat zou beslissen: 'supervises'"
+            ) in answer.message
+    # supervises decides: the note is gone
+    text = (TRUST / "twee-ibers.yaml").read_text(encoding="utf-8").replace(
+        "{id: nina, name: Nina Smit, roles: [intern_begeleider]}",
+        "{id: nina, name: Nina Smit, roles: [intern_begeleider], supervises: [\"5\"]}")
+    decided = mandaat.escalate(mandaat.load_school(text, name="twee.yaml"), "s-lln")
+    assert decided.acts_now == "nina" and "aanmerking" not in decided.message

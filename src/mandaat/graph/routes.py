@@ -104,6 +104,11 @@ class Walk:
     #: Who joined at ``joins`` steps reached after the step that acts now (present, or
     #: their deputy), in order: they take part; the one who acts stays ``acts_now``.
     joined: tuple[str, ...] = ()
+    #: Where several qualified for the step that acts now and nothing in the school
+    #: decided (its first by id acts): all of them, and what would decide it
+    #: (:func:`qualifying`).
+    several: tuple[str, ...] = ()
+    decided_by: str = ""
 
 
 def hands_on(conditions: Sequence[HandOn], case: Case, requests_before: int) -> bool:
@@ -175,6 +180,42 @@ def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
     return _first_holder(G, role)
 
 
+def qualifying(G: nx.MultiDiGraph, step: Step, case: Case) -> tuple[list[str], str]:
+    """Who qualifies for a role step where nothing in the school decides between them,
+    and what would decide it: ``(people by id, "supervises" | "handled_by" | "groups" |
+    "role")``. One person, or a step something decides (``handled_by`` given, one ib'er
+    who supervises), gives ``([], "")``; the step names the first of them (:func:`actor`).
+    """
+    if step.kind != "role":
+        return [], ""
+    role = step.ref
+    if role == "leraar":
+        if case.group is None:
+            return [], ""
+        node = group_node(case.group)
+        found = sorted(p for p in into(G, node, "teaches")
+                       if "leraar" in G.nodes[p].get("roles", ()))
+        return (found, "groups") if len(found) > 1 else ([], "")
+    if role == "handled_by" and case.handled_by:
+        return [], ""
+    if role in ("ib", "handled_by"):
+        if case.group is not None:
+            found = supervisors(G, group=case.group)
+        elif case.subject in G:
+            found = supervisors(G, case.subject)
+        else:
+            found = []
+        if len(found) > 1:
+            return found, "supervises"
+        if found:
+            return [], ""
+        role = "intern_begeleider"
+    holders = _holders(G).get(role, ())
+    if len(holders) <= 1:
+        return [], ""
+    return list(holders), ("supervises" if role == "intern_begeleider" else "role")
+
+
 def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
     """The ib'er who supervises the case: its pupil's group, or the person or team it is
     about (the first by id where several do); ``None`` where nobody does."""
@@ -187,16 +228,22 @@ def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
     return found[0] if found else None
 
 
+def _holders(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Who holds each target's roles, by id: worked out once per graph for every target."""
+    held = G.graph.get("holders")
+    if held is None:
+        held = G.graph["holders"] = {}
+        for node in sorted(G.graph.get("people_order", ())):
+            for target in V.targets_held(tuple(G.nodes[node].get("roles", ()))):
+                held.setdefault(target, []).append(node)
+    return held
+
+
 def _first_holder(G: nx.MultiDiGraph, target: str) -> str | None:
     """The first person by id who holds ``target``'s roles: the order of the file's
-    people means nothing. Worked out once per graph for every target."""
-    first = G.graph.get("first_holders")
-    if first is None:
-        first = G.graph["first_holders"] = {}
-        for node in sorted(G.graph.get("people_order", ())):
-            for held in V.targets_held(tuple(G.nodes[node].get("roles", ()))):
-                first.setdefault(held, node)
-    return first.get(target)
+    people means nothing."""
+    found = _holders(G).get(target)
+    return found[0] if found else None
 
 
 def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:
@@ -326,8 +373,9 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
             if not path or path[-1] != name:
                 path.append(name)
         acts, nobody, chain = present, why, names
+    several, decided_by = qualifying(G, steps[acting], case)
     return Walk(acting, acts, path, tuple(substitutes), nobody if acts is None else "",
-                away, until, tuple(chain), tuple(joined))
+                away, until, tuple(chain), tuple(joined), tuple(several), decided_by)
 
 
 def route_cycle(steps: Sequence[Step]) -> list[tuple[str, str]]:
