@@ -69,7 +69,8 @@ def schools(draw: st.DrawFn, max_people: int = 10, max_tasks: int = 14) -> dict[
             person["days_per_week"] = draw(st.sampled_from([1, 2.5, 3, 5]))
         if draw(st.booleans()):
             person["groups"] = draw(st.lists(group_names, max_size=2, unique=True))
-        if draw(st.booleans()):
+        ib = {"intern_begeleider", "interim_intern_begeleider"} & set(person["roles"])
+        if ib and draw(st.booleans()):  # 'supervises' is for an ib'er
             person["supervises"] = draw(st.lists(
                 st.one_of(group_names, st.sampled_from(team_ids)) if team_ids else group_names,
                 max_size=3, unique=True))

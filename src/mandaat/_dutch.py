@@ -401,6 +401,10 @@ _ROWS: list[tuple[str, str]] = [
      "'{pupil}'"),
     (rf"no (?P<ref>{_alternatives(_REFERENCE)}) with id '(?P<id>.*?)'{_HINT}",
      "er is geen {ref} met id '{id}'{hint}"),
+    (r"'supervises' is for an ib'er, and this person has no ib role \(intern_begeleider or "
+     r"interim_intern_begeleider\); for line management write 'leads'",
+     "'supervises' is voor een ib'er, en deze persoon heeft geen ib-rol (intern_begeleider "
+     "of interim_intern_begeleider); leidinggeven schrijft u als 'leads'"),
     (r"a signal '(?P<type>.*)' needs 'since': the lag is measured from that date",
      "een signaal '{type}' heeft 'since' nodig: vanaf die datum wordt de achterstand gemeten"),
     (r"'since' (?P<since>\S+) is after 'as_of' (?P<as_of>\S+)",

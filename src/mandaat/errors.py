@@ -109,6 +109,8 @@ ERROR_TYPES: dict[str, str] = {
     "duplicate_id": "an id used twice in one file",
     "unknown_reference": "a reference to an id that does not exist",
     "missing_since": "a lagging-development signal without 'since'",
+    "supervises_without_ib": "'supervises' on someone without an ib role ('leads' is line "
+                             "management)",
     "since_after_as_of": "a 'since' date after 'as_of'",
     "until_before_from": "an absence that ends before it starts",
     "unknown_param": "a param no rule pack defines",

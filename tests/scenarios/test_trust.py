@@ -287,3 +287,16 @@ def test_where_several_qualify_the_message_names_them_and_what_would_decide():
         "{id: nina, name: Nina Smit, roles: [intern_begeleider], supervises: [\"5\"]}")
     decided = mandaat.escalate(mandaat.load_school(text, name="twee.yaml"), "s-lln")
     assert decided.acts_now == "nina" and "aanmerking" not in decided.message
+
+
+def test_supervises_on_someone_without_an_ib_role_is_refused_with_leads_suggested():
+    text = (TRUST / "twee-ibers.yaml").read_text(encoding="utf-8").replace(
+        "{id: anna, name: Anna Jansen, roles: [schoolleider]}",
+        "{id: anna, name: Anna Jansen, roles: [schoolleider], supervises: [\"5\"]}")
+    with pytest.raises(mandaat.SchoolFileError) as caught:
+        mandaat.load_school(text, name="twee.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.loc, problem.type, problem.line) == (
+        ("people", 1, "supervises"), "supervises_without_ib", 8)
+    assert "for line management write 'leads'" in problem.msg
+    assert "leidinggeven schrijft u als 'leads'" in problem.text("nl")

@@ -148,6 +148,8 @@ TEXTS = {
                                                       ).replace("accountable: anna",
                                                                 "accountable: gdd"),
     "lagging development without since": changed(", since: 2026-09-01", ""),
+    "supervises without an ib role": changed("{id: anna, roles: [schoolleider]}",
+                                             "{id: anna, roles: [schoolleider], supervises: [\"5\"]}"),
     "since after as_of": changed("since: 2026-09-01", "since: 2026-12-01"),
     "absence that ends before it starts": changed(
         "{id: ilse, roles: [intern_begeleider]}",

@@ -127,6 +127,13 @@ def check_references(data: Mapping[str, Any], src: Source,
         for field in ("deputy", "replaces"):
             if isinstance(person.get(field), str):
                 ref(("people", i, field), person[field], people, "person")
+        roles = person.get("roles")
+        if person.get("supervises") and isinstance(roles, list) and not (
+                set(roles) & set(V.TARGETS["intern_begeleider"])):
+            add(src.problem(("people", i, "supervises"), "supervises_without_ib",
+                            "'supervises' is for an ib'er, and this person has no ib role "
+                            "(intern_begeleider or interim_intern_begeleider); for line "
+                            "management write 'leads'"))
         absent = person.get("absent")
         if isinstance(absent, Mapping):
             start, end = _as_date(absent.get("from")), _as_date(absent.get("until"))

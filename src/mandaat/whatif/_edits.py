@@ -389,8 +389,11 @@ def _remove_role(d: _Draft, f: dict[str, str]) -> None:
     person = d.person(f["person"])
     if f["role"] not in person.roles or len(person.roles) == 1:
         raise Void("not held, or the only role")
-    d.people[person.id] = person.model_copy(
-        update={"roles": [r for r in person.roles if r != f["role"]]})
+    roles = [r for r in person.roles if r != f["role"]]
+    update: dict[str, object] = {"roles": roles}
+    if not set(roles) & set(V.TARGETS["intern_begeleider"]):
+        update["supervises"] = []  # 'supervises' is for an ib'er: it goes with the role
+    d.people[person.id] = person.model_copy(update=update)
 
 
 def _move_lead(d: _Draft, f: dict[str, str]) -> None:

@@ -639,11 +639,16 @@ class _RoutesSheet:
                 "partij (naam of ID).", width=22),
     )
 
+    #: The last column: the step's person joins whoever acts at the step before.
+    JOINS = _Column(("joins",), "Sluit aan", "flag", "ja: wie deze stap noemt sluit aan bij "
+                    "het gesprek; wie de stap ervoor deed, blijft aan zet.", width=12)
+
     def columns(self) -> tuple[_Column, ...]:
         kinds = {"weeks": "text", "times": "text", "flag": "flag"}
         return self.HEAD + tuple(_Column(("when", key), header, kinds[kind], help_text,
                                          width=12)
-                                 for key, header, kind, help_text in _WHEN_COLUMNS)
+                                 for key, header, kind, help_text in _WHEN_COLUMNS
+                                 ) + (self.JOINS,)
 
     def collect(self, reading: _Reading, grid: _Grid) -> None:
         self.grid = grid
@@ -728,6 +733,11 @@ class _RoutesSheet:
             elif not alternative:
                 reading.add(grid, r, who_col or 1, "missing", "missing required field 'Wie'",
                             step_path)
+            joins_col = self._col(("joins",))
+            if joins_col is not None and not _blank(grid.value(r, joins_col)):
+                reading.place((*step_path, "joins"), grid, r, joins_col)
+                if _read_cell(reading, grid, r, joins_col, self.JOINS, (*step_path, "joins")):
+                    step["joins"] = True
             condition: dict[str, Any] = {}
             for key, header, kind, _ in _WHEN_COLUMNS:
                 col = self._col(("when", key))
@@ -823,9 +833,11 @@ class _RoutesSheet:
                                 writing.text(ws, r, c, "ja")
                         elif value is not None:
                             writing.number(ws, r, c, value)
+                    if step.get("joins") and k == 0:
+                        writing.text(ws, r, 6 + len(_WHEN_COLUMNS), "ja")
                     r += 1
         writing.list_validation(ws, "signal_type", f"C2:C{r + 200}", strict=True)
-        for c in range(8, 12):
+        for c in (*range(8, 12), 6 + len(_WHEN_COLUMNS)):
             letter = _column_letter(c)
             writing.list_validation(ws, "yesno", f"{letter}2:{letter}{r + 200}", strict=True)
         ws.freeze_panes = "B2"
