@@ -300,3 +300,14 @@ def test_supervises_on_someone_without_an_ib_role_is_refused_with_leads_suggeste
         ("people", 1, "supervises"), "supervises_without_ib", 8)
     assert "for line management write 'leads'" in problem.msg
     assert "leidinggeven schrijft u als 'leads'" in problem.text("nl")
+
+
+def test_trends_not_calendar_lists_its_ibers_by_id_whatever_their_letters():
+    from tests.conftest import school_data
+    data = school_data()
+    data["people"].append({"id": "bea", "roles": ["intern_begeleider"]})
+    data["tasks"] = [t for t in data["tasks"] if t["id"] not in ("trend", "kwaliteit")]
+    data["tasks"].append({"id": "tk", "type": "toetskalender", "accountable": "anna",
+                          "responsible": ["ilse"], "consulted": ["bea"]})
+    (found,) = of_rule(mandaat.check(mandaat.load_school(data)), "TRENDS_NOT_CALENDAR")
+    assert found.subjects == ["bea", "ilse"]  # bea is only consulted, and comes first by id
