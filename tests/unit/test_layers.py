@@ -19,7 +19,7 @@ PACKAGE = Path(mandaat.__file__).parent
 LAYERS: dict[str, int] = {
     "mandaat._dutch": 0, "mandaat._version": 0, "mandaat._data": 0, "mandaat.limits": 0,
     "mandaat._moved": 0, "mandaat._terminal": 0, "mandaat._formula": 0,
-    "mandaat.errors": 1,
+    "mandaat.errors": 1, "mandaat.problem_details": 1,
     "mandaat.school": 2,
     "mandaat.workbook": 3, "mandaat.graph": 3,
     "mandaat.loader": 4, "mandaat.rules": 4,

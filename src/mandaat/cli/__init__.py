@@ -105,8 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
-    sub.add_parser("schema", help="print the JSON Schema of the school file format",
-                   description="Print the JSON Schema of format mandaat/1.")
+    p = sub.add_parser("schema", help="print the JSON Schema of the school file format",
+                       description="Print the JSON Schema of format mandaat/1 (with --report: "
+                       "of the report, format mandaat-report/1).")
+    p.add_argument("--report", action="store_true",
+                   help="the schema of the JSON report instead of the school file")
 
     p = sub.add_parser("example", help="print the bundled example school file",
                        description="Print the bundled example school, a start for your own.")
@@ -246,7 +249,13 @@ def _main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             gc.freeze()
         return _run(args, out, err)
     except MandaatInputError as exc:
-        print(exc.render(getattr(args, "lang", "nl")), file=err)
+        lang = getattr(args, "lang", "nl")
+        print(exc.render(lang), file=err)
+        if _json_on_stdout(args, out):
+            # apps read the same problems on stdout, as one document (docs/cli.md)
+            from ..problem_details import problem_json
+
+            out.write(problem_json(exc, lang))
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
         return EXIT_OK
@@ -262,6 +271,13 @@ def _writes_text(args: argparse.Namespace, out: TextIO) -> bool:
     if args.command in ("check", "escalate"):
         return (fmt or ("text" if out.isatty() else "json")) == "text"
     return fmt != "json"
+
+
+def _json_on_stdout(args: argparse.Namespace, out: TextIO) -> bool:
+    """Whether ``check`` or ``escalate`` writes its JSON answer on stdout."""
+    if args.command not in ("check", "escalate") or getattr(args, "output", None):
+        return False
+    return (args.format or ("text" if out.isatty() else "json")) == "json"
 
 
 def console() -> None:
