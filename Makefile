@@ -73,7 +73,7 @@ test-latest: system-deps
 	rm -rf .venv-latest-$(PYVER)
 	$(PYTHON) -m venv .venv-latest-$(PYVER)
 	CPPFLAGS="$(DURABLE_CPPFLAGS) $$CPPFLAGS" .venv-latest-$(PYVER)/bin/pip install --quiet \
-	  $(DURABLE_PIP) --upgrade --upgrade-strategy eager -e '.[test]'
+	  $(DURABLE_PIP) --upgrade --upgrade-strategy eager -e '.[test,serve]'
 	.venv-latest-$(PYVER)/bin/pip freeze --exclude-editable | sed 's/^/  /'
 	.venv-latest-$(PYVER)/bin/python -m pytest
 
@@ -83,7 +83,7 @@ lock:
 	@[ -x .venv-lock/bin/uv ] || { $(PYTHON) -m venv .venv-lock && \
 	  .venv-lock/bin/pip install --quiet uv==$(UV_VERSION); }
 	.venv-lock/bin/uv pip compile --quiet --universal --python-version 3.11 \
-	  --generate-hashes --upgrade pyproject.toml --extra test requirements/build.in \
+	  --generate-hashes --upgrade pyproject.toml --extra test --extra serve requirements/build.in \
 	  -o requirements/lock.txt
 	.venv-lock/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	  --generate-hashes requirements/build.in -c requirements/lock.txt \
