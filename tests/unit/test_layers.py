@@ -26,7 +26,7 @@ LAYERS: dict[str, int] = {
     "mandaat.report": 5,
     "mandaat.evaluation": 6,
     "mandaat.training": 7,
-    "mandaat.cli": 8, "mandaat.__main__": 8,
+    "mandaat.cli": 8, "mandaat.__main__": 8, "mandaat.service": 8,
     "mandaat": 9,
 }
 

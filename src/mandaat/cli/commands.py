@@ -124,6 +124,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         out.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
+    if args.command == "serve":
+        import importlib.util
+
+        missing = [m for m in ("fastapi", "uvicorn") if importlib.util.find_spec(m) is None]
+        if missing:  # an extra of its own: docs/service.md
+            print(f"mandaat serve: {' en '.join(missing)} ontbreekt; installeer het met: "
+                  "pip install 'mandaat[serve]'", file=err)
+            return EXIT_BAD_INPUT
+        from ..service import serve
+
+        return serve(args, out, err)
     if args.command == "example":
         return _example(args, out, err)
     if args.command in ("template", "import", "export"):
