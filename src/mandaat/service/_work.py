@@ -141,9 +141,9 @@ def pack_revision(pack: RulePack) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def revision(packs: Sequence[RulePack]) -> str:
-    """The revision of the packs a decision used, together and in order."""
-    if len(packs) == 1:
-        return pack_revision(packs[0])
-    joined = ",".join(pack_revision(p) for p in packs)
-    return hashlib.sha256(joined.encode("ascii")).hexdigest()[:16]
+def revision(revisions: Sequence[str]) -> str:
+    """The revision of the packs a decision used, together and in order, from each pack's
+    :func:`pack_revision`."""
+    if len(revisions) == 1:
+        return revisions[0]
+    return hashlib.sha256(",".join(revisions).encode("ascii")).hexdigest()[:16]

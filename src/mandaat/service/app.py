@@ -38,7 +38,7 @@ from ..rules.sources import registry
 from ._evaluator import Pool
 from ._models import PackDescription, ProblemDocument, RuleDescription, RulesAnswer
 from ._settings import MAX_BODY, Settings
-from ._work import BODY_NAMES, JSON, MEDIA_TYPES, Answer, Job, revision
+from ._work import BODY_NAMES, JSON, MEDIA_TYPES, Answer, Job, pack_revision, revision
 
 __all__ = ["create_app"]
 
@@ -101,12 +101,18 @@ class _State:
             self.packs[pack.name] = pack
         #: the packs a request uses without ``rules=``: all of them, the bundled one first
         self.default = tuple(self.packs)
-        self.revision = revision([self.packs[n] for n in self.default])
+        #: each pack's revision, worked out once: a pack does not change while it is held
+        self.revisions = {name: pack_revision(pack) for name, pack in self.packs.items()}
+        self.revision = self.revision_of(self.default)
         self.token = _read_token(settings.token_file) if settings.token_file else None
         self.pool = Pool(self.packs, settings.timeout, settings.workers)
         #: requests taken at once, in all: at work and waiting for a worker
         self.max_pending = settings.max_pending * settings.workers
         self._log_fd: int | None = None
+
+    def revision_of(self, names: tuple[str, ...]) -> str:
+        """The revision of the packs ``names``, together and in that order."""
+        return revision([self.revisions[n] for n in names])
 
     def start(self) -> None:
         # compiled and registered before the workers are forked, which then have them
@@ -260,7 +266,7 @@ def _routes(app: FastAPI, state: _State) -> None:
                 _REQUEST, None, ("query", "rules"), "unknown_pack",
                 f"no rule pack named '{_clip(n)}'{did_you_mean(n, list(state.packs))}; "
                 f"this server has: {known}") for n in unknown]))
-        request.state.revision = revision([state.packs[n] for n in chosen])
+        request.state.revision = state.revision_of(chosen)
         return chosen
 
     async def decide(request: Request, action: str, lang: str, rules: list[str] | None,
@@ -498,7 +504,7 @@ def _describe(state: _State) -> RulesAnswer:
                 title=rule.title.model_dump() if rule.title else None,
                 source={"text": rule.source.text, "title": info.title if info else None}))
         packs.append(PackDescription(name=pack.name, version=pack.version,
-                                     revision=revision([pack]), rules=rules))
+                                     revision=state.revisions[name], rules=rules))
     return RulesAnswer(revision=state.revision, packs=packs)
 
 
