@@ -168,3 +168,13 @@ def test_another_address_than_this_machine_needs_a_token_or_no_auth(tmp_path, ca
     empty.write_text("\n", encoding="utf-8")
     assert main(["serve", "--token-file", str(empty), "--port", "1"]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_a_body_over_the_limit_is_answered_413_not_cut_off(server):
+    body = b"{" + b" " * 4_000_000 + b"}"  # one byte more than a school file may have
+    answer = httpx.post(f"{server.url}/v1/check", content=body,
+                        headers={"content-type": "application/json"}, timeout=60)
+    assert answer.status_code == 413
+    assert answer.json()["problems"][0]["message"] == (
+        "groter dan 4.000.000 bytes; meer leest mandaat niet")
+    assert httpx.get(f"{server.url}/healthz").status_code == 200

@@ -109,8 +109,11 @@ class Evaluator:
                                                               self.timeout), job.lang)
             except (OSError, EOFError, pickle.UnpicklingError):  # the child died: a bug
                 self.stop()
-                print("mandaat serve: the evaluator ended without an answer", file=sys.stderr)
+                print("mandaat serve: a worker ended without an answer", file=sys.stderr)
                 return internal_error(job.lang)
+            except BaseException:  # cancelled (the server stops): its answer would come to
+                self.stop()        # the next job, so the worker goes
+                raise
 
     async def _exchange(self, job: Job) -> Answer:
         loop = asyncio.get_running_loop()

@@ -251,7 +251,8 @@ def _routes(app: FastAPI, state: _State) -> None:
 
     Auth = Depends(authorized)
 
-    def packs_of(request: Request, names: list[str] | None, lang: str) -> tuple[str, ...]:
+    async def packs_of(request: Request, names: list[str] | None, lang: str
+                       ) -> tuple[str, ...]:
         if not names:
             chosen = state.default
         else:
@@ -261,6 +262,7 @@ def _routes(app: FastAPI, state: _State) -> None:
         if unknown:
             from ..school.vocabulary import did_you_mean
 
+            await _drain(request)
             known = ", ".join(state.packs)
             raise _Refused(_refusal("unknown-pack", lang, [Problem(
                 _REQUEST, None, ("query", "rules"), "unknown_pack",
@@ -282,7 +284,7 @@ def _routes(app: FastAPI, state: _State) -> None:
                 {"Retry-After": str(RETRY_AFTER)})
         pool.pending += 1
         try:
-            chosen = packs_of(request, rules, lang)
+            chosen = await packs_of(request, rules, lang)
             kind = _kind_of(request)
             if kind is None:
                 await _drain(request)
@@ -446,18 +448,22 @@ def _wants_html(request: Request) -> bool:
 
 
 async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The body, or ``None`` when it is larger than ``limit`` (then no more is read)."""
+    """The body, or ``None`` when it is larger than ``limit``: then no more of it is kept
+    (what follows is read and dropped, up to the largest limit of all)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    chunks: list[bytes] = []
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None  # not read at all: the connection is closed after the answer
+    chunks: list[bytes] | None = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+            chunks = None
+            if size > MAX_BODY:
+                break
+        elif chunks is not None:
+            chunks.append(chunk)
+    return b"".join(chunks) if chunks is not None else None
 
 
 async def _drain(request: Request) -> None:
