@@ -368,3 +368,51 @@ def test_the_command_line_and_the_service_do_not_share_a_report_between_language
                              for lang in ("nl", "en", "nl", "en")])
     assert [a.status_code for a in answers] == [200] * 4
     assert answers[0].content == answers[2].content != answers[1].content == answers[3].content
+
+
+# --- how it is started -------------------------------------------------------------------
+
+
+def test_a_worker_is_replaced_after_its_share_of_jobs(monkeypatch):
+    from mandaat.service import Settings, _evaluator
+    from tests.service.conftest import Local
+
+    monkeypatch.setattr(_evaluator, "JOBS_PER_CHILD", 2)
+    service = Local(Settings())
+    try:
+        (worker,) = service.state.pool.workers
+        pids = []
+        for _ in range(5):
+            answer = service.request("POST", "/v1/check", content=GOOD.encode(), headers=YAML)
+            assert answer.status_code == 200
+            pids.append(worker.pid)
+        assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+        with pytest.raises(ProcessLookupError):  # the one replaced is gone
+            os.kill(pids[0], 0)
+    finally:
+        service.close()
+
+
+def test_the_settings_reach_an_app_started_by_its_import_path(monkeypatch, tmp_path):
+    from mandaat.service import Settings
+    from mandaat.service.app import app_from_environment
+
+    settings = Settings(decision_log=str(tmp_path / "log"), timeout=3.5, workers=2,
+                        max_pending=4)
+    monkeypatch.setenv("MANDAAT_SERVE", settings.to_environment())
+    app = app_from_environment()
+    assert app.state.mandaat.settings == settings
+    assert app.state.mandaat.max_pending == 8  # each worker's share
+    monkeypatch.delenv("MANDAAT_SERVE")
+    assert app_from_environment().state.mandaat.settings == Settings()
+
+
+def test_serve_without_its_extra_says_how_to_install_it(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == (
+        "mandaat serve: uvicorn ontbreekt; installeer het met: pip install 'mandaat[serve]'\n")
