@@ -416,3 +416,19 @@ def test_serve_without_its_extra_says_how_to_install_it(monkeypatch, capsys):
     assert main(["serve"]) == 2
     assert capsys.readouterr().err == (
         "mandaat serve: uvicorn ontbreekt; installeer het met: pip install 'mandaat[serve]'\n")
+
+
+def test_packs_that_do_not_go_together_are_said_before_the_server_starts(tmp_path, capsys):
+    pack = tmp_path / "dubbel.yaml"
+    pack.write_text(yaml.safe_dump({**a_pack([a_rule("OWN_EVERYONE")]), "pack": "lbbo-2022"}),
+                    encoding="utf-8")
+    assert main(["serve", "--rules", str(pack), "--port", "1"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{pack}: (file): two rule packs named 'lbbo-2022'")
+    clash = tmp_path / "botsing.yaml"
+    rule_id = mandaat.default_pack().rules[0].id
+    clash.write_text(yaml.safe_dump({**a_pack([a_rule(rule_id)]), "pack": "botsing"}),
+                     encoding="utf-8")
+    assert main(["serve", "--rules", str(clash), "--port", "1"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{clash}:4: rules: rule '{rule_id}' is also defined by pack 'lbbo-2022'")

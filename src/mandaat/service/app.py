@@ -29,7 +29,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .._version import __version__
-from ..errors import MandaatInputError, Problem
+from ..errors import MandaatInputError, Problem, RulePackError
 from ..evaluation import prepare
 from ..problem_details import MEDIA_TYPE, document, dumps, problem_entries
 from ..report import Escalation, Report
@@ -96,11 +96,14 @@ class _State:
         self.packs: dict[str, RulePack] = {}
         for pack in (bundled, *loaded):
             if pack.name in self.packs:
-                raise MandaatInputError([Problem(pack.origin, None, (), "duplicate_rule",
-                                                 f"two rule packs named '{pack.name}'")])
+                raise RulePackError([Problem(pack.origin, None, (), "duplicate_rule",
+                                             f"two rule packs named '{pack.name}'")])
             self.packs[pack.name] = pack
         #: the packs a request uses without ``rules=``: all of them, the bundled one first
         self.default = tuple(self.packs)
+        # compiled and registered now: packs that do not go together are said before the
+        # server starts, and the workers, forked later, have them
+        prepare([self.packs[n] for n in self.default], rules_only=True)
         #: each pack's revision, worked out once: a pack does not change while it is held
         self.revisions = {name: pack_revision(pack) for name, pack in self.packs.items()}
         self.revision = self.revision_of(self.default)
@@ -115,8 +118,6 @@ class _State:
         return revision([self.revisions[n] for n in names])
 
     def start(self) -> None:
-        # compiled and registered before the workers are forked, which then have them
-        prepare([self.packs[n] for n in self.default], rules_only=True)
         if self.settings.decision_log:
             self._log_fd = os.open(self.settings.decision_log,
                                    os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
@@ -129,8 +130,8 @@ class _State:
             self._log_fd = None
 
     def log(self, record: dict[str, Any]) -> None:
-        """Append one decision as one line; one write, so lines of several workers never
-        mix (``O_APPEND``)."""
+        """Append one decision as one line, in one write (``O_APPEND``): a log that other
+        processes append to as well never has lines mixed."""
         if self._log_fd is not None:
             line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
             os.write(self._log_fd, line.encode("utf-8"))
