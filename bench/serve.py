@@ -260,6 +260,7 @@ def main() -> int:
         warm = level(port, texts, 8, 200, args.seconds)  # every worker at work once
         sent = warm["requests"]
         rss_before = rss_mb(server.pid)
+        workers_before = sorted(tree(server.pid))
         rows = []
         for clients in LEVELS:
             n = 1_000 if clients == 1 else 2_000
@@ -280,10 +281,12 @@ def main() -> int:
             print(f"then {soak['requests']} more with 8 clients: {soak['per_second']} checks/s, "
                   f"errors {rows_errors}")
         rss_after = rss_mb(server.pid)
+        same_workers = sorted(tree(server.pid)) == workers_before
         total = sent - warm["requests"] + (soak["requests"] if soak else 0)
         growth = (rss_after - rss_before) / rss_before * 100
         print(f"server memory (RSS, all its processes): {rss_before} MB before, {rss_after} MB "
-              f"after {total:,} requests ({growth:+.1f}%)")
+              f"after {total:,} requests ({growth:+.1f}%; "
+              f"{'the same' if same_workers else 'not the same'} worker processes)")
         burst_statuses = burst(port, texts[0])
         print(f"burst of 200 at once: {burst_statuses}")
     finally:
@@ -314,7 +317,7 @@ def main() -> int:
     print("\ntargets:")
     for what, got, ok in targets:
         print(f"  {'met ' if ok else 'MISS'}  {what}: {got}")
-    results.update(load_average={"before": load_before, "after": load_after}, levels=rows, soak=soak, rss_mb={"before": rss_before, "after": rss_after,
+    results.update(same_worker_processes=same_workers, load_average={"before": load_before, "after": load_after}, levels=rows, soak=soak, rss_mb={"before": rss_before, "after": rss_after,
                                                    "requests": total},
                    burst=burst_statuses,
                    targets=[{"target": w, "measured": g, "met": ok} for w, g, ok in targets])

@@ -38,8 +38,10 @@ from ._work import BODY_NAMES, Answer, Job, answer, internal_error, problem_answ
 _HEADER = struct.Struct("!Q")
 #: The cycle collector's thresholds in the child: as for a board (cli/_board.py)
 _THRESHOLDS = (50_000, 20, 20)
-#: A child is replaced after this many jobs, so that nothing it gathers grows without end
-JOBS_PER_CHILD = 5_000
+#: A child is replaced after this many jobs, so that nothing it gathers grows without end.
+#: More than the benchmark sends (10,000 over two workers), so that it measures the
+#: workers' own memory, not their replacement.
+JOBS_PER_CHILD = 50_000
 
 
 class Evaluator:
