@@ -318,6 +318,10 @@ _GROUPS: dict[str, Callable[[str | None], str]] = {
     "reads": lambda what: {"CSV": "CSV", "a workbook": "werkboek",
                            "a school file": "schoolbestand"}[what or ""],
     "written": lambda what: _WRITTEN[what or ""],
+    "which": lambda what: {"none was given": "er is er geen meegestuurd",
+                           "the one given is not right": "het meegestuurde token klopt niet"
+                           }[what or ""],
+    "types": lambda what: (what or "").replace(" or ", " of "),
 }
 
 #: What a name that is not a regular file is (mandaat.workbook.write_file).
@@ -424,6 +428,29 @@ _ROWS: list[tuple[str, str]] = [
      "er is geen route voor signaal '{id}' ({type})"),
     (r"no \.yaml, \.yml or \.json school files here",
      "in deze map staan geen schoolbestanden (.yaml, .yml of .json)"),
+    # a time budget (errors.CheckTimeoutError)
+    (r"the check took longer than its time budget of (?P<seconds>\S+) s and was stopped; the "
+     r"rule packs or the school may be too large",
+     "de controle duurde langer dan de tijdslimiet van {seconds} s en is gestopt; de "
+     "regelpakketten of de school zijn mogelijk te groot"),
+    # requests to mandaat serve (service/)
+    (r"missing query parameter '(?P<name>.*)'", "ontbrekende queryparameter '{name}'"),
+    (r"query parameter '(?P<name>.*)' must be one of (?P<choices>.*), not (?P<got>.*)",
+     "queryparameter '{name}' moet een van {choices} zijn, niet {got}"),
+    (r"query parameter '(?P<name>.*?)': (?P<detail>.*)", "queryparameter '{name}': {detail}"),
+    (r"no endpoint (?P<method>\S+) (?P<path>.*); the service's endpoints are listed at /docs",
+     "er is geen endpoint {method} {path}; de endpoints van de service staan op /docs"),
+    (rf"no rule pack named '(?P<name>.*?)'{_HINT}; this server has: (?P<names>.*)",
+     "er is geen regelpakket met de naam '{name}'{hint}; deze server heeft: {names}"),
+    (r"a body of type '(?P<type>.*)' is not read; send (?P<types>.*)",
+     "een body van het type '{type}' wordt niet gelezen; stuur {types}"),
+    (r"this server needs a bearer token \(Authorization: Bearer \.\.\.\); (?P<which>none was "
+     r"given|the one given is not right)",
+     "deze server vraagt een token (Authorization: Bearer ...); {which}"),
+    (r"the server is checking as many schools as it takes at once \((?P<n>[\d,]+)\); try "
+     r"again in (?P<seconds>\d+) s",
+     "de server controleert al zoveel scholen tegelijk als hij aankan ({n}); probeer het over "
+     "{seconds} s opnieuw"),
     # the limits of every input (_source.py, mandaat.limits)
     (r"larger than (?P<count>[\d,]+) bytes, the most mandaat reads",
      "groter dan {count} bytes; meer leest mandaat niet"),

@@ -151,6 +151,13 @@ ERROR_TYPES: dict[str, str] = {
                        "facts",
     # a time budget
     "timeout": "a check that took longer than its time budget and was stopped",
+    # requests to mandaat serve (docs/service.md)
+    "bad_request": "a query parameter that is missing or has a value the service does not take",
+    "unknown_endpoint": "a path or method the service does not have",
+    "unknown_pack": "a rule pack name the server was not started with",
+    "unsupported_media_type": "a body of a content type the service does not read",
+    "unauthorized": "a request without the bearer token the server needs",
+    "busy": "the server is checking as many schools as it takes at once",
     # lint (advice, not errors)
     "unused_param": "a param no rule uses",
     "unreachable": "a rule whose conditions contradict each other",

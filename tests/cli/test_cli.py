@@ -91,14 +91,27 @@ def test_bad_input_exits_2_with_a_located_message_and_no_traceback(tmp_path):
     bad.write_text("format: mandaat/1\nschool: {name: X}\npeople:\n"
                    "  - {id: anna, roles: [schoolleidr]}\n", encoding="utf-8")
     code, out, err = run("check", str(bad), "--format", "json")
-    assert (code, out) == (2, "")
+    assert code == 2
     # Dutch by default, as the report; English with --lang en
     assert err == (f"{bad}:4: people[0].roles[0]: onbekende rol 'schoolleidr' "
                    "(bedoelde u 'schoolleider'?)\n")
     assert "Traceback" not in err
+    # for apps, the same problem on stdout as one Problem Details document
+    problem = json.loads(out)
+    assert (problem["status"], problem["title"]) == (422, "De school kan niet worden gelezen")
+    assert problem["problems"] == [{
+        "file": str(bad), "line": 4, "loc": ["people", 0, "roles", 0], "type": "unknown_value",
+        "msg": "unknown role 'schoolleidr' (did you mean 'schoolleider'?)", "cell": None,
+        "message": "onbekende rol 'schoolleidr' (bedoelde u 'schoolleider'?)",
+        "suggestion": "schoolleider"}]
     code, out, err = run("check", str(bad), "--format", "json", "--lang", "en")
     assert err == (f"{bad}:4: people[0].roles[0]: unknown role 'schoolleidr' "
                    "(did you mean 'schoolleider'?)\n")
+    assert json.loads(out)["problems"][0]["message"] == (
+        "unknown role 'schoolleidr' (did you mean 'schoolleider'?)")
+    # text for people: stdout stays empty
+    code, out, _ = run("check", str(bad), "--format", "text")
+    assert (code, out) == (2, "")
 
 
 def test_missing_file_and_unknown_param(tmp_path, school_file):
@@ -125,9 +138,13 @@ def test_escalate_json_and_text():
 
 def test_escalate_unknown_signal_suggests_the_known_ones():
     code, out, err = run("escalate", str(mandaat.example_school_path()), "s-tmo")
-    assert (code, out) == (2, "")
+    assert code == 2
     assert ("er is geen signaal met id 's-tmo' (bedoelde u 's-tom'?); bekende signalen: "
             "s-tom, s-fatima") in err
+    problem = json.loads(out)  # JSON, stdout being no terminal
+    assert problem["type"] == "urn:mandaat:problem:unknown-signal"
+    assert [(p["type"], p["suggestion"]) for p in problem["problems"]] == [
+        ("unknown_signal", "s-tom")]
 
 
 def test_escalate_when_no_rule_hands_the_signal_on(school_file):
@@ -161,8 +178,12 @@ def test_extra_rules_with_a_bad_pack_exit_2(tmp_path):
     pack.write_text("pack: p\nversion: '1'\nrules:\n  - id: X1\n    severity: bad\n",
                     encoding="utf-8")
     code, out, err = run("check", "--rules", str(pack))
-    assert (code, out) == (2, "")
+    assert code == 2
     assert f"{pack}:5: rules[0].severity: expected one of" in err
+    problem = json.loads(out)  # a rule pack's problems stay English
+    assert problem["type"] == "urn:mandaat:problem:rules"
+    assert [p["message"] for p in problem["problems"] if p["line"] == 5] == [
+        "expected one of 'violation', 'warning' or 'advice', got 'bad'"]
 
 
 def test_usage_errors_exit_2(capsys):
@@ -218,8 +239,10 @@ def test_every_bad_input_class_exits_2_from_the_cli(tmp_path, case):
     path = tmp_path / "school.yaml"
     path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
     code, out, err = run("check", str(path), "--format", "json")
-    assert (code, out) == (2, "")
+    assert code == 2
     assert f"{path}:{line}: {field}" in err, err
+    assert [(p["line"], p["file"]) for p in json.loads(out)["problems"]][:1] == [
+        (line, str(path))]
     assert "Traceback" not in err
 
 
@@ -411,8 +434,13 @@ def test_an_error_line_in_json_lines_has_the_report_lines_shape(board, tmp_path)
         assert json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":")) == line
     error = json.loads(error_line)
     assert list(error) == ["file", "errors"]
+    # Problem.as_dict(), with the cell, the message in the language asked and the suggestion
     assert error["errors"] == [{"file": str(bad), "line": 3, "loc": ["people", 0, "roles", 0],
-                                "type": "unknown_value", "msg": "unknown role 'x'"}]
+                                "type": "unknown_value", "msg": "unknown role 'x'",
+                                "cell": None, "message": "onbekende rol 'x'",
+                                "suggestion": None}]
+    _, out, _ = run("check", str(board / "b.json"), str(bad), "--format", "json", "--lang", "en")
+    assert json.loads(out.splitlines()[1])["errors"][0]["message"] == "unknown role 'x'"
 
 
 def test_a_bad_rule_pack_in_a_json_lines_run_is_one_error_line(board, tmp_path):

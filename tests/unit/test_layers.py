@@ -19,14 +19,14 @@ PACKAGE = Path(mandaat.__file__).parent
 LAYERS: dict[str, int] = {
     "mandaat._dutch": 0, "mandaat._version": 0, "mandaat._data": 0, "mandaat.limits": 0,
     "mandaat._moved": 0, "mandaat._terminal": 0, "mandaat._formula": 0,
-    "mandaat.errors": 1,
+    "mandaat.errors": 1, "mandaat.problem_details": 1,
     "mandaat.school": 2,
     "mandaat.workbook": 3, "mandaat.graph": 3,
     "mandaat.loader": 4, "mandaat.rules": 4,
     "mandaat.report": 5,
     "mandaat.evaluation": 6,
     "mandaat.training": 7, "mandaat.whatif": 7,
-    "mandaat.cli": 8, "mandaat.__main__": 8,
+    "mandaat.cli": 8, "mandaat.__main__": 8, "mandaat.service": 8,
     "mandaat": 9,
 }
 

@@ -45,7 +45,8 @@ def test_an_unknown_name_is_still_an_attribute_error():
         mandaat.render_pdf  # noqa: B018
 
 
-DEPENDENCIES = ("pydantic", "networkx", "yaml", "durable_rules_engine", "openpyxl", "jinja2")
+DEPENDENCIES = ("pydantic", "networkx", "yaml", "durable_rules_engine", "openpyxl", "jinja2",
+                "fastapi", "starlette", "uvicorn")
 
 
 def _modules_after(code: str) -> set[str]:
@@ -58,11 +59,12 @@ def test_import_mandaat_loads_no_dependency_and_none_of_cli_training_workbook_ht
     loaded = _modules_after("import mandaat")
     assert sorted(m for m in loaded if m.split(".")[0] in DEPENDENCIES) == []
     assert sorted(m for m in loaded if m.startswith(("mandaat.cli", "mandaat.training",
-                                                     "mandaat.workbook", "mandaat.report"))) \
-        == []
+                                                     "mandaat.workbook", "mandaat.report",
+                                                     "mandaat.service"))) == []
 
 
-@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["check", "--help"]])
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["check", "--help"],
+                                  ["serve", "--help"]])
 def test_version_and_help_load_no_dependency(argv):
     code = ("import io, contextlib, mandaat.cli as c\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
@@ -94,7 +96,8 @@ def test_a_check_of_a_yaml_school_loads_no_text_or_html_report_or_training():
     assert "mandaat.evaluation" in loaded
     assert sorted(m for m in loaded if m in ("jinja2", "openpyxl", "mandaat.report.text",
                                              "mandaat.report.html", "mandaat.training",
-                                             "mandaat.cli._board")) == []
+                                             "mandaat.cli._board", "mandaat.service",
+                                             "fastapi", "uvicorn")) == []
 
 
 def test_a_durable_rules_built_without_the_python_3_13_define_says_how_to_rebuild(tmp_path):

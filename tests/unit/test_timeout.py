@@ -191,10 +191,15 @@ def test_one_school_that_ran_out_of_time_exits_2_without_a_traceback(tmp_path: P
     out, err = io.StringIO(), io.StringIO()
     status = main(["check", str(board / "a-groot.yaml"), "--rules", str(pack),
                    "--rules-only", "--timeout", str(TIMEOUT)], stdout=out, stderr=err)
-    assert (status, out.getvalue()) == (2, "")
+    assert status == 2
     assert err.getvalue().startswith(f"{board / 'a-groot.yaml'}: (bestand): de controle "
                                      "duurde langer dan de tijdslimiet van 2 s")
     assert "Traceback" not in err.getvalue()
+    # JSON (stdout is no terminal): the same problem on stdout, as apps read it
+    problem = json.loads(out.getvalue())
+    assert (problem["type"], problem["status"]) == ("urn:mandaat:problem:timeout", 503)
+    assert [(p["type"], p["message"][:55]) for p in problem["problems"]] == [
+        ("timeout", "de controle duurde langer dan de tijdslimiet van 2 s en")]
 
 
 @pytest.mark.parametrize("value", ["0", "-2", "nan", "inf", "soon"])

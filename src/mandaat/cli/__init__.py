@@ -134,8 +134,36 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
-    sub.add_parser("schema", help="print the JSON Schema of the school file format",
-                   description="Print the JSON Schema of format mandaat/1.")
+    p = sub.add_parser("schema", help="print the JSON Schema of the school file format",
+                       description="Print the JSON Schema of format mandaat/1 (with --report: "
+                       "of the report, format mandaat-report/1).")
+    p.add_argument("--report", action="store_true",
+                   help="the schema of the JSON report instead of the school file")
+
+    p = sub.add_parser("serve", help="answer checks over HTTP (an API for apps, a page for "
+                       "people)",
+                       description="Serve the check over HTTP: POST /v1/check and "
+                       "/v1/escalate for apps, a page at / for people (docs/service.md).")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1: this machine only; "
+                   "any other needs --token-file or --no-auth)")
+    p.add_argument("--port", type=int, default=8080, help="the port (default 8080)")
+    p.add_argument("--workers", type=_jobs, default=1, metavar="N",
+                   help="worker processes, at most 64 (default 1)")
+    p.add_argument("--token-file", metavar="FILE",
+                   help="a file holding the bearer token every /v1 request must send")
+    p.add_argument("--no-auth", action="store_true",
+                   help="serve on another address than 127.0.0.1 without a token")
+    p.add_argument("--decision-log", metavar="FILE",
+                   help="append one JSON line per decision to FILE (never the school itself)")
+    p.add_argument("--rules", action="append", default=[], metavar="PATH",
+                   help="load a rule pack (a YAML file or a folder) beside lbbo-2022; "
+                   "may be repeated")
+    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="the time a request's reading and check may take (default 10)")
+    p.add_argument("--max-pending", type=_jobs, default=None, metavar="N",
+                   help="requests a worker takes at once, waiting ones included, at most "
+                   "64 (default 32); more are answered 503 with Retry-After")
 
     p = sub.add_parser("example", help="print the bundled example school file",
                        description="Print the bundled example school, a start for your own.")
@@ -284,7 +312,13 @@ def _main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             gc.freeze()
         return _run(args, out, err)
     except MandaatInputError as exc:
-        print(exc.render(getattr(args, "lang", "nl")), file=err)
+        lang = getattr(args, "lang", "nl")
+        print(exc.render(lang), file=err)
+        if _json_on_stdout(args, out):
+            # apps read the same problems on stdout, as one document (docs/cli.md)
+            from ..problem_details import problem_json
+
+            out.write(problem_json(exc, lang))
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # pragma: no cover - e.g. `mandaat check | head`
         return EXIT_OK
@@ -300,6 +334,13 @@ def _writes_text(args: argparse.Namespace, out: TextIO) -> bool:
     if args.command in ("check", "escalate", "diff", "fix"):
         return (fmt or ("text" if out.isatty() else "json")) == "text"
     return fmt != "json"
+
+
+def _json_on_stdout(args: argparse.Namespace, out: TextIO) -> bool:
+    """Whether ``check`` or ``escalate`` writes its JSON answer on stdout."""
+    if args.command not in ("check", "escalate") or getattr(args, "output", None):
+        return False
+    return (args.format or ("text" if out.isatty() else "json")) == "json"
 
 
 def console() -> None:

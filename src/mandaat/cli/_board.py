@@ -28,9 +28,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MandaatInputError, Problem
+from ..errors import MandaatInputError
 from ..evaluation import check, ignored_params, prepare
 from ..loader import load_school
+from ..problem_details import problem_entries
 from ..report import json_line
 from ..rules import RulePack
 
@@ -70,10 +71,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def error_line(file: str | None, problems: Sequence[Problem]) -> str:
+def error_line(file: str | None, error: MandaatInputError, lang: str) -> str:
     """The JSON Lines record of a file with bad input (``file`` ``None``: the packs), in
-    the shape of a report's record (:func:`mandaat.report.json_line`)."""
-    return valid_utf8(json.dumps({"file": file, "errors": [p.as_dict() for p in problems]},
+    the shape of a report's record (:func:`mandaat.report.json_line`): each problem as
+    :func:`mandaat.problem_details.problem_entry` gives it, the message in ``lang``."""
+    return valid_utf8(json.dumps({"file": file, "errors": problem_entries(error, lang)},
                                  ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
@@ -107,7 +109,8 @@ def check_one(path: str, settings: Settings) -> Outcome:
                        lang=settings.lang, timeout=settings.timeout)
     except MandaatInputError as exc:
         if settings.as_json:
-            return Outcome(EXIT_BAD_INPUT, tuple(notes), error_line(path, exc.problems), None)
+            return Outcome(EXIT_BAD_INPUT, tuple(notes), error_line(path, exc, settings.lang),
+                           None)
         notes.append(exc.render(settings.lang))
         return Outcome(EXIT_BAD_INPUT, tuple(notes), None,
                        (valid_utf8(path), "-", len(exc.problems)))

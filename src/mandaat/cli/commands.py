@@ -135,10 +135,24 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "matrix":
         return _matrix(args, out)
     if args.command == "schema":
-        from ..school.model import json_schema
+        if args.report:
+            from ..report.schema import report_json_schema as json_schema
+        else:
+            from ..school.model import json_schema
 
         out.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
+    if args.command == "serve":
+        import importlib.util
+
+        missing = [m for m in ("fastapi", "uvicorn") if importlib.util.find_spec(m) is None]
+        if missing:  # an extra of its own: docs/service.md
+            print(f"mandaat serve: {' en '.join(missing)} ontbreekt; installeer het met: "
+                  "pip install 'mandaat[serve]'", file=err)
+            return EXIT_BAD_INPUT
+        from ..service import serve
+
+        return serve(args, out, err)
     if args.command == "example":
         return _example(args, out, err)
     if args.command in ("template", "import", "export"):
@@ -314,14 +328,21 @@ def _check_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check every school of a board, on every core: a table, or JSON Lines."""
     from ._board import Settings, check_all, default_jobs, error_line
 
-    files = _school_files(args.school)
     as_json = _fmt(args, out) == "json"
+    try:
+        files = _school_files(args.school)
+    except MandaatInputError as exc:
+        if not as_json:
+            raise
+        print(exc.render(args.lang), file=err)
+        out.write(error_line(exc.problems[0].file, exc, args.lang))
+        return EXIT_BAD_INPUT
     try:
         packs = _packs(args)
     except MandaatInputError as exc:
         if not as_json:
             raise
-        out.write(error_line(None, exc.problems))
+        out.write(error_line(None, exc, args.lang))
         return EXIT_BAD_INPUT
     settings = Settings(tuple(packs), args.rules_only, args.lang, args.timeout, as_json)
     progress = _Progress(err, len(files), args.lang)

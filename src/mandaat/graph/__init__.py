@@ -34,7 +34,7 @@ Groups are nodes of kind ``group`` with id ``group:NAME``; externals are of kind
 ``accountable`` edge that a task takes from ``defaults.accountable`` has ``by_default=True``.
 
 >>> from mandaat import load_school
->>> G = build_graph(load_school('''
+>>> G = build_graph(load_school(text='''
 ... format: mandaat/1
 ... school: {name: X}
 ... people: [{id: anna, roles: [schoolleider]}, {id: ilse, roles: [intern_begeleider]}]
@@ -249,7 +249,7 @@ def supervisors(G: nx.MultiDiGraph, person: str | None = None, *,
     depends on the order of the file.
 
     >>> from mandaat import load_school
-    >>> G = build_graph(load_school('''
+    >>> G = build_graph(load_school(text='''
     ... format: mandaat/1
     ... school: {name: X}
     ... people:
@@ -421,7 +421,7 @@ def focus_of(G: nx.MultiDiGraph, focus: str | None
     Raises ``networkx.NodeNotFound`` when ``focus`` is not a node of the graph.
 
     >>> from mandaat import load_school
-    >>> G = build_graph(load_school('''
+    >>> G = build_graph(load_school(text='''
     ... format: mandaat/1
     ... school: {name: X}
     ... people: [{id: anna, roles: [schoolleider]}, {id: ilse, roles: [intern_begeleider]}]

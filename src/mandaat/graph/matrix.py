@@ -12,7 +12,7 @@ hours a year when the task has them; an ``A`` that a task takes from
 ``defaults.accountable`` is marked (``A*``).
 
 >>> from mandaat import load_school
->>> school = load_school('''
+>>> school = load_school(text='''
 ... format: mandaat/1
 ... school: {name: X}
 ... defaults: {accountable: anna}

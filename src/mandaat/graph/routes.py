@@ -12,7 +12,7 @@ The functions are pure: they read the graph of :func:`mandaat.graph.build_graph`
 
 >>> from mandaat import load_school
 >>> from mandaat.graph import build_graph
->>> school = load_school('''
+>>> school = load_school(text='''
 ... format: mandaat/1
 ... school: {name: X}
 ... as_of: 2026-11-22
@@ -252,7 +252,7 @@ def deputy_of(G: nx.MultiDiGraph, person: str) -> str | None:
 
     >>> from mandaat import load_school
     >>> from mandaat.graph import build_graph
-    >>> G = build_graph(load_school('''
+    >>> G = build_graph(load_school(text='''
     ... format: mandaat/1
     ... school: {name: X}
     ... people:

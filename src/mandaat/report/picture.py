@@ -12,7 +12,7 @@ Only what the matrix holds is drawn: a person without any task is in the matrix,
 
 >>> from mandaat import load_school
 >>> from mandaat.graph.matrix import raci_matrix
->>> school = load_school('''
+>>> school = load_school(text='''
 ... format: mandaat/1
 ... school: {name: X}
 ... people: [{id: anna, name: Anna, roles: [schoolleider]},

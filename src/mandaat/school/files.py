@@ -70,8 +70,8 @@ def dump_school(school: School, *, format: str = "yaml") -> str:
     """Write a school back as YAML (or JSON); ``load_school`` reads it back unchanged.
 
     >>> from mandaat import load_school
-    >>> s = load_school("format: mandaat/1\\nschool: {name: X}\\npeople: []\\n")
-    >>> load_school(dump_school(s)) == s
+    >>> s = load_school(text="format: mandaat/1\\nschool: {name: X}\\npeople: []\\n")
+    >>> load_school(text=dump_school(s)) == s
     True
     """
     data = school.model_dump(mode="json", by_alias=True, exclude_defaults=True)
