@@ -432,3 +432,40 @@ def test_packs_that_do_not_go_together_are_said_before_the_server_starts(tmp_pat
     assert main(["serve", "--rules", str(clash), "--port", "1"]) == 2
     assert capsys.readouterr().err.strip() == (
         f"{clash}:4: rules: rule '{rule_id}' is also defined by pack 'lbbo-2022'")
+
+
+def _command(*args: str) -> str:
+    out = io.StringIO()
+    main(list(args), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_fix_and_diff_answer_what_the_command_line_writes(local, tmp_path):
+    fixed = local.request("POST", "/v1/fix", content=EXAMPLE.read_bytes(), headers=YAML)
+    assert fixed.status_code == 200
+    assert fixed.content == _command("fix", str(EXAMPLE), "--format", "json").encode()
+    assert json.loads(fixed.content)["format"] == "mandaat-fix/1"
+    # AFTER: the school leader is accountable for the Jaarplanning alone
+    def plain(text: str) -> dict:  # a school as a JSON object (dates as text)
+        return json.loads(json.dumps(yaml.safe_load(text), default=str))
+
+    data = plain(EXAMPLE.read_text(encoding="utf-8"))
+    plan = next(t for t in data["tasks"] if t["id"] == "jaarplanning")
+    plan["accountable"] = ["anna"]
+    (tmp_path / "after.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                         encoding="utf-8")
+    expected = _command("diff", str(EXAMPLE), str(tmp_path / "after.yaml"), "--format", "json")
+    for body in ({"before": EXAMPLE.read_text(encoding="utf-8"), "after": data},
+                 {"before": plain(EXAMPLE.read_text(encoding="utf-8")),
+                  "after": yaml.safe_dump(data, allow_unicode=True)}):
+        compared = local.request("POST", "/v1/diff", content=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+        assert compared.status_code == 200 and compared.content == expected.encode()
+    assert json.loads(expected)["resolved"]  # the change resolves something
+    # one school is not a diff; YAML is not its body
+    alone = local.request("POST", "/v1/diff", content=json.dumps({"before": data}).encode(),
+                          headers={"Content-Type": "application/json"})
+    assert alone.status_code == 422
+    assert "'before' and 'after'" in problem(alone)["problems"][0]["message"]
+    yaml_body = local.request("POST", "/v1/diff", content=EXAMPLE.read_bytes(), headers=YAML)
+    assert yaml_body.status_code == 415

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import MandaatInputError, SchoolFileError
+from ..errors import MandaatInputError, Problem, SchoolFileError
 from ..evaluation import check, escalate
 from ..loader import load_school
 from ..problem_details import MEDIA_TYPE, document, dumps, problem_document, status_of
@@ -45,7 +45,7 @@ HTML = "text/html; charset=utf-8"
 class Job:
     """One decision asked for: check (or escalate ``signal``) the school in ``body``."""
 
-    action: str  # "check" or "escalate"
+    action: str  # "check", "escalate", "fix" or "diff"
     body: bytes
     kind: str  # "json", "yaml" or "xlsx"
     lang: str
@@ -69,7 +69,20 @@ def answer(job: Job, packs: Mapping[str, RulePack]) -> Answer:
     """Do the job against the server's ``packs`` (by name); bad input is an answer."""
     try:
         chosen = [packs[name] for name in job.packs]
+        if job.action == "diff":
+            from ..whatif.diff import diff
+
+            before, after = _load_pair(job)
+            result = diff(before, after, rules=chosen, rules_only=True, lang=job.lang)
+            counts = {f"{k}_{s}": n for k, by in result.summary.items() for s, n in by.items()}
+            return Answer(200, JSON, result.to_json().encode("utf-8"), counts)
         school = _load(job)
+        if job.action == "fix":
+            from ..whatif.fix import fix
+
+            proposed = fix(school, rules=chosen, rules_only=True, lang=job.lang)
+            return Answer(200, JSON, proposed.to_json().encode("utf-8"),
+                          dict(proposed.summary))
         if job.action == "escalate":
             assert job.signal is not None
             reply = escalate(school, job.signal, rules=chosen, rules_only=True, lang=job.lang)
@@ -103,6 +116,37 @@ def internal_error(lang: str) -> Answer:
                    "de fout staat in het logboek van de server" if lang == "nl" else
                    "the error is in the server's log", [])
     return Answer(500, MEDIA_TYPE, dumps(doc).encode("utf-8"))
+
+
+def _load_pair(job: Job):
+    """BEFORE and AFTER of ``POST /v1/diff``: a JSON object whose ``before`` and ``after``
+    are each a school (a mapping) or a school file's text (YAML or JSON)."""
+    try:
+        text = decode(job.body, BODY_NAMES["json"])
+        data = json.loads(text)
+    except ParseFailure as exc:
+        raise SchoolFileError([exc.problem]) from None
+    except ValueError as exc:
+        raise SchoolFileError([Problem(BODY_NAMES["json"], None, (), "not_json",
+                                       f"not JSON: {exc}")]) from None
+    if not isinstance(data, dict) or set(data) != {"before", "after"}:
+        raise SchoolFileError([Problem(
+            BODY_NAMES["json"], None, (), "invalid_value",
+            "a diff's body is a JSON object with 'before' and 'after', each a school or "
+            "a school file's text")])
+    schools = []
+    for side in ("before", "after"):
+        value = data[side]
+        name = f"{side}.yaml"
+        if isinstance(value, str):
+            schools.append(load_school(text=value, name=name))
+        elif isinstance(value, dict):
+            schools.append(load_school(value, name=f"{side}.json"))
+        else:
+            raise SchoolFileError([Problem(
+                BODY_NAMES["json"], None, (side,), "invalid_value",
+                f"'{side}' is a school (a JSON object) or a school file's text")])
+    return schools[0], schools[1]
 
 
 def _load(job: Job):

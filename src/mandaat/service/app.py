@@ -1,7 +1,8 @@
 """The HTTP service: the FastAPI application of ``mandaat serve`` (``docs/service.md``).
 
-Endpoints: ``POST /v1/check`` and ``POST /v1/escalate`` (the answers of ``mandaat check``
-and ``mandaat escalate --format json``, byte for byte), ``GET /v1/rules``, the JSON
+Endpoints: ``POST /v1/check``, ``POST /v1/escalate``, ``POST /v1/fix`` and ``POST /v1/diff``
+(the answers of ``mandaat check``, ``escalate``, ``fix`` and ``diff --format json``, byte
+for byte), ``GET /v1/rules``, the JSON
 Schemas of the school file and the report, ``GET /healthz``, ``GET /openapi.json``, the
 docs page ``/docs`` and the page for people ``/``. Every answer carries a decision id
 and the rules' revision in its headers; bad input is a Problem Details answer, never a
@@ -35,6 +36,8 @@ from ..problem_details import MEDIA_TYPE, document, dumps, problem_entries
 from ..report import Escalation, Report
 from ..rules import RulePack, load_rules, shared_default_pack
 from ..rules.sources import registry
+from ..whatif.diff import Diff
+from ..whatif.fix import Fix
 from ._evaluator import Pool
 from ._models import PackDescription, ProblemDocument, RuleDescription, RulesAnswer
 from ._settings import MAX_BODY, Settings
@@ -287,6 +290,8 @@ def _routes(app: FastAPI, state: _State) -> None:
         try:
             chosen = await packs_of(request, rules, lang)
             kind = _kind_of(request)
+            if action == "diff" and kind not in (None, "json"):
+                kind = None  # BEFORE and AFTER come together in one JSON object
             if kind is None:
                 await _drain(request)
                 given = request.headers.get("content-type", "")
@@ -354,6 +359,42 @@ def _routes(app: FastAPI, state: _State) -> None:
         _: None = Auth,
     ) -> Response:
         return await decide(request, "escalate", lang, rules, signal)
+
+    @app.post("/v1/fix", summary="Verified fixes for a school's findings",
+              description="The answer of `mandaat fix FILE --format json` (format "
+              "mandaat-fix/1), byte for byte: for every finding, the options its rule "
+              "names that were applied to a copy of the school and checked with the same "
+              "packs, best first; an option that introduces a violation is never proposed.",
+              response_class=Response, openapi_extra={"requestBody": _BODY_DOC},
+              responses={200: {"model": Fix, "description": "the proposals"},
+                         **_problem_responses(400, 401, 404, 413, 415, 422, 503)})
+    async def fix_school(
+        request: Request,
+        lang: Annotated[Lang, Query(description="the language of messages")] = "nl",
+        rules: Annotated[list[str] | None, Query(
+            description="names of rule packs the server was started with")] = None,
+        _: None = Auth,
+    ) -> Response:
+        return await decide(request, "fix", lang, rules)
+
+    @app.post("/v1/diff", summary="Compare two divisions",
+              description="The answer of `mandaat diff BEFORE AFTER --format json` (format "
+              "mandaat-diff/1), byte for byte: the findings AFTER resolves, introduces and "
+              "keeps, and what changed in the division. The body is a JSON object "
+              "`{\"before\": ..., \"after\": ...}`, each a school (an object) or a school "
+              "file's text (YAML or JSON). The exit code of the command (1 when AFTER "
+              "introduces a violation) is `summary.introduced.violation` here.",
+              response_class=Response,
+              responses={200: {"model": Diff, "description": "the comparison"},
+                         **_problem_responses(400, 401, 404, 413, 415, 422, 503)})
+    async def diff_schools(
+        request: Request,
+        lang: Annotated[Lang, Query(description="the language of messages")] = "nl",
+        rules: Annotated[list[str] | None, Query(
+            description="names of rule packs the server was started with")] = None,
+        _: None = Auth,
+    ) -> Response:
+        return await decide(request, "diff", lang, rules)
 
     rules_answer = _describe(state).model_dump_json(indent=2).encode("utf-8") + b"\n"
 
