@@ -199,12 +199,7 @@ def qualifying(G: nx.MultiDiGraph, step: Step, case: Case) -> tuple[list[str], s
     if role == "handled_by" and case.handled_by:
         return [], ""
     if role in ("ib", "handled_by"):
-        if case.group is not None:
-            found = supervisors(G, group=case.group)
-        elif case.subject in G:
-            found = supervisors(G, case.subject)
-        else:
-            found = []
+        found = _case_supervisors(G, case)
         if len(found) > 1:
             return found, "supervises"
         if found:
@@ -219,13 +214,18 @@ def qualifying(G: nx.MultiDiGraph, step: Step, case: Case) -> tuple[list[str], s
 def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
     """The ib'er who supervises the case: its pupil's group, or the person or team it is
     about (the first by id where several do); ``None`` where nobody does."""
-    if case.group is not None:
-        found = supervisors(G, group=case.group)
-    elif case.subject in G:
-        found = supervisors(G, case.subject)
-    else:
-        found = []
+    found = _case_supervisors(G, case)
     return found[0] if found else None
+
+
+def _case_supervisors(G: nx.MultiDiGraph, case: Case) -> list[str]:
+    """The ib'ers who supervise the case's pupil's group, or the person or team it is
+    about, by id."""
+    if case.group is not None:
+        return supervisors(G, group=case.group)
+    if case.subject in G:
+        return supervisors(G, case.subject)
+    return []
 
 
 def _holders(G: nx.MultiDiGraph) -> dict[str, list[str]]:

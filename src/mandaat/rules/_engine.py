@@ -951,6 +951,16 @@ def keep_pools_in_the_heap() -> bool:
 _LONGEST_WAIT = 1e9
 
 
+def fork() -> int:
+    """``os.fork()`` without Python 3.12's warning that a forked child of a threaded process
+    may deadlock on a lock another thread held: a caller forks where the child takes no
+    lock but the engine's, which no other thread holds at that moment."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
+                                category=DeprecationWarning)
+        return os.fork()
+
+
 def run_within(work: Callable[[], T], timeout: float, file: str) -> T:
     """:func:`run_forked`, with the time running out as the ``CheckTimeoutError`` of the
     input read from ``file``: what ``--timeout`` and every ``timeout=`` raise."""
@@ -977,13 +987,9 @@ def run_forked(work: Callable[[], T], timeout: float) -> T:
     timeout = min(timeout, _LONGEST_WAIT)
     deadline = time.monotonic() + timeout
     read_end, write_end = os.pipe()
-    with _ENGINE._lock, warnings.catch_warnings():
-        # Python 3.12 warns that a forked child of a threaded process may deadlock on a
-        # lock another thread held: the only locks the child takes are the engine's,
-        # released in the copy as here.
-        warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
-                                category=DeprecationWarning)
-        pid = os.fork()
+    with _ENGINE._lock:
+        # the only locks the child takes are the engine's, released in the copy as here
+        pid = fork()
     if pid == 0:  # pragma: no cover - the child; coverage does not follow it
         status = 0
         try:

@@ -28,11 +28,11 @@ import signal
 import socket
 import struct
 import sys
-import warnings
 from collections.abc import Mapping
 
 from ..errors import CheckTimeoutError
 from ..rules import RulePack
+from ..rules._engine import fork
 from ._work import BODY_NAMES, Answer, Job, answer, internal_error, problem_answer
 
 _HEADER = struct.Struct("!Q")
@@ -63,13 +63,9 @@ class Evaluator:
     def start(self) -> None:
         """Fork the child (the rule packs compiled and registered first)."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        with warnings.catch_warnings():
-            # Python 3.12 warns that a forked child of a threaded process may deadlock on a
-            # lock another thread held: the child takes no lock but the engine's, which no
-            # thread of the server holds (it never evaluates).
-            warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
-                                    category=DeprecationWarning)
-            pid = os.fork()
+        # the child takes no lock but the engine's, which no thread of the server holds
+        # (it never evaluates)
+        pid = fork()
         if pid == 0:  # pragma: no cover - the child; coverage does not follow it
             status = 0
             try:
