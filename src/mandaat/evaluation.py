@@ -507,7 +507,7 @@ def _member_flags(compiled: CompiledRules) -> frozenset[str] | None:
 _WHO_FLAGS = ("who_ib", "who_schoolleider", "who_leader", "who_teacher")
 
 
-#: What in a school decides who acts where several qualify (:func:`routes.qualifying`).
+#: What in a school decides who acts where several qualify (:func:`routes.candidates`).
 _DECIDES = {
     "nl": {"supervises": "'supervises' (welke ib'er welke groepen of bouw begeleidt), of "
                          "'handled_by' op het signaal",

@@ -106,7 +106,7 @@ class Walk:
     joined: tuple[str, ...] = ()
     #: Where several qualified for the step that acts now and nothing in the school
     #: decided (its first by id acts): all of them, and what would decide it
-    #: (:func:`qualifying`).
+    #: (:func:`candidates`).
     several: tuple[str, ...] = ()
     decided_by: str = ""
 
@@ -161,54 +161,35 @@ def actor(G: nx.MultiDiGraph, step: Step, case: Case) -> str | None:
     the school by id; ``handled_by`` whoever handles the signal, else the ib'er; the other
     roles, the first person by id who holds them.
     """
+    found, _ = candidates(G, step, case)
+    return found[0] if found else None
+
+
+def candidates(G: nx.MultiDiGraph, step: Step, case: Case) -> tuple[list[str], str]:
+    """Everyone a step can name for this case, by id (:func:`actor` takes the first), and
+    what in the school would decide between them where there are several: ``"supervises"``
+    (with ``handled_by`` on the signal), ``"groups"`` or ``"role"`` (a route naming the
+    person); ``""`` where the school decided already.
+    """
     if step.kind != "role":
-        return step.ref if step.ref in G else None
+        return ([step.ref] if step.ref in G else []), ""
     role = step.ref
     if role == "leraar":
         if case.group is not None:
             node = group_node(case.group)
-            teachers = sorted(p for p in into(G, node, "teaches")
-                              if "leraar" in G.nodes[p].get("roles", ()))
-            return teachers[0] if teachers else None
+            return sorted(p for p in into(G, node, "teaches")
+                          if "leraar" in G.nodes[p].get("roles", ())), "groups"
         if case.subject in G and G.nodes[case.subject].get("kind") == "person":
-            return case.subject
-        return None
-    if role == "handled_by" and case.handled_by:
-        return case.handled_by
-    if role in ("ib", "handled_by"):
-        return supervising_ib(G, case) or _first_holder(G, "intern_begeleider")
-    return _first_holder(G, role)
-
-
-def qualifying(G: nx.MultiDiGraph, step: Step, case: Case) -> tuple[list[str], str]:
-    """Who qualifies for a role step where nothing in the school decides between them,
-    and what would decide it: ``(people by id, "supervises" | "handled_by" | "groups" |
-    "role")``. One person, or a step something decides (``handled_by`` given, one ib'er
-    who supervises), gives ``([], "")``; the step names the first of them (:func:`actor`).
-    """
-    if step.kind != "role":
+            return [case.subject], ""
         return [], ""
-    role = step.ref
-    if role == "leraar":
-        if case.group is None:
-            return [], ""
-        node = group_node(case.group)
-        found = sorted(p for p in into(G, node, "teaches")
-                       if "leraar" in G.nodes[p].get("roles", ()))
-        return (found, "groups") if len(found) > 1 else ([], "")
     if role == "handled_by" and case.handled_by:
-        return [], ""
+        return [case.handled_by], ""
     if role in ("ib", "handled_by"):
         found = _case_supervisors(G, case)
-        if len(found) > 1:
-            return found, "supervises"
         if found:
-            return [], ""
-        role = "intern_begeleider"
-    holders = _holders(G).get(role, ())
-    if len(holders) <= 1:
-        return [], ""
-    return list(holders), ("supervises" if role == "intern_begeleider" else "role")
+            return found, "supervises"
+        return list(_holders(G).get("intern_begeleider", ())), "supervises"
+    return list(_holders(G).get(role, ())), "role"
 
 
 def supervising_ib(G: nx.MultiDiGraph, case: Case) -> str | None:
@@ -330,14 +311,15 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
     chain: list[str] = []
     previous: object = object()  # the actor of the step before, before absence
     acting = 0  # the step that acts now: the last one reached that does not only join
+    qualified: tuple[list[str], str] = ([], "")  # who could be named there, and what decides
     joined: list[str] = []
     for i, step in enumerate(steps[: reached + 1]):
         key = ("actor", step.kind, step.ref, case.subject or "", case.group or "",
                case.handled_by or "")
-        if key in memo:
-            who = memo[key]
-        else:
-            who = memo[key] = actor(G, step, case)
+        named = memo.get(key)
+        if named is None:
+            named = memo[key] = candidates(G, step, case)
+        who = named[0][0] if named[0] else None
         if step.joins:  # takes part; whoever acts at the step before goes on acting
             if who is not None and G.nodes[who].get("kind") == "person":
                 found = memo.get(("present", who))
@@ -347,7 +329,7 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
             if who is not None and who != acts and who not in joined:
                 joined.append(who)
             continue
-        acting, joined = i, []
+        acting, joined, qualified = i, [], named
         if who is not None and who == previous:
             continue  # the same actor again: the same deputies, the same outcome
         previous = who
@@ -373,7 +355,7 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
             if not path or path[-1] != name:
                 path.append(name)
         acts, nobody, chain = present, why, names
-    several, decided_by = qualifying(G, steps[acting], case)
+    several, decided_by = qualified if len(qualified[0]) > 1 else ((), "")
     return Walk(acting, acts, path, tuple(substitutes), nobody if acts is None else "",
                 away, until, tuple(chain), tuple(joined), tuple(several), decided_by)
 
