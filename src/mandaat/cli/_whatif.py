@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -132,8 +132,10 @@ def _write_school(school: School, path: str, force: bool, fmt: str) -> None:
         write_file(path, dump_school(school, format=fmt), overwrite=force, suffix=f".{fmt}")
 
 
-def _proposals(school: School, packs: list[Any], rules_only: bool, lang: str
-               ) -> dict[tuple[str, tuple[str, ...]], Any]:
+def proposals(school: School, packs: list[Any], rules_only: bool, lang: str
+              ) -> dict[tuple[str, tuple[str, ...]], Any]:
+    """``check --fixes``: what ``mandaat fix`` proposes for each finding, by its rule and
+    subjects (worked out once, then shown in the format asked)."""
     from ..whatif.fix import fix
 
     return {(p.finding.rule, tuple(p.finding.subjects)): p
@@ -141,26 +143,25 @@ def _proposals(school: School, packs: list[Any], rules_only: bool, lang: str
                          lang=lang).proposals}  # type: ignore[arg-type]
 
 
-def verified(school: School, packs: list[Any], rules_only: bool, lang: str
+def verified(proposed: Mapping[tuple[str, tuple[str, ...]], Any], lang: str
              ) -> dict[tuple[str, tuple[str, ...]], str]:
-    """``check --fixes`` for the text and HTML reports: per finding with a verified fix,
-    the best option and its checked effect as one sentence, shown in the card's "what to
-    do" (``mandaat fix`` shows every option)."""
+    """For the text and HTML reports: per finding with a verified fix, the best option
+    and its checked effect as one sentence, shown in the card's "what to do" (``mandaat
+    fix`` shows every option)."""
     from ..whatif._text import effect_words
 
     word = "Gecontroleerd" if lang == "nl" else "Checked"
     return {key: f"{word}: {p.options[0].text}: {effect_words(p.options[0].effect.summary, lang)}."
-            for key, p in _proposals(school, packs, rules_only, lang).items() if p.options}
+            for key, p in proposed.items() if p.options}
 
 
-def report_with_fixes(report: Report, school: School, packs: list[Any], rules_only: bool,
-                      lang: str) -> str:
+def report_with_fixes(report: Report, proposed: Mapping[tuple[str, tuple[str, ...]], Any]
+                      ) -> str:
     """``check --format json --fixes``: the report with, in each finding that has a
     verified fix, ``fix``: its options, best first, each with its checked effect."""
-    proposals = _proposals(school, packs, rules_only, lang)
     data = report.model_dump(mode="json")
     for finding in data["findings"]:
-        found = proposals.get((finding["rule"], tuple(finding["subjects"])))
+        found = proposed.get((finding["rule"], tuple(finding["subjects"])))
         if found is not None and found.options:
             finding["fix"] = {"options": [o.model_dump(mode="json") for o in found.options]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

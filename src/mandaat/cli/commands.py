@@ -88,25 +88,20 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _warn_ignored_params(school, packs, args, err)
         report = check(school, rules=packs, rules_only=args.rules_only, lang=args.lang,
                        timeout=args.timeout)
-        fixes = None
-        if args.fixes and (args.format == "html" or args.output or _fmt(args, out) != "json"):
-            from ._whatif import verified
+        proposed = None
+        if args.fixes:
+            from ._whatif import proposals
 
-            fixes = verified(school, packs, args.rules_only, args.lang)
+            proposed = proposals(school, packs, args.rules_only, args.lang)
         if args.format == "html" or args.output:
-            _write_report(args, out, school, report, fixes)
+            _write_report(args, out, school, report, proposed)
         elif _fmt(args, out) == "json":
-            if args.fixes:
-                from ._whatif import report_with_fixes
-
-                out.write(report_with_fixes(report, school, packs, args.rules_only, args.lang))
-            else:
-                out.write(report.to_json())
+            out.write(_report_json(report, proposed))
         else:
             from ..report.text import render_text
 
             out.write(render_text(report, args.lang, cells=workbook_cells(school),
-                                  explain=args.explain, fixes=fixes))
+                                  explain=args.explain, fixes=_verified(proposed, args.lang)))
         return report.exit_code
     if args.command in ("diff", "fix"):
         from ._whatif import run
@@ -209,10 +204,28 @@ def _school_files(paths: Sequence[str]) -> list[Path]:
     return files
 
 
+def _report_json(report, proposed: dict | None) -> str:
+    """The report's JSON; with ``--fixes``, each finding's verified options in it."""
+    if proposed is None:
+        return report.to_json()
+    from ._whatif import report_with_fixes
+
+    return report_with_fixes(report, proposed)
+
+
+def _verified(proposed: dict | None, lang: str) -> dict | None:
+    """With ``--fixes``, each finding's best checked change as a sentence."""
+    if proposed is None:
+        return None
+    from ._whatif import verified
+
+    return verified(proposed, lang)
+
+
 def _write_report(args: argparse.Namespace, out: TextIO, school: School, report,
-                  fixes: dict | None = None) -> None:
+                  proposed: dict | None = None) -> None:
     """``check --format html`` and ``check -o FILE``: the report as a page or to a file
-    (``fixes``: the verified fix of each finding, for ``--fixes``)."""
+    (``proposed``: what ``mandaat fix`` proposes per finding, for ``--fixes``)."""
     from ..report.text import render_text
 
     suffix = Path(args.output or "").suffix.lower()
@@ -221,17 +234,13 @@ def _write_report(args: argparse.Namespace, out: TextIO, school: School, report,
     if fmt == "html":
         from ..report.html import render_html
 
-        text = render_html(report, school, args.lang, fixes=fixes)
+        text = render_html(report, school, args.lang, fixes=_verified(proposed, args.lang))
     elif fmt == "json":
-        if fixes is not None:
-            from ._whatif import report_with_fixes
-
-            text = report_with_fixes(report, school, _packs(args), args.rules_only, args.lang)
-        else:
-            text = report.to_json()
+        text = _report_json(report, proposed)
     else:
         text = safe_text(render_text(report, args.lang, cells=workbook_cells(school),
-                                     explain=args.explain, fixes=fixes))
+                                     explain=args.explain,
+                                     fixes=_verified(proposed, args.lang)))
     if not args.output:
         out.write(text)
         return
