@@ -310,8 +310,8 @@ class _Looked:
         value = self.take(key)
         if value is _MISSING:
             return ""
-        return " en ".join(self._one(op, v, labels) for op, v in _tests(value)) if self.nl \
-            else " and ".join(self._one(op, v, labels) for op, v in _tests(value))
+        return (" en " if self.nl else " and ").join(
+            self._one(op, v, labels) for op, v in _tests(value))
 
     def _one(self, op: str, value: Any, labels: Mapping[str, str] | None) -> str:
         shown = [self._shown(v, labels) for v in (value if isinstance(value, list) else [value])]

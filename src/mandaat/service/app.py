@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .._version import __version__
 from ..errors import MandaatInputError, Problem, RulePackError
 from ..evaluation import prepare
-from ..problem_details import MEDIA_TYPE, document, dumps, problem_entries
+from ..problem_details import KINDS, MEDIA_TYPE, document, dumps, problem_entries
 from ..report import Escalation, Report
 from ..rules import RulePack, load_rules, shared_default_pack
 from ..rules.sources import registry
@@ -55,7 +55,7 @@ _REFUSALS: dict[str, tuple[int, str, str]] = {
     "unknown-pack": (404, "Dit regelpakket is er niet", "No such rule pack"),
     "unsupported-media-type": (415, "Dit soort bestand wordt niet gelezen",
                                "This kind of body is not read"),
-    "too-large": (413, "De invoer is te groot", "The input is too large"),
+    "too-large": KINDS["too-large"],
     "unauthorized": (401, "Token nodig", "A token is needed"),
     "busy": (503, "De server is even vol", "The server is busy"),
 }
