@@ -88,9 +88,9 @@ rules:
      "sbo", "aanmelding", "aanmelding sbo", "lesson study", "M-toets", "é", " ", "-", "_"]),
     max_size=6).map("".join) | st.text(max_size=30))
 def test_the_one_search_for_any_type_word_agrees_with_the_searches_word_by_word(title):
-    """``suggested_type`` answers "" at once where the combined pattern finds nothing: that
-    must be exactly where none of the single patterns finds anything (both read the title
-    backwards)."""
+    """``suggested_type`` looks words up without patterns; what it finds must be what the
+    first of the patterns word by word finds (longest word first, on the title read
+    backwards), and the combined pattern finds something exactly where one of them does."""
     backwards = V._plain(title)[::-1]
     some = [t for pattern, t in V._TYPE_PATTERNS if pattern.search(backwards)]
     assert (V._ANY_TYPE_WORD.search(backwards) is not None) == bool(some)

@@ -327,14 +327,20 @@ def word_forms(word: str) -> tuple[str, ...]:
     return (word, plural, word + "s")
 
 
+def _compounds(word: str) -> bool:
+    """Whether ``word`` is also found at the end of a compound: its first part is long
+    enough, and its compounds do not mean something else."""
+    first = re.split(r"[^a-z]", word, maxsplit=1)[0]
+    return len(first) >= _COMPOUND_FROM and word not in _NOT_IN_COMPOUNDS
+
+
 def _word_pattern(word: str) -> str:
     """The pattern of ``word`` in a title read backwards: a word's forms end where a word
-    ends, so read backwards each begins after a boundary, which one look behind finds fast;
-    a compound's first part follows as letters."""
-    first = re.split(r"[^a-z]", word, maxsplit=1)[0]
-    compounds = len(first) >= _COMPOUND_FROM and word not in _NOT_IN_COMPOUNDS
+    ends, so read backwards each begins after a boundary; a compound's first part follows
+    as letters. ``suggested_type`` finds the same without it (``_TYPE_PATTERNS`` are the
+    patterns, which the tests compare with it)."""
     return (r"(?<![a-z0-9])(?:" + "|".join(re.escape(f[::-1]) for f in word_forms(word))
-            + ")" + ("[a-z]*" if compounds else "") + r"(?![a-z0-9])")
+            + ")" + ("[a-z]*" if _compounds(word) else "") + r"(?![a-z0-9])")
 
 
 def type_words() -> dict[str, tuple[str, ...]]:
@@ -349,51 +355,119 @@ def type_words() -> dict[str, tuple[str, ...]]:
     return {t: (t.replace("_", " "), *_TYPE_WORDS.get(t, ())) for t in DOMAIN_OF_TASK_TYPE}
 
 
+def _ranked_words() -> list[tuple[str, str]]:
+    """Every type word with its type, longest word first (then alphabetically)."""
+    return sorted(((w, t) for t, words in type_words().items() for w in words),
+                  key=lambda wt: (-len(wt[0]), wt[0]))
+
+
+#: A run of the characters a word is made of; anything else parts words.
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class _TypeIndex:
+    """The type words as ``suggested_type`` looks them up, built on the first title looked
+    at: each form of one word (``mdo``, ``groepsplannen``) in a dictionary from the form
+    to the rank of its word, and the forms of several words (``aanmelding sbo``) in a
+    list. A rank is a word's place in :func:`_ranked_words`; the lowest found wins."""
+
+    def __init__(self) -> None:
+        self.ranked = _ranked_words()
+        #: form -> lowest rank of a word with that form, on its own and in compounds
+        self.whole: dict[str, int] = {}
+        self.ending: dict[str, int] = {}
+        #: (form, rank, in compounds) of the forms that are more than one word
+        self.phrases: list[tuple[str, int, bool]] = []
+        for rank, (word, _type) in enumerate(self.ranked):
+            compounds = _compounds(word)
+            for form in word_forms(word):
+                if _WORD.fullmatch(form):
+                    self.whole.setdefault(form, rank)
+                    if compounds:
+                        self.ending.setdefault(form, rank)
+                else:
+                    self.phrases.append((form, rank, compounds))
+
+    def rank(self, plain: str) -> int | None:
+        """The lowest rank of a word found in ``plain`` (a title as :func:`_plain` makes
+        it): a form that is a whole word, or, for a word found in compounds, the end of
+        a word whose first part is letters."""
+        best: int | None = None
+        whole, ending = self.whole, self.ending
+        for token in _WORD.findall(plain):
+            found = whole.get(token)
+            if ending:
+                for cut in range(1, len(token)):
+                    rank = ending.get(token[cut:])
+                    if rank is not None and (found is None or rank < found) \
+                            and token[:cut].isalpha():
+                        found = rank
+            if found is not None and (best is None or found < best):
+                best = found
+        for form, rank, compounds in self.phrases:
+            if (best is None or rank < best) and _phrase_in(plain, form, compounds):
+                best = rank
+        return best
+
+
+def _phrase_in(plain: str, form: str, compounds: bool) -> bool:
+    """Whether ``form`` stands in ``plain`` as a word of its own: nothing of a word right
+    after it, and before it nothing of a word, or (``compounds``) letters back to where a
+    word begins."""
+    at = plain.find(form)
+    while at >= 0:
+        end = at + len(form)
+        if end == len(plain) or not _is_word_char(plain[end]):
+            start = at
+            if compounds:
+                while start and "a" <= plain[start - 1] <= "z":
+                    start -= 1
+            if not start or not _is_word_char(plain[start - 1]):
+                return True
+        at = plain.find(form, at + 1)
+    return False
+
+
+def _is_word_char(c: str) -> bool:
+    return "a" <= c <= "z" or "0" <= c <= "9"
+
+
 @functools.cache
-def _type_patterns() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
-    """One pattern that matches where any task type's word does, and a pattern for each
-    word with its type, longest word first: about 140 patterns, compiled on the first
-    title looked at rather than at every start (``_ANY_TYPE_WORD``, ``_TYPE_PATTERNS``).
-    Both read a title backwards (``_plain(title)[::-1]``)."""
-    patterns = tuple(
-        (re.compile(_word_pattern(word)), task_type)
-        for word, task_type in sorted(
-            ((w, t) for t, words in type_words().items() for w in words),
-            key=lambda wt: (-len(wt[0]), wt[0]))
-    )
-    # an alternative that fails its lookahead gives way to the next
-    any_word = re.compile("(?<![a-z0-9])(?:" + "|".join(
-        p.pattern[len("(?<![a-z0-9])"):-len("(?![a-z0-9])")] for p, _ in patterns)
-        + ")(?![a-z0-9])")
-    return any_word, patterns
+def _type_index() -> _TypeIndex:
+    return _TypeIndex()
 
 
 def __getattr__(name: str) -> object:
-    if name == "_ANY_TYPE_WORD":
-        return _type_patterns()[0]
+    # The patterns that say per word what ``suggested_type`` finds, for the tests that
+    # compare the two: compiling all of them takes longer than a whole check.
     if name == "_TYPE_PATTERNS":
-        return _type_patterns()[1]
+        return tuple((re.compile(_word_pattern(w)), t) for w, t in _ranked_words())
+    if name == "_ANY_TYPE_WORD":
+        return re.compile("(?<![a-z0-9])(?:" + "|".join(
+            _word_pattern(w)[len("(?<![a-z0-9])"):-len("(?![a-z0-9])")]
+            for w, _ in _ranked_words()) + ")(?![a-z0-9])")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.lru_cache(maxsize=4096)
 def suggested_type(title: str | None) -> str:
-    """The known task type a task's title points to, or ``""``; the longest match wins.
+    """The known task type a task's title points to, or ``""``; the longest word found
+    wins.
 
     >>> suggested_type("Groepsbesprekingen na de M-toetsen")
     'groepsbespreking'
     >>> suggested_type("Aanmelding bij het SBO")
     'aanmelding_sbo_so'
+    >>> suggested_type("Groepshandelingsplannen"), suggested_type("Zelfbeoordeling")
+    ('groepsplan', '')
     >>> suggested_type("Schoolreisje"), suggested_type(None)
     ('', '')
     """
     if not title:
         return ""
-    backwards = _plain(title)[::-1]
-    any_word, patterns = _type_patterns()
-    if any_word.search(backwards) is None:  # most titles name no type: one search says so
-        return ""
-    return next((t for pattern, t in patterns if pattern.search(backwards)), "")
+    index = _type_index()
+    rank = index.rank(_plain(title))
+    return "" if rank is None else index.ranked[rank][1]
 
 
 #: Words school leaders write for the roles: suggested where a school file or a workbook
