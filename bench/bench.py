@@ -119,14 +119,12 @@ def _facts(school: mandaat.School) -> tuple[int, int]:
     """How many facts the school gives the bundled rules, and how many are sent to
     durable_rules (those that can take part in a match)."""
     check = importlib.import_module("mandaat.evaluation")
-    from mandaat.rules import default_pack, packs_routes
-    from mandaat.rules.facts import school_facts
+    from mandaat.rules import default_pack
 
     packs = (default_pack(),)
     compiled = check._compiled(packs)
     params = check._params(school, packs)
-    facts = school_facts(school, workload_groups=compiled.workload_groups,
-                         kinds=compiled.fields, routes=packs_routes(packs), params=params).facts
+    facts = check.check_facts(school, packs, compiled, params).facts
     sent = {i for keep in compiled._prefilters for i in keep.keep(facts, params)}
     return len(facts), len(sent)
 

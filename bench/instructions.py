@@ -94,11 +94,9 @@ if stage in {tuple(PARTS)!r}:
     packs = checking._packs(None, False)
     compiled = checking._compiled(packs)
     params = checking._params(school, packs)
-    routes = checking.packs_routes(packs)
 
     def build_facts():
-        return checking.school_facts(school, workload_groups=compiled.workload_groups,
-                                     kinds=compiled.fields, routes=routes, params=params)
+        return checking.check_facts(school, packs, compiled, params)
 
     facts = build_facts().facts
     sent = {{p: _engine._durable_number(params[p]) for p in compiled.params_used}}

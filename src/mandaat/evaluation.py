@@ -36,7 +36,7 @@ from .rules import (
     shared_default_pack,
 )
 from .rules._engine import CompiledRules, Match, run_within
-from .rules.facts import field_order, public_fact, school_facts
+from .rules.facts import SchoolFacts, field_order, public_fact, school_facts
 from .rules.sources import registry
 from .school import vocabulary as V
 from .school.model import ParamRef, School
@@ -324,10 +324,16 @@ def school_matches(school: School, packs: Sequence[RulePack], compiled: Compiled
                    params: dict[str, float]) -> tuple[Any, list[Match]]:
     """The facts of ``school`` the compiled rules read, and the matches of one evaluation
     of them: what every finding of a check (and of ``mandaat fix``) is read from."""
-    sf = school_facts(school, workload_groups=compiled.workload_groups, kinds=compiled.fields,
-                      routes=packs_routes(packs), params=params,
-                      member_flags=_member_flags(compiled))
+    sf = check_facts(school, packs, compiled, params)
     return sf, compiled.evaluate(sf.facts, params)
+
+
+def check_facts(school: School, packs: Sequence[RulePack], compiled: CompiledRules,
+                params: dict[str, float]) -> SchoolFacts:
+    """The facts of ``school`` that the compiled rules read, as a check builds them."""
+    return school_facts(school, workload_groups=compiled.workload_groups,
+                        kinds=compiled.fields, routes=packs_routes(packs), params=params,
+                        member_flags=_member_flags(compiled))
 
 
 def grouped_matches(compiled: CompiledRules, matches: Iterable[Match]
