@@ -168,17 +168,19 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
                **{t.id: "team" for t in school.teams}, **dict.fromkeys(people, "person")}
     facts: list[dict[str, Any]] = []
     append = facts.append
-    accountable = {t.id: school.accountable_of(t) for t in school.tasks}
+    accountable: dict[str, tuple[list[str], bool]] = {}
+    domain_of: dict[str, str] = {}
 
     n_accountable = dict.fromkeys(people, 0)
     n_responsible = dict.fromkeys(people, 0)
     # person -> domain -> the hours of each task; summed with fsum, so list order never
     # changes a share in the last bit
     hours: dict[str, dict[str, list[float]]] = {}
-    domain_of = {t.id: t.task_domain for t in school.tasks}
+    accountable_of, the_domain = school.accountable_of, V.domain_of
     for task in school.tasks:
-        domain = domain_of[task.id]
-        for holder in set(accountable[task.id][0]):
+        held = accountable[task.id] = accountable_of(task)
+        domain = domain_of[task.id] = the_domain(task.type, task.domain)
+        for holder in set(held[0]):
             if holder in n_accountable:
                 n_accountable[holder] += 1
         for holder in set(task.responsible):
@@ -229,7 +231,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         asked = [index[f] for f in member_flags]
         team_members = {t: [m for m in ms if any(holder_of[m][i] for i in asked)]
                         for t, ms in team_members.items()}
-    personnel_types = V.PERSONNEL_TASK_TYPES
+    personnel_types, raci_names = V.PERSONNEL_TASK_TYPES, V.RACI
     for task in tasks if want_tasks or want_assignments or want_members else ():
         task_id, task_type = task.id, task.type
         domain = domain_of[task_id]
@@ -252,10 +254,11 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         if not (want_assignments or want_members):
             continue
         about = task.about or ""
-        for seq, (raci, holders) in enumerate(zip(V.RACI, (
-                task_accountable, responsible, task.consulted, task.informed), strict=True)):
+        for seq, holders in ((0, task_accountable), (1, responsible), (2, task.consulted),
+                             (3, task.informed)):
             if not holders:
                 continue
+            raci = raci_names[seq]
             default = by_default and seq == 0
             for who in sorted(set(holders)) if len(holders) > 1 else holders:
                 who_kind, leader, head, ib, teacher = holder_of.get(who, no_holder)
