@@ -296,18 +296,50 @@ def _dispatched(tests: Sequence[tuple[int, _Node]], local: Mapping[str, str],
 
 def _tested(tests: Sequence[tuple[int, _Node]], local: Mapping[str, str],
             typed: Mapping[str, str], params: Mapping[str, str], indent: str) -> list[str]:
-    """Lines that record each pattern a fact passes: patterns with the same test share it."""
-    by_test: dict[str, list[int]] = {}
-    for pid, node in tests:
-        by_test.setdefault(_render(node, local, typed, params), []).append(pid)
+    """Lines that record each pattern a fact passes."""
+    return _nested([(_conjuncts(node, local, typed, params), pid) for pid, node in tests],
+                   indent)
+
+
+#: How many patterns must share a test before it is tested once for all of them.
+_SHARED = 3
+
+
+def _nested(tests: Sequence[tuple[tuple[str, ...], int]], indent: str) -> list[str]:
+    """Lines that record each pattern (by id) whose tests, all of them (``and``), a fact
+    passes. A test that several patterns share (an assignment's ``who_ib``) is tested once
+    for them all, and patterns with the same tests share them."""
+    counts: dict[str, int] = {}
+    for parts, _ in tests:
+        for part in set(parts):
+            counts[part] = counts.get(part, 0) + 1
+    shared = max(sorted(counts), key=counts.__getitem__, default=None)
+    if shared is not None and counts[shared] >= _SHARED:
+        inside = [(tuple(p for p in parts if p != shared), pid) for parts, pid in tests
+                  if shared in parts]
+        rest = [(parts, pid) for parts, pid in tests if shared not in parts]
+        return ([f"{indent}if {shared}:", *_nested(inside, indent + "    ")]
+                + (_nested(rest, indent) if rest else []))
+    by_test: dict[tuple[str, ...], list[int]] = {}
+    for parts, pid in tests:
+        by_test.setdefault(parts, []).append(pid)
     lines = []
-    for condition, pids in by_test.items():
+    for parts, pids in by_test.items():
         inner = indent
-        if condition != "True":
-            lines.append(f"{indent}if {condition}:")
+        if parts:
+            lines.append(f"{indent}if {' and '.join(parts)}:")
             inner += "    "
         lines += [f"{inner}hit{pid}(i)" for pid in pids]
     return lines or [f"{indent}pass"]
+
+
+def _conjuncts(node: _Node, local: Mapping[str, str], typed: Mapping[str, str],
+               params: Mapping[str, str]) -> tuple[str, ...]:
+    """A test as the Python of its parts that must all hold (none for a test that always
+    holds); each part stands on its own, so they may be tested in any order."""
+    parts = ([_render(n, local, typed, params) for n in node[1]] if node[0] == "and"
+             else [_render(node, local, typed, params)])
+    return tuple(dict.fromkeys(p for p in parts if p != "True"))
 
 
 def _params(node: _Node) -> set[str]:
