@@ -274,7 +274,12 @@ def startup(runs: int = 9) -> dict[str, Any]:
     of the example school against ``python -c "import networkx, pydantic, yaml"`` (what its
     dependencies take to import), and ``mandaat --version`` against ``python -c pass``. Each
     pair runs in turn, A B A B, ``runs`` times after one run of each that writes any missing
-    bytecode caches; the figures are the medians and the ratio of the medians."""
+    bytecode caches; the figures are the medians and the ratio of the medians.
+
+    A third pair measures the floor under the first: importing the same three and then
+    mandaat's pydantic models of a school and a report (what every check validates with
+    and answers in, and what makes pydantic build its schemas), with the cycle collector
+    off as the console script imports, against the same three."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     script = Path(sys.executable).with_name("mandaat")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "mandaat"]
@@ -282,6 +287,9 @@ def startup(runs: int = 9) -> dict[str, Any]:
         "check": ([*command, "check", str(mandaat.example_school_path()), "--format", "json"],
                   [sys.executable, "-c", "import networkx, pydantic, yaml"]),
         "version": ([*command, "--version"], [sys.executable, "-c", "pass"]),
+        "models": ([sys.executable, "-c", "import gc; gc.disable(); import networkx, "
+                    "pydantic, yaml, mandaat.school.model, mandaat.report.model"],
+                   [sys.executable, "-c", "import networkx, pydantic, yaml"]),
     }
     row: dict[str, Any] = {}
     for name, (a, b) in pairs.items():
@@ -561,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
           f"({start['check_ratio']:.2f}x); mandaat --version {start['version_ms']:.1f} ms, "
           f"python -c pass {start['version_baseline_ms']:.1f} ms "
           f"({start['version_ratio']:.2f}x); medians of 9, in turn")
+    print(f"start, the floor: importing networkx, pydantic and yaml and then mandaat's models "
+          f"of a school and a report {start['models_ms']:.0f} ms, the three alone "
+          f"{start['models_baseline_ms']:.0f} ms ({start['models_ratio']:.2f}x)")
     print(f"fix: mandaat fix of the 60-staff school ({fixed['findings']} findings, "
           f"{fixed['fixable']} with a verified fix, {fixed['options_proposed']} options "
           f"proposed): first call {fixed['first_ms']:.0f} ms, then {fixed['median_ms']:.0f} ms; "
