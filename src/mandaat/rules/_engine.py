@@ -437,7 +437,7 @@ class CompiledRules:
         ids: dict[int, str] = {}  # the index of a fact sent -> its engine id
         work = []
         layouts = self._layouts
-        write = _WRITE
+        write = _WRITE.get
         for rs, sent in zip(self.rulesets, chosen, strict=True):
             rows = []
             for i, read in sent.items():
@@ -451,16 +451,12 @@ class CompiledRules:
                     if len(layouts) < _MAX_LAYOUTS:
                         layouts[fact["k"], read] = layout
                 template, fields = layout
-                values = [fid]
-                for name, tests in fields:
-                    if tests is None:
-                        value = fact[name]
-                        values.append(write.get(type(value), _json_value)(value))
-                    else:
-                        values.append("true" if all((fact[fname] in inside_of) is inside
-                                                    for fname, inside_of, inside in tests)
-                                      else "false")
-                rows.append(template % tuple(values))
+                rows.append(template % (fid, *[
+                    write(type(value := fact[name]), _json_value)(value) if tests is None
+                    else "true" if all((fact[fname] in inside_of) is inside
+                                       for fname, inside_of, inside in tests)
+                    else "false"
+                    for name, tests in fields]))
             work.append((rs, rows))
         n = len(ids)
         param_ids = {p: f"f{n + j}" for j, p in enumerate(sorted(self.params_used))}
@@ -554,7 +550,9 @@ class CompiledRules:
             if alt.field is not None:
                 alias, _, attr = alt.field.partition(".")
                 target = facts[alias][attr]
-        absent = tuple(_looked_for(p, facts, params) for p in plan.absent)
+        if not plan.absent:
+            return Match(plan.rule, plan.branch, plan.alternative, facts, (), target, {})
+        absent = tuple([_looked_for(p, facts, params) for p in plan.absent])
         named = {p.alias: a for p, a in zip(plan.absent, absent, strict=True) if p.alias}
         return Match(plan.rule, plan.branch, plan.alternative, facts, absent, target, named)
 
