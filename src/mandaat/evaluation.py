@@ -776,10 +776,27 @@ class _Renderer:
         return sorted(self._school.accountable_of(task)[0]) if task is not None else []
 
     def render(self, template: str, group: list[Match], extra: Mapping[str, str]) -> str:
+        """``template`` with each placeholder replaced by what it shows for this group."""
         texts, placeholders = _template(template)
         out = [texts[0]]
+        first = group[0]
         for placeholder, text in zip(placeholders, texts[1:], strict=True):
-            out.append(self._value(placeholder, group, extra))
+            ref, fmt, alias, attr = placeholder
+            if fmt in ("", "name") and alias is not None and ref not in extra:
+                # most placeholders show one field of the first match: read it here, as
+                # _value would, without a call per placeholder
+                fact = first.facts.get(alias)
+                value = (fact if fact is not None else first.absent_named[alias]).get(attr, "")
+                if isinstance(value, float):
+                    value = f"{value:g}"
+                elif fmt == "name":
+                    value = str(value)
+                    value = self.labels.get(value, value) if value else self._name(value)
+                else:
+                    value = str(value)
+                out.append(value)
+            else:
+                out.append(self._value(placeholder, group, extra))
             out.append(text)
         return "".join(out)
 
