@@ -587,25 +587,31 @@ class _Renderer:
         no_target = rule is not origin
         target = None if no_target else primary.target
         walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
+        texts = rule
+        if rule.otherwise is not None and target and not self._acts_as(target, rule.actor):
+            texts = rule.otherwise  # a school's own route ends at someone else
+        message_text = getattr(texts.message, self.lang)
+        suggestion_text = getattr(texts.suggestion, self.lang)
+        # who acts, with what they are, takes a look at their roles: only where it is shown
+        shows_actor = "{actor" in message_text or "{actor" in suggestion_text
         extra = {"target": target or "", "rule": origin.id,
                  "rule_title": self._titles.get(origin.id, origin.id),
                  "subjects": ", ".join(subjects),
-                 "actor": self._actor(target) if target else ""}
+                 "actor": self._actor(target) if target and shows_actor else ""}
         if no_target:
             roles = V.STEP_ROLE_LABELS[self.lang]
             extra["target"] = _join(list(dict.fromkeys(
                 roles.get(t, t) for t in [a.target for a in origin.escalate_to if a.target]
                 + [f["role"] for f in walked])), self.lang)
-        texts = rule
-        if rule.otherwise is not None and target and not self._acts_as(target, rule.actor):
-            texts = rule.otherwise  # a school's own route ends at someone else
-        message = self.render(getattr(texts.message, self.lang), group, extra)
-        message += "".join(self._walk_note(f) for f in walked if f.get("away"))
-        message += "".join(self._joined_note(f) for f in walked
-                           if f["signal"] in self._joined)
-        message += "".join(self._several_note(f) for f in walked
-                           if f["signal"] in self._several and f.get("person"))
-        message += "".join(self._route_note(f["route"]) for f in walked if f.get("route"))
+        message = self.render(message_text, group, extra)
+        if walked:
+            message += "".join(self._walk_note(f) for f in walked if f.get("away"))
+            message += "".join(self._joined_note(f) for f in walked
+                               if f["signal"] in self._joined)
+            message += "".join(self._several_note(f) for f in walked
+                               if f["signal"] in self._several and f.get("person"))
+            message += "".join(self._route_note(f["route"]) for f in walked
+                               if f.get("route"))
         defaulted = sorted({f["who"] for m in group for f in m.facts.values()
                             if f.get("k") == "assignment" and f.get("by_default")})
         if defaulted:
@@ -633,7 +639,7 @@ class _Renderer:
                 path=self._path(origin, primary, target),
                 params={n: self.params[n] for n in param_names},
                 source=source,
-                suggestion=self.render(getattr(texts.suggestion, self.lang), group, extra),
+                suggestion=self.render(suggestion_text, group, extra),
             ),
         )
 
@@ -757,12 +763,11 @@ class _Renderer:
 
     def _path(self, rule: Rule, m: Match, target: str | None) -> list[str]:
         path: list[str] = []
-        for item in rule.path:
+        for item, alias, attr, step in _path_steps(tuple(rule.path)):
             if item == "target":
                 values = [target] if target else []
             else:
-                ref, _, step = item.partition(">")
-                value = str(m.value(ref))
+                value = str(m.field(alias, attr))
                 values = (self._accountable(value) if step == "accountable"
                           else list(self._walked.get(value, [])) if step == "walk"
                           else [value])
@@ -843,6 +848,22 @@ def _template(template: str
         else (ref, fmt, *ref.partition(".")[::2])
         for ref, _, fmt in (p.partition("|") for p in parts[1::2]))
     return tuple(parts[0::2]), placeholders
+
+
+@functools.lru_cache(maxsize=256)
+def _path_steps(path: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    """A rule's ``path`` read once: each item, with the alias and field its ref names and
+    the step after ``>`` (``""`` without one).
+
+    >>> _path_steps(("s.signal>walk", "target"))
+    (('s.signal>walk', 's', 'signal', 'walk'), ('target', 'target', '', ''))
+    """
+    steps = []
+    for item in path:
+        ref, _, step = item.partition(">")
+        alias, _, attr = ref.partition(".")
+        steps.append((item, alias, attr, step))
+    return tuple(steps)
 
 
 _DOMAIN_ORDER = {d: i for i, d in enumerate(V.DOMAINS)}
