@@ -462,10 +462,11 @@ def _notes(school: School, compiled: CompiledRules, labels: Mapping[str, str],
     """What the rules could not judge: the workload of ib'ers without hours per task."""
     if "workload" not in compiled.fields:
         return []
-    with_hours = {person for task in school.tasks for person in task.hours}
-    unjudged = sorted((p for p in school.people
-                       if V.role_classes(p.roles)["ib"] and p.id not in with_hours),
-                      key=lambda p: p.id)
+    ib = [p for p in school.people if "ib" in V.targets_held(tuple(p.roles))]
+    if not ib:
+        return []
+    with_hours = set().union(*[task.hours for task in school.tasks])
+    unjudged = sorted((p for p in ib if p.id not in with_hours), key=lambda p: p.id)
     notes = []
     for p in unjudged:
         days = (f", {p.days_per_week:g} dag{'en' if p.days_per_week != 1 else ''} per week"
