@@ -896,10 +896,11 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         if id(item) in same:
             continue
         alike = (item.get("fact"), len(item))  # only facts alike in these can be the same
-        if alike not in first:
-            first[alike] = item
-        else:
-            keys = seen.setdefault(alike, {_key(first[alike])})
+        earlier = first.setdefault(alike, item)
+        if earlier is not item:
+            keys = seen.get(alike)
+            if keys is None:
+                keys = seen[alike] = {_key(earlier)}
             key = _key(item)
             if key in keys:
                 continue
