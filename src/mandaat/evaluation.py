@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -910,9 +911,9 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return kept
 
 
-def _key(item: Mapping[str, Any]) -> tuple[tuple[str, Any, type], ...]:
+def _key(item: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[type, ...]]:
     """What ``repr`` writes of an item, in a form that is quicker to make and to compare:
-    its fields in order, each with its value and the value's type (text, whole numbers,
+    its fields' names in order, their values, and the values' types (text, whole numbers,
     booleans and ``None`` compare equal exactly when ``repr`` writes them alike; other
     values are compared as ``repr`` writes them).
 
@@ -921,12 +922,25 @@ def _key(item: Mapping[str, Any]) -> tuple[tuple[str, Any, type], ...]:
     >>> _key({"b": "x", "a": [1.0]}) == _key({"a": [1.0], "b": "x"})
     True
     """
-    # the fields' names differ, so sorting never compares their values
-    return tuple(sorted((name, value if type(value) in _PLAIN else repr(value), type(value))
-                        for name, value in item.items()))
+    names, values_of = _by_name(tuple(item))
+    values = values_of(item)
+    types = tuple(map(type, values))
+    if not _PLAIN.issuperset(types):
+        values = tuple(v if type(v) in _PLAIN else repr(v) for v in values)
+    return names, values, types
 
 
 _PLAIN = frozenset((str, int, bool, type(None)))
+
+
+@functools.lru_cache(maxsize=256)
+def _by_name(names: tuple[str, ...]
+             ) -> tuple[tuple[str, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
+    """The names of an item's fields in order, and what reads their values in that order."""
+    ordered = tuple(sorted(names))
+    if len(ordered) >= 2:
+        return ordered, operator.itemgetter(*ordered)
+    return ordered, lambda item: tuple(item[name] for name in ordered)
 
 
 def _ordered(item: Mapping[str, Any]) -> dict[str, Any]:
