@@ -343,10 +343,25 @@ def grouped_matches(compiled: CompiledRules, matches: Iterable[Match]
         subjects = tuple([str(m.value(ref)) for ref in rule.subjects])
         finding_rule = no_target if m.alternative == -1 and no_target else rule
         groups.setdefault((finding_rule.id, subjects), []).append(m)
+    reprs: dict[int, str] = {}
     for group in groups.values():
         if len(group) > 1:  # the first match renders the message: make it the same one
-            group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
+            group.sort(key=lambda m: _match_repr(m, reprs))
     return groups
+
+
+def _match_repr(m: Match, reprs: dict[int, str]) -> str:
+    """``repr((m.branch, sorted(m.facts.items()), m.absent))``, written with the ``repr`` of
+    each fact in ``reprs`` (by id; added where missing): the matches of a group share facts,
+    and a fact's ``repr`` is most of the work."""
+    facts = []
+    for alias in sorted(m.facts):
+        fact = m.facts[alias]
+        text = reprs.get(id(fact))
+        if text is None:
+            text = reprs[id(fact)] = repr(fact)
+        facts.append(f"({alias!r}, {text})")
+    return f"({m.branch!r}, [{', '.join(facts)}], {m.absent!r})"
 
 
 def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: CompiledRules,
