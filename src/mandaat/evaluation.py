@@ -372,17 +372,20 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
     labels = _labels(school, lang)
     reading = _reading(school, packs, labels, lang)
     renderer = _Renderer(school, labels, lang, params, sf.walks, reading[1], reading[2])
-    built: list[tuple[Finding, str]] = []
+    # each finding with the key it is ordered by (severity, rule, subjects) and its kind
+    built: list[tuple[tuple[int, str, list[str]], Finding, str]] = []
+    summary = dict.fromkeys(SEVERITY_ORDER, 0)
     by_id = {r.id: r for r in compiled.rules}
     for (rule_id, subjects), group in groups.items():
         rule = by_id[rule_id]
         origin = compiled.rules[group[0].rule]
         finding = renderer.finding(rule, origin, list(subjects), group,
                                    rule_params.get(origin.id, ()))
-        built.append((finding, rule.kind))
-    built.sort(key=lambda fk: (SEVERITY_ORDER[fk[0].severity], fk[0].rule, fk[0].subjects))
-    findings = [f for f, _ in built]
-    summary = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
+        severity = rule.severity
+        built.append(((SEVERITY_ORDER[severity], rule_id, finding.subjects), finding, rule.kind))
+        summary[severity] += 1
+    built.sort(key=operator.itemgetter(0))
+    findings = [f for _, f, _ in built]
     report = Report(
         school=school.school.name,
         as_of=school.reference_date,
@@ -392,7 +395,7 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
         notes=_reading_notes(school, lang) + _notes(school, compiled, labels, lang),
     )
     report._reading = reading
-    return _Result(report, [k for _, k in built])
+    return _Result(report, [k for _, _, k in built])
 
 
 def _read_as(report: Report, answer: Escalation) -> Escalation:
