@@ -657,7 +657,7 @@ class _Renderer:
             explanation=Explanation(
                 because=self._because(origin, group),
                 path=self._path(origin, primary, target),
-                params={n: self.params[n] for n in param_names},
+                params={n: self.params[n] for n in param_names} if param_names else {},
                 source=source,
                 suggestion=self.render(suggestion_text, group, extra),
             ),
@@ -684,7 +684,9 @@ class _Renderer:
                     shown = public[id(fact)] = public_fact(fact)
                 items.append(shown)
             items += m.absent
-        return [_ordered(item) if item.get("absent") else item for item in _distinct(items)]
+        if len(items) > 1:
+            items = _distinct(items)
+        return [_ordered(item) if item.get("absent") else item for item in items]
 
     def _route_note(self, route: str) -> str:
         """Which route was walked, where it is the school's own and not the pack's."""
