@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -348,10 +349,25 @@ def grouped_matches(compiled: CompiledRules, matches: Iterable[Match]
         subjects = tuple([str(m.value(ref)) for ref in rule.subjects])
         finding_rule = no_target if m.alternative == -1 and no_target else rule
         groups.setdefault((finding_rule.id, subjects), []).append(m)
+    reprs: dict[int, str] = {}
     for group in groups.values():
         if len(group) > 1:  # the first match renders the message: make it the same one
-            group.sort(key=lambda m: repr((m.branch, sorted(m.facts.items()), m.absent)))
+            group.sort(key=lambda m: _match_repr(m, reprs))
     return groups
+
+
+def _match_repr(m: Match, reprs: dict[int, str]) -> str:
+    """``repr((m.branch, sorted(m.facts.items()), m.absent))``, written with the ``repr`` of
+    each fact in ``reprs`` (by id; added where missing): the matches of a group share facts,
+    and a fact's ``repr`` is most of the work."""
+    facts = []
+    for alias in sorted(m.facts):
+        fact = m.facts[alias]
+        text = reprs.get(id(fact))
+        if text is None:
+            text = reprs[id(fact)] = repr(fact)
+        facts.append(f"({alias!r}, {text})")
+    return f"({m.branch!r}, [{', '.join(facts)}], {m.absent!r})"
 
 
 def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: CompiledRules,
@@ -362,17 +378,20 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
     labels = _labels(school, lang)
     reading = _reading(school, packs, labels, lang)
     renderer = _Renderer(school, labels, lang, params, sf.walks, reading[1], reading[2])
-    built: list[tuple[Finding, str]] = []
+    # each finding with the key it is ordered by (severity, rule, subjects) and its kind
+    built: list[tuple[tuple[int, str, list[str]], Finding, str]] = []
+    summary = dict.fromkeys(SEVERITY_ORDER, 0)
     by_id = {r.id: r for r in compiled.rules}
     for (rule_id, subjects), group in groups.items():
         rule = by_id[rule_id]
         origin = compiled.rules[group[0].rule]
         finding = renderer.finding(rule, origin, list(subjects), group,
                                    rule_params.get(origin.id, ()))
-        built.append((finding, rule.kind))
-    built.sort(key=lambda fk: (SEVERITY_ORDER[fk[0].severity], fk[0].rule, fk[0].subjects))
-    findings = [f for f, _ in built]
-    summary = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
+        severity = rule.severity
+        built.append(((SEVERITY_ORDER[severity], rule_id, finding.subjects), finding, rule.kind))
+        summary[severity] += 1
+    built.sort(key=operator.itemgetter(0))
+    findings = [f for _, f, _ in built]
     report = Report(
         school=school.school.name,
         as_of=school.reference_date,
@@ -382,7 +401,7 @@ def _evaluate_compiled(school: School, packs: tuple[RulePack, ...], compiled: Co
         notes=_reading_notes(school, lang) + _notes(school, compiled, labels, lang),
     )
     report._reading = reading
-    return _Result(report, [k for _, k in built])
+    return _Result(report, [k for _, _, k in built])
 
 
 def _read_as(report: Report, answer: Escalation) -> Escalation:
@@ -468,10 +487,11 @@ def _notes(school: School, compiled: CompiledRules, labels: Mapping[str, str],
     """What the rules could not judge: the workload of ib'ers without hours per task."""
     if "workload" not in compiled.fields:
         return []
-    with_hours = {person for task in school.tasks for person in task.hours}
-    unjudged = sorted((p for p in school.people
-                       if V.role_classes(p.roles)["ib"] and p.id not in with_hours),
-                      key=lambda p: p.id)
+    ib = [p for p in school.people if "ib" in V.targets_held(tuple(p.roles))]
+    if not ib:
+        return []
+    with_hours = set().union(*[task.hours for task in school.tasks])
+    unjudged = sorted((p for p in ib if p.id not in with_hours), key=lambda p: p.id)
     notes = []
     for p in unjudged:
         days = (f", {p.days_per_week:g} dag{'en' if p.days_per_week != 1 else ''} per week"
@@ -593,25 +613,31 @@ class _Renderer:
         no_target = rule is not origin
         target = None if no_target else primary.target
         walked = [f for f in primary.facts.values() if f.get("k") == "walk"]
+        texts = rule
+        if rule.otherwise is not None and target and not self._acts_as(target, rule.actor):
+            texts = rule.otherwise  # a school's own route ends at someone else
+        message_text = getattr(texts.message, self.lang)
+        suggestion_text = getattr(texts.suggestion, self.lang)
+        # who acts, with what they are, takes a look at their roles: only where it is shown
+        shows_actor = "{actor" in message_text or "{actor" in suggestion_text
         extra = {"target": target or "", "rule": origin.id,
                  "rule_title": self._titles.get(origin.id, origin.id),
                  "subjects": ", ".join(subjects),
-                 "actor": self._actor(target) if target else ""}
+                 "actor": self._actor(target) if target and shows_actor else ""}
         if no_target:
             roles = V.STEP_ROLE_LABELS[self.lang]
             extra["target"] = _join(list(dict.fromkeys(
                 roles.get(t, t) for t in [a.target for a in origin.escalate_to if a.target]
                 + [f["role"] for f in walked])), self.lang)
-        texts = rule
-        if rule.otherwise is not None and target and not self._acts_as(target, rule.actor):
-            texts = rule.otherwise  # a school's own route ends at someone else
-        message = self.render(getattr(texts.message, self.lang), group, extra)
-        message += "".join(self._walk_note(f) for f in walked if f.get("away"))
-        message += "".join(self._joined_note(f) for f in walked
-                           if f["signal"] in self._joined)
-        message += "".join(self._several_note(f) for f in walked
-                           if f["signal"] in self._several and f.get("person"))
-        message += "".join(self._route_note(f["route"]) for f in walked if f.get("route"))
+        message = self.render(message_text, group, extra)
+        if walked:
+            message += "".join(self._walk_note(f) for f in walked if f.get("away"))
+            message += "".join(self._joined_note(f) for f in walked
+                               if f["signal"] in self._joined)
+            message += "".join(self._several_note(f) for f in walked
+                               if f["signal"] in self._several and f.get("person"))
+            message += "".join(self._route_note(f["route"]) for f in walked
+                               if f.get("route"))
         defaulted = sorted({f["who"] for m in group for f in m.facts.values()
                             if f.get("k") == "assignment" and f.get("by_default")})
         if defaulted:
@@ -637,9 +663,9 @@ class _Renderer:
             explanation=Explanation(
                 because=self._because(origin, group),
                 path=self._path(origin, primary, target),
-                params={n: self.params[n] for n in param_names},
+                params={n: self.params[n] for n in param_names} if param_names else {},
                 source=source,
-                suggestion=self.render(getattr(texts.suggestion, self.lang), group, extra),
+                suggestion=self.render(suggestion_text, group, extra),
             ),
         )
 
@@ -664,7 +690,9 @@ class _Renderer:
                     shown = public[id(fact)] = public_fact(fact)
                 items.append(shown)
             items += m.absent
-        return [_ordered(item) if item.get("absent") else item for item in _distinct(items)]
+        if len(items) > 1:
+            items = _distinct(items)
+        return [_ordered(item) if item.get("absent") else item for item in items]
 
     def _route_note(self, route: str) -> str:
         """Which route was walked, where it is the school's own and not the pack's."""
@@ -763,12 +791,11 @@ class _Renderer:
 
     def _path(self, rule: Rule, m: Match, target: str | None) -> list[str]:
         path: list[str] = []
-        for item in rule.path:
+        for item, alias, attr, step in _path_steps(tuple(rule.path)):
             if item == "target":
                 values = [target] if target else []
             else:
-                ref, _, step = item.partition(">")
-                value = str(m.value(ref))
+                value = str(m.field(alias, attr))
                 values = (self._accountable(value) if step == "accountable"
                           else list(self._walked.get(value, [])) if step == "walk"
                           else [value])
@@ -782,10 +809,27 @@ class _Renderer:
         return sorted(self._school.accountable_of(task)[0]) if task is not None else []
 
     def render(self, template: str, group: list[Match], extra: Mapping[str, str]) -> str:
+        """``template`` with each placeholder replaced by what it shows for this group."""
         texts, placeholders = _template(template)
         out = [texts[0]]
+        first = group[0]
         for placeholder, text in zip(placeholders, texts[1:], strict=True):
-            out.append(self._value(placeholder, group, extra))
+            ref, fmt, alias, attr = placeholder
+            if fmt in ("", "name") and alias is not None and ref not in extra:
+                # most placeholders show one field of the first match: read it here, as
+                # _value would, without a call per placeholder
+                fact = first.facts.get(alias)
+                value = (fact if fact is not None else first.absent_named[alias]).get(attr, "")
+                if isinstance(value, float):
+                    value = f"{value:g}"
+                elif fmt == "name":
+                    value = str(value)
+                    value = self.labels.get(value, value) if value else self._name(value)
+                else:
+                    value = str(value)
+                out.append(value)
+            else:
+                out.append(self._value(placeholder, group, extra))
             out.append(text)
         return "".join(out)
 
@@ -834,6 +878,22 @@ def _template(template: str
     return tuple(parts[0::2]), placeholders
 
 
+@functools.lru_cache(maxsize=256)
+def _path_steps(path: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    """A rule's ``path`` read once: each item, with the alias and field its ref names and
+    the step after ``>`` (``""`` without one).
+
+    >>> _path_steps(("s.signal>walk", "target"))
+    (('s.signal>walk', 's', 'signal', 'walk'), ('target', 'target', '', ''))
+    """
+    steps = []
+    for item in path:
+        ref, _, step = item.partition(">")
+        alias, _, attr = ref.partition(".")
+        steps.append((item, alias, attr, step))
+    return tuple(steps)
+
+
 _DOMAIN_ORDER = {d: i for i, d in enumerate(V.DOMAINS)}
 
 
@@ -863,10 +923,11 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         if id(item) in same:
             continue
         alike = (item.get("fact"), len(item))  # only facts alike in these can be the same
-        if alike not in first:
-            first[alike] = item
-        else:
-            keys = seen.setdefault(alike, {_key(first[alike])})
+        earlier = first.setdefault(alike, item)
+        if earlier is not item:
+            keys = seen.get(alike)
+            if keys is None:
+                keys = seen[alike] = {_key(earlier)}
             key = _key(item)
             if key in keys:
                 continue
@@ -876,9 +937,9 @@ def _distinct(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return kept
 
 
-def _key(item: Mapping[str, Any]) -> tuple[tuple[str, Any, type], ...]:
+def _key(item: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[type, ...]]:
     """What ``repr`` writes of an item, in a form that is quicker to make and to compare:
-    its fields in order, each with its value and the value's type (text, whole numbers,
+    its fields' names in order, their values, and the values' types (text, whole numbers,
     booleans and ``None`` compare equal exactly when ``repr`` writes them alike; other
     values are compared as ``repr`` writes them).
 
@@ -887,12 +948,25 @@ def _key(item: Mapping[str, Any]) -> tuple[tuple[str, Any, type], ...]:
     >>> _key({"b": "x", "a": [1.0]}) == _key({"a": [1.0], "b": "x"})
     True
     """
-    # the fields' names differ, so sorting never compares their values
-    return tuple(sorted((name, value if type(value) in _PLAIN else repr(value), type(value))
-                        for name, value in item.items()))
+    names, values_of = _by_name(tuple(item))
+    values = values_of(item)
+    types = tuple(map(type, values))
+    if not _PLAIN.issuperset(types):
+        values = tuple(v if type(v) in _PLAIN else repr(v) for v in values)
+    return names, values, types
 
 
 _PLAIN = frozenset((str, int, bool, type(None)))
+
+
+@functools.lru_cache(maxsize=256)
+def _by_name(names: tuple[str, ...]
+             ) -> tuple[tuple[str, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]]:
+    """The names of an item's fields in order, and what reads their values in that order."""
+    ordered = tuple(sorted(names))
+    if len(ordered) >= 2:
+        return ordered, operator.itemgetter(*ordered)
+    return ordered, lambda item: tuple(item[name] for name in ordered)
 
 
 def _ordered(item: Mapping[str, Any]) -> dict[str, Any]:
