@@ -162,7 +162,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     """
     wanted = set(FACT_KINDS if kinds is None else kinds)
     people = {p.id: p for p in school.people}
-    flags = {p.id: V.role_classes(p.roles) for p in school.people}
+    flags = {p.id: _role_classes(tuple(p.roles)) for p in school.people}
     # what an assignment's holder is: a person, team, external, the parents or all staff
     kind_of = {V.PARENTS: "parents", **{e.id: "external" for e in school.externals},
                **{t.id: "team" for t in school.teams}, **dict.fromkeys(people, "person")}
@@ -232,6 +232,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         team_members = {t: [m for m in ms if any(holder_of[m][i] for i in asked)]
                         for t, ms in team_members.items()}
     personnel_types, raci_names = V.PERSONNEL_TASK_TYPES, V.RACI
+    person_ids = people.keys()
     for task in tasks if want_tasks or want_assignments or want_members else ():
         task_id, task_type = task.id, task.type
         domain = domain_of[task_id]
@@ -239,12 +240,13 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
         task_accountable, by_default = accountable[task_id]
         responsible = task.responsible
         if want_tasks:
+            named = set(task_accountable)
             n_responsible = len(set(responsible))
             facts.append({
                 "k": "task", "task": task_id, "type": task_type, "domain": domain,
                 "personnel": personnel, "case_holder": task.case_holder or "",
-                "about": task.about or "", "n_accountable": len(set(task_accountable)),
-                "n_accountable_people": len({a for a in task_accountable if a in people}),
+                "about": task.about or "", "n_accountable": len(named),
+                "n_accountable_people": len(person_ids & named),
                 "n_responsible": n_responsible,
                 "sole_responsible": responsible[0] if n_responsible == 1 else "",
                 "parent_consent": task.parent_consent,
@@ -349,6 +351,13 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
 _NO_FLAGS = {"leader": False, "schoolleider": False, "ib": False, "teacher": False}
 _NO_ROLES = dict.fromkeys(V.ROLES, False)
+
+
+@functools.lru_cache(maxsize=256)
+def _role_classes(roles: tuple[str, ...]) -> dict[str, bool]:
+    """:func:`~mandaat.school.vocabulary.role_classes` of a person's roles (only read: the
+    people who hold the same roles share it)."""
+    return V.role_classes(roles)
 
 
 @functools.lru_cache(maxsize=256)
