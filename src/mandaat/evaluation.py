@@ -23,7 +23,7 @@ from .errors import (
     SchoolFileError,
     UnknownSignalError,
 )
-from .report import Escalation, Explanation, Finding, Note, PackInfo, Report, SourceText
+from .report import Escalation, Finding, Note, PackInfo, Report, SourceText
 from .rules import (
     MAX_ENGINE_RULES,
     PLACEHOLDER,
@@ -653,21 +653,23 @@ class _Renderer:
             source = self._sources[rule.id] = SourceText(
                 text=rule.source.text, quote=rule.source.quote,
                 title=info.title if info is not None else "")
-        return Finding(
-            rule=rule.id,
-            title=self._titles.get(rule.id, ""),
-            severity=rule.severity,
-            subjects=subjects,
-            escalate_to=target,
-            message=message,
-            explanation=Explanation(
-                because=self._because(origin, group),
-                path=self._path(origin, primary, target),
-                params={n: self.params[n] for n in param_names} if param_names else {},
-                source=source,
-                suggestion=self.render(suggestion_text, group, extra),
-            ),
-        )
+        # validated as one document: a finding and its explanation in one call to
+        # pydantic's validator, not one for each model
+        return Finding.model_validate({
+            "rule": rule.id,
+            "title": self._titles.get(rule.id, ""),
+            "severity": rule.severity,
+            "subjects": subjects,
+            "escalate_to": target,
+            "message": message,
+            "explanation": {
+                "because": self._because(origin, group),
+                "path": self._path(origin, primary, target),
+                "params": {n: self.params[n] for n in param_names} if param_names else {},
+                "source": source,
+                "suggestion": self.render(suggestion_text, group, extra),
+            },
+        })
 
     def _because(self, rule: Rule, group: list[Match]) -> list[dict[str, Any]]:
         """The facts of the group's matches in the order the rule names them, then what
