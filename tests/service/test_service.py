@@ -434,6 +434,28 @@ def test_packs_that_do_not_go_together_are_said_before_the_server_starts(tmp_pat
         f"{clash}:4: rules: rule '{rule_id}' is also defined by pack 'lbbo-2022'")
 
 
+def test_a_port_in_use_is_said_before_the_server_starts(capsys):
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mandaat serve: kan niet luisteren op 127.0.0.1 poort {port} (")
+    assert err.endswith("); kies een andere poort met --port, of een ander adres met --host\n")
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_a_port_outside_0_to_65535_is_refused(port, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["serve", "--port", port])
+    assert stop.value.code == 2
+    assert "argument --port: expected a port, a whole number from 0 to 65535" in (
+        capsys.readouterr().err)
+
+
 def _command(*args: str) -> str:
     out = io.StringIO()
     main(list(args), stdout=out, stderr=io.StringIO())

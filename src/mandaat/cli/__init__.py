@@ -147,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this machine only; "
                    "any other needs --token-file or --no-auth)")
-    p.add_argument("--port", type=int, default=8080, help="the port (default 8080)")
+    p.add_argument("--port", type=_port, default=8080, help="the port (default 8080)")
     p.add_argument("--workers", type=_jobs, default=1, metavar="N",
                    help="worker processes, at most 64 (default 1)")
     p.add_argument("--token-file", metavar="FILE",
@@ -264,6 +264,21 @@ def _seconds(text: str) -> float:
 
 #: The most worker processes ``--jobs`` starts (docs/cli.md)
 MAX_JOBS = 64
+
+
+def _port(text: str) -> int:
+    """``--port``: a TCP port, from 0 (any free one) to 65535."""
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= 65535:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise argparse.ArgumentTypeError(
+            f"expected a port, a whole number from 0 to 65535, not {shown!r}")
+    return n
 
 
 def _jobs(text: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import socket
 from typing import TextIO
 
 from ..errors import MandaatInputError
@@ -58,6 +59,13 @@ def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except (OSError, ValueError) as exc:
         print(f"mandaat serve: {exc}", file=err)
         return EXIT_BAD_INPUT
+    taken = unusable_address(args.host, args.port)
+    if taken is not None:
+        print(f"mandaat serve: kan niet luisteren op {args.host} poort {args.port} ({taken}); "
+              "kies een andere poort met --port, of een ander adres met --host" if nl else
+              f"mandaat serve: cannot listen on {args.host} port {args.port} ({taken}); choose "
+              "another port with --port, or another address with --host", file=err)
+        return EXIT_BAD_INPUT
     import gc
 
     import uvicorn
@@ -69,3 +77,22 @@ def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     uvicorn.run(app, host=args.host, port=args.port, access_log=False,
                 timeout_graceful_shutdown=max(5, int(settings.timeout) + 1), log_level="info")
     return EXIT_OK
+
+
+def unusable_address(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host`` and ``port`` (the system's words: a
+    port in use, one below 1024 without the right, an address this machine does not
+    have), or ``None`` where it can. It binds a socket as uvicorn will and closes it: the
+    reason is then said in mandaat's words, with exit 2, before uvicorn starts."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        return str(getattr(exc, "strerror", None) or exc)
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
