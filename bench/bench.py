@@ -340,7 +340,8 @@ def targets(rows: list[dict[str, Any]], board_row: dict[str, Any],
     out: list[tuple[str, str, bool | None]] = []
     if 60 in by:
         r = by[60]
-        out.append(("60-staff check under 4 ms", f"{r['check_ms']:.2f} ms", r["check_ms"] < 4))
+        # a check's time is in the table; its target is the instruction count below (the
+        # 4 ms of the speed issue was withdrawn as measured on this VM)
         out.append(("load + check + JSON at most 1.5x libyaml's parse",
                     f"{r['total_vs_yaml']:.2f}x ({r['total_ms']:.1f} / "
                     f"{r['yaml_parse_ms']:.1f} ms)", r["total_vs_yaml"] <= 1.5))

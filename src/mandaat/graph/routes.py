@@ -54,7 +54,7 @@ __all__ = ["MAX_DEPUTIES", "Case", "Walk", "actor", "deputy_of", "draw_route", "
 MAX_DEPUTIES = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     """What a walk needs to know of a signal: whom it is about, and how far it has come.
 
@@ -74,7 +74,7 @@ class Case:
     params: Mapping[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Walk:
     """The outcome of a walk.
 
