@@ -483,6 +483,14 @@ class CompiledRules:
         large, the constant tests (and comparisons with params) are applied first; for the
         sum over the rules (each branch once) too.
         """
+        # The crudest bound first: every fact of each pattern's kind, joins left aside. It is
+        # never below the estimates that follow, so where it is within both limits, so are
+        # they (most schools: no fact needs counting).
+        sent = {kind: len(facts) for kind, facts in by_kind.items()}
+        crude = [math.prod([sent.get(p.kind, 0) for p in patterns])
+                 for _, _, patterns in self._joins]
+        if max(crude, default=0) <= MAX_JOIN_SIZE and sum(crude) <= MAX_CHECK_JOIN_SIZE:
+            return
         counts: dict[tuple[str, str], int] = {}
 
         def most_alike(kind: str, fname: str) -> int:
