@@ -818,26 +818,23 @@ class _Renderer:
         for placeholder, text in zip(placeholders, texts[1:], strict=True):
             ref, fmt, alias, attr = placeholder
             if fmt in ("", "name") and alias is not None and ref not in extra:
-                # most placeholders show one field of the first match: read it here, as
-                # _value would, without a call per placeholder
-                fact = first.facts.get(alias)
-                value = (fact if fact is not None else first.absent_named[alias]).get(attr, "")
+                # most placeholders: one field of the first match, as it is or by name (a
+                # number as %g either way); the others are read by _other_value
+                value = first.field(alias, attr)
                 if isinstance(value, float):
-                    value = f"{value:g}"
-                elif fmt == "name":
-                    value = str(value)
-                    value = self.labels.get(value, value) if value else self._name(value)
+                    out.append(f"{value:g}")
                 else:
-                    value = str(value)
-                out.append(value)
+                    out.append(self._name(str(value)) if fmt == "name" else str(value))
             else:
-                out.append(self._value(placeholder, group, extra))
+                out.append(self._other_value(placeholder, group, extra))
             out.append(text)
         return "".join(out)
 
-    def _value(self, placeholder: tuple[str, str, str | None, str], group: list[Match],
-               extra: Mapping[str, str]) -> str:
-        """What one placeholder ``{ref|fmt}`` of a template shows for this group."""
+    def _other_value(self, placeholder: tuple[str, str, str | None, str],
+                     group: list[Match], extra: Mapping[str, str]) -> str:
+        """What a placeholder ``{ref|fmt}`` shows for this group that :meth:`render` does
+        not read itself: a value of the finding (``extra``), a param, every value over the
+        group (``all``, ``names``), or a share as a percentage (``pct``)."""
         ref, fmt, alias, attr = placeholder
         if ref in extra:
             value = extra[ref]
@@ -849,12 +846,9 @@ class _Renderer:
             values = sorted({str(m.field(alias, attr)) for m in group}, key=_vocab_order)
             shown = [self._name(v) for v in values] if fmt == "names" else values
             return _join(shown, self.lang)
-        value = group[0].field(alias, attr)
-        if fmt == "pct":
-            return f"{float(value):.0%}"
-        if isinstance(value, float):
-            return f"{value:g}"
-        return self._name(str(value)) if fmt == "name" else str(value)
+        if fmt != "pct":  # pragma: no cover - rules lint refuses any other format
+            raise ValueError(f"no format {fmt!r} in a placeholder")
+        return f"{float(group[0].field(alias, attr)):.0%}"
 
     def _name(self, value: str) -> str:
         if not value:
