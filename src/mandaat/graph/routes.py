@@ -178,8 +178,8 @@ def candidates(G: nx.MultiDiGraph, step: Step, case: Case) -> tuple[list[str], s
         if case.group is not None:
             node = group_node(case.group)
             return sorted(p for p in into(G, node, "teaches")
-                          if "leraar" in G.nodes[p].get("roles", ())), "groups"
-        if case.subject in G and G.nodes[case.subject].get("kind") == "person":
+                          if "leraar" in G._node[p].get("roles", ())), "groups"
+        if case.subject in G and G._node[case.subject].get("kind") == "person":
             return [case.subject], ""
         return [], ""
     if role == "handled_by" and case.handled_by:
@@ -210,12 +210,15 @@ def _case_supervisors(G: nx.MultiDiGraph, case: Case) -> list[str]:
 
 
 def _holders(G: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Who holds each target's roles, by id: worked out once per graph for every target."""
+    """Who holds each target's roles, by id: worked out once per graph for every target.
+
+    A walk reads nodes' attributes from networkx's own dict of them (``G._node``), as
+    :func:`~mandaat.graph.into` reads its adjacency: ``G.nodes[n]`` makes a view first."""
     held = G.graph.get("holders")
     if held is None:
         held = G.graph["holders"] = {}
         for node in sorted(G.graph.get("people_order", ())):
-            for target in V.targets_held(tuple(G.nodes[node].get("roles", ()))):
+            for target in V.targets_held(tuple(G._node[node].get("roles", ()))):
                 held.setdefault(target, []).append(node)
     return held
 
@@ -260,7 +263,7 @@ def _present(G: nx.MultiDiGraph, person: str, day: dt.date
     seen = {person}
     while _is_absent(G, person, day):
         deputy = deputy_of(G, person)
-        until = G.nodes[person]["absent_until"] or ""
+        until = G._node[person]["absent_until"] or ""
         if deputy is None:
             return None, substitutes, "absent"
         if len(substitutes) == MAX_DEPUTIES:
@@ -274,7 +277,7 @@ def _present(G: nx.MultiDiGraph, person: str, day: dt.date
 
 
 def _is_absent(G: nx.MultiDiGraph, node: str, day: dt.date) -> bool:
-    data = G.nodes[node]
+    data = G._node[node]
     start, end = data.get("absent_from"), data.get("absent_until")
     if start is None:
         return False
@@ -321,7 +324,7 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
             named = memo[key] = candidates(G, step, case)
         who = named[0][0] if named[0] else None
         if step.joins:  # takes part; whoever acts at the step before goes on acting
-            if who is not None and G.nodes[who].get("kind") == "person":
+            if who is not None and G._node[who].get("kind") == "person":
                 found = memo.get(("present", who))
                 if found is None:
                     found = memo["present", who] = _present(G, who, day)
@@ -337,7 +340,7 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
         if who is None:
             acts, nobody, chain = None, "role", []
             continue
-        if G.nodes[who].get("kind") == "person":
+        if G._node[who].get("kind") == "person":
             found = memo.get(("present", who))
             if found is None:
                 found = memo["present", who] = _present(G, who, day)
@@ -346,7 +349,7 @@ def walk(G: nx.MultiDiGraph, steps: Sequence[Step], case: Case, day: dt.date, *,
             names = [who] + [d for _, d, _ in subs]
             if why in ("absent", "too_far"):  # the last one on the way is away
                 away = names[-1]
-                until = G.nodes[away].get("absent_until") or ""
+                until = G._node[away].get("absent_until") or ""
             elif subs:
                 away, _, until = subs[-1]
         else:
