@@ -124,3 +124,28 @@ def test_a_member_assignment_per_member_of_a_team_on_a_task_and_none_for_direct_
     assert all(set(f) - {"k"} == set(FACT_KINDS["member_assignment"]) for f in members)
     named = {f["who"]: f["who_schoolleider"] for f in facts if f["k"] == "assignment"}
     assert named == {"anna": True, "mt": False, "team": False}
+
+
+def test_member_flags_keep_exactly_the_members_who_hold_one_of_them():
+    """Each ``who_*`` flag a rule can ask of a member keeps the members whose fact has it:
+    the same facts as made for every member, filtered on that flag."""
+    import sys
+
+    from mandaat.evaluation import _WHO_FLAGS
+
+    folder = str(Path(__file__).parents[2] / "bench")
+    sys.path.insert(0, folder)
+    try:
+        from bench import SIZES, generate
+    finally:
+        sys.path.remove(folder)
+    school = mandaat.load_school(generate(60, *SIZES[60]))
+    every = [f for f in school_facts(school).facts if f["k"] == "member_assignment"]
+    assert len({f["who"] for f in every}) > 10  # teams with members stand on tasks
+    sizes = []
+    for flags in [{flag} for flag in _WHO_FLAGS] + [set(_WHO_FLAGS)]:
+        kept = [f for f in school_facts(school, member_flags=flags).facts
+                if f["k"] == "member_assignment"]
+        assert kept == [f for f in every if any(f[flag] for flag in flags)], flags
+        sizes.append(len(kept))
+    assert max(sizes) > 0 and min(sizes) < len(every)  # some kept, some left out

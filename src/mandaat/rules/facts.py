@@ -217,7 +217,8 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     tasks = by_id(school.tasks)
     want_tasks, want_assignments = "task" in wanted, "assignment" in wanted
     want_members = "member_assignment" in wanted
-    # what an assignment says of its holder: kind, leader, school leader, ib'er, teacher
+    # what an assignment says of its holder, in the order of _HOLDER: kind, leader, school
+    # leader, ib'er, teacher
     holder_of = {who: (kind, *_NO_FLAGS.values()) for who, kind in kind_of.items()}
     holder_of.update({who: ("person", f["leader"], "schoolleider" in people[who].roles,
                             f["ib"], f["teacher"])
@@ -227,8 +228,7 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
     team_members = {t.id: sorted(set(t.members) & people.keys()) for t in school.teams}
     if member_flags is not None and want_members:
         # where the rules ask only for some kinds of members, only those are made
-        index = {"who_leader": 1, "who_schoolleider": 2, "who_ib": 3, "who_teacher": 4}
-        asked = [index[f] for f in member_flags]
+        asked = [_HOLDER.index(f) for f in member_flags]
         team_members = {t: [m for m in ms if any(holder_of[m][i] for i in asked)]
                         for t, ms in team_members.items()}
     personnel_types, raci_names = V.PERSONNEL_TASK_TYPES, V.RACI
@@ -350,6 +350,9 @@ def school_facts(school: School, *, workload_groups: Iterable[str] = (),
 
 
 _NO_FLAGS = {"leader": False, "schoolleider": False, "ib": False, "teacher": False}
+#: The fields an assignment's holder gives its facts, in the order ``school_facts`` keeps
+#: them for each holder (the ``who_*`` flags a rule's ``member_flags`` name among them).
+_HOLDER = ("who_kind", "who_leader", "who_schoolleider", "who_ib", "who_teacher")
 _NO_ROLES = dict.fromkeys(V.ROLES, False)
 
 
