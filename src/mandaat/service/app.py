@@ -46,6 +46,11 @@ from ._work import BODY_NAMES, JSON, MEDIA_TYPES, Answer, Job, pack_revision, re
 __all__ = ["create_app"]
 
 Lang = Literal["nl", "en"]
+#: The query parameters every deciding endpoint takes: the language, and the packs.
+LangQuery = Annotated[Lang, Query(description="the language of messages")]
+RulesQuery = Annotated[list[str] | None, Query(
+    description="names of rule packs the server was started with (repeated or "
+    "comma-separated); default: all of them")]
 
 #: The service's own kinds of problem document: status, Dutch and English title
 _REFUSALS: dict[str, tuple[int, str, str]] = {
@@ -335,10 +340,8 @@ def _routes(app: FastAPI, state: _State) -> None:
                          **_problem_responses(400, 401, 404, 413, 415, 422, 503)})
     async def check_school(
         request: Request,
-        lang: Annotated[Lang, Query(description="the language of messages")] = "nl",
-        rules: Annotated[list[str] | None, Query(
-            description="names of rule packs the server was started with (repeated or "
-            "comma-separated); default: all of them")] = None,
+        lang: LangQuery = "nl",
+        rules: RulesQuery = None,
         _: None = Auth,
     ) -> Response:
         return await decide(request, "check", lang, rules)
@@ -353,9 +356,8 @@ def _routes(app: FastAPI, state: _State) -> None:
     async def escalate_signal(
         request: Request,
         signal: Annotated[str, Query(description="the id of a signal of the school")],
-        lang: Annotated[Lang, Query(description="the language of messages")] = "nl",
-        rules: Annotated[list[str] | None, Query(
-            description="names of rule packs the server was started with")] = None,
+        lang: LangQuery = "nl",
+        rules: RulesQuery = None,
         _: None = Auth,
     ) -> Response:
         return await decide(request, "escalate", lang, rules, signal)
@@ -370,9 +372,8 @@ def _routes(app: FastAPI, state: _State) -> None:
                          **_problem_responses(400, 401, 404, 413, 415, 422, 503)})
     async def fix_school(
         request: Request,
-        lang: Annotated[Lang, Query(description="the language of messages")] = "nl",
-        rules: Annotated[list[str] | None, Query(
-            description="names of rule packs the server was started with")] = None,
+        lang: LangQuery = "nl",
+        rules: RulesQuery = None,
         _: None = Auth,
     ) -> Response:
         return await decide(request, "fix", lang, rules)
@@ -389,9 +390,8 @@ def _routes(app: FastAPI, state: _State) -> None:
                          **_problem_responses(400, 401, 404, 413, 415, 422, 503)})
     async def diff_schools(
         request: Request,
-        lang: Annotated[Lang, Query(description="the language of messages")] = "nl",
-        rules: Annotated[list[str] | None, Query(
-            description="names of rule packs the server was started with")] = None,
+        lang: LangQuery = "nl",
+        rules: RulesQuery = None,
         _: None = Auth,
     ) -> Response:
         return await decide(request, "diff", lang, rules)
