@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="text: also the facts as the engine matched them, the route "
                        "and the thresholds")
 
+    def file_options(p: argparse.ArgumentParser, what: str = "write to FILE instead of stdout",
+                     *, metavar: str = "FILE", required: bool = False) -> None:
+        p.add_argument("-o", "--output", metavar=metavar, required=required, help=what)
+        p.add_argument("--force", action="store_true",
+                       help=f"overwrite {metavar} if it exists")
+
     def timeout_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                        help="stop a school's reading, and its evaluation, each after this many "
@@ -70,9 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     rules_options(p)
     output_options(p, ("text", "json", "html"))
     timeout_option(p)
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the report to FILE (atomically) instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    file_options(p, "write the report to FILE (atomically) instead of stdout")
     p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                    help="for several schools: check them in N worker processes, at most 64 "
                    "(default: one per core; 1 checks them one by one in this process)")
@@ -90,8 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     rules_options(p)
     output_options(p, ("text", "json", "html"))
     timeout_option(p)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    file_options(p)
 
     p = sub.add_parser("fix", help="propose verified fixes, or apply them (--apply -o NEW)",
                        description="Propose, for each finding, the edits its rule names, "
@@ -102,9 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     output_options(p)
     p.add_argument("--apply", action="store_true",
                    help="apply the best verified fixes that do not conflict; needs -o NEW")
-    p.add_argument("-o", "--output", metavar="NEW",
-                   help="with --apply: the new school file, in the input's format")
-    p.add_argument("--force", action="store_true", help="overwrite NEW if it exists")
+    file_options(p, "with --apply: the new school file, in the input's format", metavar="NEW")
 
     p = sub.add_parser("escalate", help="who acts now on an open signal, and why",
                        description="Answer who acts now on one signal of a school file.")
@@ -131,8 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("school", nargs="?", metavar="SCHOOL_FILE")
     p.add_argument("--format", choices=("text", "csv", "html"), default="text")
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    file_options(p)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the school file format",
                        description="Print the JSON Schema of format mandaat/1 (with --report: "
@@ -169,16 +169,14 @@ def _parser() -> argparse.ArgumentParser:
                        description="Print the bundled example school, a start for your own.")
     p.add_argument("--format", choices=("yaml", "json", "xlsx"), default="yaml",
                    help="yaml (the file as shipped), json, or xlsx (a workbook; needs -o)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    file_options(p)
 
     # workbooks: docs/workbook.md
     p = sub.add_parser("template", help="write an empty workbook to fill in (.xlsx)",
                        description="Write an Excel workbook a school fills in: people, teams, "
                        "tasks as a RACI matrix, mandates, signals, routes; Dutch headings, "
                        "drop-down lists and an instruction sheet.")
-    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    file_options(p, "the .xlsx to write", required=True)
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
 
     p = sub.add_parser("import", help="convert a workbook or CSV files to a school file",
@@ -204,8 +202,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Write a school file as an Excel workbook that `mandaat "
                        "import` reads back as the same school.")
     p.add_argument("school", metavar="SCHOOL_FILE")
-    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    file_options(p, "the .xlsx to write", required=True)
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
 
     p = sub.add_parser("scenarios", help="run training scenarios as tests",
