@@ -510,12 +510,13 @@ def _notes(school: School, compiled: CompiledRules, labels: Mapping[str, str],
 
 
 @functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=_COMPILED_MAX)
 def _member_flags(compiled: CompiledRules) -> frozenset[str] | None:
     """What a member of a team on a task must be for a ``member_assignment`` pattern of
     the rules to match it: where every such pattern asks for one of ``who_ib``,
     ``who_schoolleider``, ... being true, the members who are none of these can match
     nothing, and no fact is made for them; ``None`` where some pattern could match
-    anyone."""
+    anyone. Read once per compiled rule set, as many as are kept compiled."""
     flags: set[str] = set()
     for rule in compiled.rules:
         for branch in rule.branches:
